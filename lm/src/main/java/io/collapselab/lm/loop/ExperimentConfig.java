@@ -1,0 +1,101 @@
+package io.collapselab.lm.loop;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything that determines a self-training run: with the same config, the same real texts and the same number
+ * of intra-op threads, every generation's checkpoint and corpus are bit-identical. The JSON form of this record
+ * (field names as here) is also the run configuration carried by the {@code RunRequested} event.
+ */
+public record ExperimentConfig(
+        String name,
+        ModelSettings model,
+        TrainingSettings pretraining,
+        TrainingSettings selfTraining,
+        int generations,
+        SamplingSettings sampling,
+        MixingSettings mixing,
+        EvaluationSettings evaluation,
+        CollapsePolicy collapse,
+        long seed) {
+
+    /** The problems with this config, each naming the field and what would be valid; empty when valid. */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        if (name == null || name.isBlank()) {
+            problems.add("name must not be empty");
+        }
+        if (generations < 0 || generations > 100_000) {
+            problems.add("generations must be between 0 and 100000, was " + generations);
+        }
+        require(problems, model, "model", () -> model.problems(problems));
+        require(problems, pretraining, "pretraining", () -> pretraining.problems("pretraining", problems));
+        require(problems, selfTraining, "selfTraining", () -> selfTraining.problems("selfTraining", problems));
+        require(problems, sampling, "sampling", () -> sampling.problems(problems));
+        require(problems, mixing, "mixing", () -> mixing.problems(problems));
+        require(problems, evaluation, "evaluation", () -> evaluation.problems(problems));
+        require(problems, collapse, "collapse", () -> collapse.problems(problems));
+        if (model != null && pretraining != null && selfTraining != null && sampling != null && problems.isEmpty()) {
+            int window = model.contextLength() + 1;
+            if (sampling.tokensPerGeneration() < window) {
+                problems.add("sampling.tokensPerGeneration (" + sampling.tokensPerGeneration()
+                        + ") must be at least model.contextLength + 1 (" + window + ") so the next generation has a "
+                        + "full training window");
+            }
+        }
+        return problems;
+    }
+
+    /** Throws {@link IllegalArgumentException} listing every problem when the config is invalid. */
+    public ExperimentConfig validated() {
+        List<String> problems = problems();
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("invalid config: " + String.join("; ", problems));
+        }
+        return this;
+    }
+
+    public ExperimentConfig withName(String newName) {
+        return new ExperimentConfig(newName, model, pretraining, selfTraining, generations, sampling, mixing,
+                evaluation, collapse, seed);
+    }
+
+    public ExperimentConfig withGenerations(int newGenerations) {
+        return new ExperimentConfig(name, model, pretraining, selfTraining, newGenerations, sampling, mixing,
+                evaluation, collapse, seed);
+    }
+
+    public ExperimentConfig withSeed(long newSeed) {
+        return new ExperimentConfig(name, model, pretraining, selfTraining, generations, sampling, mixing,
+                evaluation, collapse, newSeed);
+    }
+
+    public ExperimentConfig withSelfTraining(TrainingSettings newSelfTraining) {
+        return new ExperimentConfig(name, model, pretraining, newSelfTraining, generations, sampling, mixing,
+                evaluation, collapse, seed);
+    }
+
+    public ExperimentConfig withPretraining(TrainingSettings newPretraining) {
+        return new ExperimentConfig(name, model, newPretraining, selfTraining, generations, sampling, mixing,
+                evaluation, collapse, seed);
+    }
+
+    public ExperimentConfig withSampling(SamplingSettings newSampling) {
+        return new ExperimentConfig(name, model, pretraining, selfTraining, generations, newSampling, mixing,
+                evaluation, collapse, seed);
+    }
+
+    public ExperimentConfig withMixing(MixingSettings newMixing) {
+        return new ExperimentConfig(name, model, pretraining, selfTraining, generations, sampling, newMixing,
+                evaluation, collapse, seed);
+    }
+
+    private static void require(List<String> problems, Object section, String field, Runnable check) {
+        if (section == null) {
+            problems.add(field + " is missing");
+        } else {
+            check.run();
+        }
+    }
+}
