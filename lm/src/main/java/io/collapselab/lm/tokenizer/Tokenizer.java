@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  * samples decodes to bytes exactly (a byte-level model may emit invalid UTF-8; the corpus keeps those bytes).
  * {@code decode(encode(b))} equals {@code b} for every byte array.
  */
-public interface Tokenizer {
+public sealed interface Tokenizer permits ByteTokenizer, BpeTokenizer {
 
     /** Number of distinct token ids; ids run from 0 to {@code vocabularySize() - 1}. */
     int vocabularySize();
@@ -37,6 +37,7 @@ public interface Tokenizer {
         String kind = in.readUTF();
         return switch (kind) {
             case ByteTokenizer.KIND -> ByteTokenizer.INSTANCE;
+            case BpeTokenizer.KIND -> BpeTokenizer.readBody(in);
             default -> throw new IOException("unknown tokenizer kind '" + kind + "' in checkpoint");
         };
     }
