@@ -61,6 +61,16 @@ public final class Checkpoint {
         return bytes.toByteArray();
     }
 
+    /** The tokenizer stored in a checkpoint, read without loading the weights. */
+    public static Tokenizer readTokenizer(byte[] checkpoint) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(checkpoint))) {
+            readHeader(in);
+            return Tokenizer.read(in);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("corrupt checkpoint: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * Restores a model from {@link #write}'s bytes on the engine's default device.
      *
@@ -69,17 +79,7 @@ public final class Checkpoint {
     public static LanguageModel read(byte[] checkpoint) {
         NDManager manager = NDManager.newBaseManager();
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(checkpoint))) {
-            String magic = in.readUTF();
-            if (!MAGIC.equals(magic)) {
-                throw new IllegalArgumentException("not a collapse-lab checkpoint");
-            }
-            int version = in.readInt();
-            if (version != FORMAT_VERSION) {
-                throw new IllegalArgumentException("checkpoint format version " + version + " is not supported "
-                        + "(this build reads version " + FORMAT_VERSION + ")");
-            }
-            GptConfig config = new GptConfig(in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readInt(),
-                    in.readFloat());
+            GptConfig config = readHeader(in);
             Tokenizer tokenizer = Tokenizer.read(in);
             TrainingProgress progress = new TrainingProgress(in.readLong(), in.readLong(), in.readInt(),
                     in.readLong());
@@ -105,6 +105,19 @@ public final class Checkpoint {
             }
             throw new IllegalArgumentException("corrupt checkpoint: " + e.getMessage(), e);
         }
+    }
+
+    private static GptConfig readHeader(DataInputStream in) throws IOException {
+        String magic = in.readUTF();
+        if (!MAGIC.equals(magic)) {
+            throw new IllegalArgumentException("not a collapse-lab checkpoint");
+        }
+        int version = in.readInt();
+        if (version != FORMAT_VERSION) {
+            throw new IllegalArgumentException("checkpoint format version " + version + " is not supported "
+                    + "(this build reads version " + FORMAT_VERSION + ")");
+        }
+        return new GptConfig(in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readFloat());
     }
 
     /** Lower-case hex SHA-256 of some bytes: the identity of a checkpoint or corpus. */
