@@ -14,6 +14,10 @@ import org.apache.kafka.common.serialization.Deserializer;
  * when it parses, passes {@link EventValidator} and agrees with its CloudEvents headers (where present), otherwise
  * {@link DecodedEvent.Invalid} with the reason and the original bytes. It never throws: an exception in a
  * deserializer surfaces from {@code poll()} at the same offset on every retry, stalling the consumer for good.
+ *
+ * <p>Kafka's consumer does not call value deserializers for records without a value; those arrive with a
+ * {@code null} value. {@link EventRecords#checked} turns that, and a key that is not the run id, into
+ * {@link DecodedEvent.Invalid} too.
  */
 public class EventDeserializer implements Deserializer<DecodedEvent> {
 

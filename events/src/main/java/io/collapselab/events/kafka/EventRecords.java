@@ -58,11 +58,33 @@ public final class EventRecords {
      */
     public static DecodedEvent decode(ConsumerRecord<String, byte[]> record) {
         DecodedEvent decoded = EventDeserializer.decode(record.value(), record.headers());
-        if (decoded instanceof DecodedEvent.Valid valid && !valid.event().runId().equals(record.key())) {
-            return new DecodedEvent.Invalid("record key '" + record.key() + "' does not match the event's runId '"
-                    + valid.event().runId() + "'", record.value());
+        String keyProblem = keyProblem(decoded, record.key());
+        return keyProblem == null ? decoded : new DecodedEvent.Invalid(keyProblem, record.value());
+    }
+
+    /**
+     * What a record consumed through {@link EventDeserializer} holds, with the checks that need the whole record:
+     * a record without a value, which Kafka's consumer hands over as {@code null} without calling the
+     * deserializer, and a key that is not the event's run id, are {@link DecodedEvent.Invalid}. For the latter
+     * the bytes are the event written anew, as the consumer no longer has the original ones. Never throws.
+     */
+    public static DecodedEvent checked(ConsumerRecord<String, DecodedEvent> record) {
+        DecodedEvent decoded = record.value();
+        if (decoded == null) {
+            return new DecodedEvent.Invalid("record has no value", null);
         }
-        return decoded;
+        String keyProblem = keyProblem(decoded, record.key());
+        return keyProblem == null
+                ? decoded
+                : new DecodedEvent.Invalid(keyProblem, EventJson.toBytes(((DecodedEvent.Valid) decoded).event()));
+    }
+
+    /** Why the key does not fit a valid event, or {@code null} when it does or the event is invalid anyway. */
+    private static String keyProblem(DecodedEvent decoded, String key) {
+        if (decoded instanceof DecodedEvent.Valid valid && !valid.event().runId().equals(key)) {
+            return "record key '" + key + "' does not match the event's runId '" + valid.event().runId() + "'";
+        }
+        return null;
     }
 
     /** The dead letter that reports {@code record} as refused by {@code refusedBy} for {@code reason}. */

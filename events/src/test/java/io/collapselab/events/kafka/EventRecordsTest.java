@@ -137,6 +137,37 @@ class EventRecordsTest {
     }
 
     @Test
+    void aRecordWithoutValueIsInvalidWhetherDecodedHereOrByTheConsumer() {
+        ConsumerRecord<String, byte[]> tombstone = consumed(new ProducerRecord<>(Topics.RUNS, "demo-run-1", null));
+        ConsumerRecord<String, DecodedEvent> deserialized = new ConsumerRecord<>(Topics.RUNS, 0, 0L, "demo-run-1",
+                null);
+
+        assertEquals(new DecodedEvent.Invalid("record has no value", null), EventRecords.decode(tombstone));
+        assertEquals(new DecodedEvent.Invalid("record has no value", null), EventRecords.checked(deserialized));
+    }
+
+    @Test
+    void aDeserializedRecordPassesTheChecksWhenItsKeyIsItsRunId() {
+        DecodedEvent valid = new DecodedEvent.Valid(Fixtures.corpusGenerated());
+        DecodedEvent invalid = new DecodedEvent.Invalid("not valid JSON", new byte[] {1});
+
+        assertEquals(valid, EventRecords.checked(new ConsumerRecord<>(Topics.CORPORA, 0, 0L, "demo-run-1", valid)));
+        assertEquals(invalid, EventRecords.checked(new ConsumerRecord<>(Topics.CORPORA, 0, 0L, "other-run",
+                invalid)));
+    }
+
+    @Test
+    void aDeserializedRecordKeyedByAnotherRunIsInvalid() {
+        CollapseEvent event = Fixtures.corpusGenerated();
+
+        DecodedEvent checked = EventRecords.checked(new ConsumerRecord<>(Topics.CORPORA, 0, 0L, "other-run",
+                new DecodedEvent.Valid(event)));
+
+        assertEquals(new DecodedEvent.Invalid("record key 'other-run' does not match the event's runId 'demo-run-1'",
+                EventJson.toBytes(event)), checked);
+    }
+
+    @Test
     void aMalformedRecordDecodesToInvalidWithItsBytes() {
         byte[] garbage = "{\"type\":".getBytes(StandardCharsets.UTF_8);
 
