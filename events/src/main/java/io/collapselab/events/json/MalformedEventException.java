@@ -8,7 +8,7 @@ public final class MalformedEventException extends RuntimeException {
 
     /** The ways bytes can fail to be an event. */
     public enum Kind {
-        /** Not syntactically valid JSON (or empty, or followed by trailing content). */
+        /** Not valid JSON: empty, malformed, followed by trailing content, or with a property name repeated. */
         NOT_JSON,
         /** Valid JSON, but not a JSON object. */
         NOT_AN_OBJECT,
