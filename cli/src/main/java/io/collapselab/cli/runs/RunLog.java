@@ -12,7 +12,6 @@ import io.collapselab.events.RunCompleted;
 import io.collapselab.events.RunRequested;
 import io.collapselab.events.config.MixingSettings;
 import io.collapselab.events.json.EventJson;
-import io.collapselab.lm.loop.ExperimentConfig;
 import io.collapselab.lm.loop.GenerationReport;
 
 import java.time.Duration;
@@ -127,11 +126,6 @@ public final class RunLog {
 
     public Optional<RunCompleted> completion() {
         return Optional.ofNullable(completion);
-    }
-
-    /** The experiment the run was requested with, as the model's config. */
-    public Optional<ExperimentConfig> config() {
-        return request().map(r -> RunConfigs.toExperimentConfig(r.config()));
     }
 
     /** Every record of the run in the order read, copies included; order is kept per topic, not across topics. */

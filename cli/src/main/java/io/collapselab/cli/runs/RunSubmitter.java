@@ -78,10 +78,6 @@ public final class RunSubmitter implements AutoCloseable {
 
     /** A published request: the event and where in the log it landed. */
     public record Submission(RunRequested event, String topic, int partition, long offset) {
-
-        public String runId() {
-            return event.runId();
-        }
     }
 
     /**
