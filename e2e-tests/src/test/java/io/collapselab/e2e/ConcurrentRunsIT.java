@@ -3,6 +3,7 @@ package io.collapselab.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import io.collapselab.cli.RunJson;
 import io.collapselab.cli.runs.RunIds;
 import io.collapselab.cli.runs.RunLog;
 import io.collapselab.cli.runs.RunObserver;
@@ -10,6 +11,7 @@ import io.collapselab.lm.loop.ExperimentConfig;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,6 +32,7 @@ class ConcurrentRunsIT {
         Experiments.Texts texts = Experiments.texts();
         String firstId = RunIds.fresh("e2e-concurrent-a");
         String secondId = RunIds.fresh("e2e-concurrent-b");
+        CompletableFuture<RunJson> reference = Experiments.startReference(first);
 
         pipeline.submitter().submit(firstId, first, texts.train(), texts.heldout());
         pipeline.submitter().submit(secondId, second, texts.train(), texts.heldout());
@@ -50,7 +53,7 @@ class ConcurrentRunsIT {
         Set<String> shared = new HashSet<>(digests(firstLog));
         shared.retainAll(digests(secondLog));
         assertEquals(Set.of(), shared, "two seeds, two lineages: no checkpoint or corpus in common");
-        RunChecks.assertSameAsReference(firstLog, Experiments.reference(first));
+        RunChecks.assertSameAsReference(firstLog, reference.join());
     }
 
     private static List<String> digests(RunLog log) {

@@ -2,20 +2,22 @@ package io.collapselab.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.collapselab.cli.RunJson;
 import io.collapselab.cli.runs.RunIds;
 import io.collapselab.cli.runs.RunListener;
 import io.collapselab.cli.runs.RunLog;
 import io.collapselab.cli.runs.RunObserver;
 import io.collapselab.lm.loop.ExperimentConfig;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A service killed with SIGKILL in the middle of a generation and started again: the run still completes, with
- * exactly one checkpoint and one corpus per generation, and with the digests of an undisturbed run (the
- * in-process reference), i.e. the work that was cut off was redone from the last committed event and nothing was
+ * exactly one checkpoint and one corpus per generation, and with the digests of an undisturbed run (the reference,
+ * {@code collapse loop}), i.e. the work that was cut off was redone from the last committed event and nothing was
  * lost or applied twice.
  */
 class CrashIT {
@@ -49,6 +51,7 @@ class CrashIT {
         ExperimentConfig config = Experiments.CRASHABLE;
         Experiments.Texts texts = Experiments.texts();
         String runId = RunIds.fresh("e2e-crash-" + victim.module());
+        CompletableFuture<RunJson> reference = Experiments.startReference(config);
 
         pipeline.submitter().submit(runId, config, texts.train(), texts.heldout());
         RunLog log;
@@ -67,7 +70,7 @@ class CrashIT {
         RunChecks.assertExactlyOneEventEach(log, config.generations());
         RunChecks.assertLineage(log);
         RunChecks.assertObjectsVerify(log, pipeline.store());
-        RunChecks.assertSameAsReference(log, Experiments.reference(config));
+        RunChecks.assertSameAsReference(log, reference.join());
     }
 
     private static void sleep(Duration duration) {

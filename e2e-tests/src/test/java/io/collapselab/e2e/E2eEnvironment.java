@@ -4,13 +4,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * What the tests take from the build (failsafe sets these system properties): the repository root, where the
- * services' runner jars are built; the directory for the services' logs; the intra-op thread count of the
- * tensor engine, shared by the services and the in-process reference; DJL's cache of native libraries.
+ * services' runner jars and the packaged command line are; the directory for logs; the intra-op thread count of
+ * the tensor engine, which the services and the reference run get alike; DJL's cache of native libraries.
  */
 final class E2eEnvironment {
 
@@ -27,22 +29,40 @@ final class E2eEnvironment {
         return Path.of(System.getProperty("collapse.e2e.logs", "target/e2e-logs")).toAbsolutePath().normalize();
     }
 
-    /**
-     * The intra-op threads of this JVM's engine, which the services get too. Set to 1 here when the build did not
-     * set it (a test started from an IDE), before any engine starts, so that both sides still agree.
-     */
+    /** The intra-op threads the build chose for the tensor engine; 1 when started without it (from an IDE). */
     static int torchThreads() {
-        String threads = System.getProperty(THREADS_PROPERTY);
-        if (threads == null) {
-            System.setProperty(THREADS_PROPERTY, "1");
-            return 1;
-        }
-        return Integer.parseInt(threads);
+        return Integer.parseInt(System.getProperty(THREADS_PROPERTY, "1"));
     }
 
-    /** DJL's cache directory, when the build names one; the services then reuse the unpacked native libraries. */
-    static String djlCacheDir() {
-        return System.getProperty("DJL_CACHE_DIR");
+    /**
+     * {@code java} with the tensor engine's settings of this JVM: the same intra-op threads (the digests depend on
+     * them), one inter-op thread, no downloads, and DJL's cache directory where the build names one, so that the
+     * unpacked native libraries are reused.
+     */
+    static List<String> javaWithEngineSettings() {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-D" + THREADS_PROPERTY + "=" + torchThreads(),
+                "-Dai.djl.pytorch.num_interop_threads=1",
+                "-Dai.djl.offline=true"));
+        String djlCache = System.getProperty("DJL_CACHE_DIR");
+        if (djlCache != null) {
+            command.add("-DDJL_CACHE_DIR=" + djlCache);
+        }
+        return command;
+    }
+
+    /**
+     * The class path of the packaged command line, {@code cli/target/collapse-cli.jar} and {@code cli/target/lib/*},
+     * as the {@code collapse} launcher uses it; skips the calling test when it has not been packaged.
+     */
+    static List<String> cliClasspath() {
+        Path target = repoRoot().resolve("cli").resolve("target");
+        Path jar = target.resolve("collapse-cli.jar");
+        assumeTrue(Files.isRegularFile(jar) && Files.isDirectory(target.resolve("lib")), () -> "the command line"
+                + " is not packaged at " + jar + "; build it first (./mvnw -pl cli -am package -DskipTests) or run"
+                + " the whole build (./mvnw verify)");
+        return List.of(jar.toString(), target.resolve("lib").resolve("*").toString());
     }
 
     /**

@@ -2,37 +2,50 @@ package io.collapselab.e2e;
 
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.collapselab.cli.RunJson;
 import io.collapselab.lm.loop.ExperimentConfig;
-import io.collapselab.lm.loop.GenerationReport;
 import io.collapselab.lm.loop.Presets;
 import io.collapselab.lm.loop.SamplingSettings;
-import io.collapselab.lm.loop.SelfTrainingLoop;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The experiments the end-to-end tests run, the real texts they run on, and their in-process reference results.
+ * The experiments the end-to-end tests run, the real texts they run on, and their reference results.
  *
  * <p>{@link #SMOKE} is the {@code smoke} preset as it is: three generations of a tiny model, seconds of work each.
  * {@link #CRASHABLE} stretches the two phases a crash test interrupts, so that a kill sent half a second after a
- * generation starts lands inside it: 600 self-training steps (seconds, where smoke's 15 take a fraction of one)
- * and 8192 sampled tokens per generation.
+ * phase starts lands inside it: 600 self-training steps (seconds, where smoke's 15 take a fraction of one), and
+ * 8192 tokens sampled as 2 sequences of 4096 (sampling costs about the same per position whether 2 or 8 sequences
+ * advance together, so fewer, longer sequences make the phase last seconds).
+ *
+ * <p>The reference of a config is what {@code collapse loop} computes for it: the packaged command line, run in a
+ * JVM of its own with the services' intra-op thread count. Not in this JVM: the in-process loop computed here, in
+ * the JVM that hosts the local stack while the pipeline runs, gave other checkpoint digests from generation 1 or 2
+ * on than the same loop in a fresh JVM (which agreed with the pipeline bit for bit); a reference has to be
+ * computed where nothing else can touch its numbers.
  */
 final class Experiments {
 
     static final ExperimentConfig SMOKE = Presets.get("smoke");
     static final ExperimentConfig CRASHABLE = stretched(SMOKE);
 
-    /** Enough real text for a tokenizer-free byte model to learn from, small enough to move around quickly. */
+    /** Enough real text for a byte-level model to learn from, small enough to move around quickly. */
     private static final int TRAIN_BYTES = 200_000;
     private static final int HELDOUT_BYTES = 20_000;
+    private static final long REFERENCE_TIMEOUT_MINUTES = 10;
 
-    private static final Map<ExperimentConfig, SelfTrainingLoop.Outcome> REFERENCES = new ConcurrentHashMap<>();
+    private static final Map<ExperimentConfig, CompletableFuture<RunJson>> REFERENCES = new ConcurrentHashMap<>();
 
     private Experiments() {
     }
@@ -52,30 +65,60 @@ final class Experiments {
     }
 
     /**
-     * What {@link SelfTrainingLoop} computes in this JVM for {@code config} on {@link #texts()}, with this JVM's
-     * intra-op thread count, which the pipeline's services are given too. Computed once per config and JVM.
+     * The reference of {@code config} on {@link #texts()}, computed once per config and JVM, in the background so
+     * that it can run while the pipeline works. Its files and output are in {@code <logs>/reference/<config name>/}.
+     * Skips the calling test when the command line has not been packaged.
      */
-    static SelfTrainingLoop.Outcome reference(ExperimentConfig config) {
-        E2eEnvironment.torchThreads();
+    static CompletableFuture<RunJson> startReference(ExperimentConfig config) {
         Texts texts = texts();
-        return REFERENCES.computeIfAbsent(config, c -> new SelfTrainingLoop(c, texts.train(), texts.heldout())
-                .run(new SelfTrainingLoop.Listener() {
-                    @Override
-                    public void onGeneration(GenerationReport report) {
-                    }
+        List<String> classpath = E2eEnvironment.cliClasspath();
+        return REFERENCES.computeIfAbsent(config, c -> CompletableFuture.supplyAsync(() ->
+                computeReference(c, texts, classpath)));
+    }
 
-                    @Override
-                    public void update(int generation, String phase, long done, long total) {
-                    }
-                }));
+    private static RunJson computeReference(ExperimentConfig config, Texts texts, List<String> classpath) {
+        Path dir = E2eEnvironment.logRoot().resolve("reference").resolve(config.name());
+        try {
+            Files.createDirectories(dir);
+            Path train = Files.write(dir.resolve("train.txt"), texts.train());
+            Path heldout = Files.write(dir.resolve("heldout.txt"), texts.heldout());
+            Path configFile = dir.resolve("config.json");
+            new ObjectMapper().writeValue(configFile.toFile(), config);
+            Path json = dir.resolve("run.json");
+            Files.deleteIfExists(json);
+            int threads = E2eEnvironment.torchThreads();
+            List<String> command = new ArrayList<>(E2eEnvironment.javaWithEngineSettings());
+            command.addAll(List.of("-cp", String.join(File.pathSeparator, classpath),
+                    "io.collapselab.cli.CollapseMain", "loop", "--config", configFile.toString(),
+                    "--train-text", train.toString(), "--heldout-text", heldout.toString(),
+                    "--threads", Integer.toString(threads), "--run-id", "reference", "--json", json.toString()));
+            Path log = dir.resolve("loop.log");
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+                    .start();
+            if (!process.waitFor(REFERENCE_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("collapse loop for the reference of " + config.name()
+                        + " did not finish within " + REFERENCE_TIMEOUT_MINUTES + " minutes; see " + log);
+            }
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException("collapse loop for the reference of " + config.name()
+                        + " exited with " + process.exitValue() + ":\n" + Files.readString(log));
+            }
+            return RunJson.read(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not compute the reference of " + config.name() + " in " + dir, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while computing the reference of " + config.name(), e);
+        }
     }
 
     private static ExperimentConfig stretched(ExperimentConfig base) {
         SamplingSettings s = base.sampling();
         return base.withName("smoke-crashable")
                 .withSelfTraining(base.selfTraining().withSteps(600))
-                .withSampling(new SamplingSettings(8192, s.sequences(), s.temperature(), s.topK(), s.topP(),
-                        s.prompt(), s.kvCache()));
+                .withSampling(new SamplingSettings(8192, 2, s.temperature(), s.topK(), s.topP(), s.prompt(),
+                        s.kvCache()));
     }
 
     private static byte[] prefix(Path file, int bytes) {

@@ -143,18 +143,10 @@ final class Pipeline implements AutoCloseable {
         Path log = E2eEnvironment.logRoot().resolve(testName)
                 .resolve(service.module() + (start == 1 ? "" : "." + start) + ".log");
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
-                "-XX:+UseSerialGC",
-                "-Dai.djl.pytorch.num_threads=" + E2eEnvironment.torchThreads(),
-                "-Dai.djl.pytorch.num_interop_threads=1",
-                "-Dai.djl.offline=true"));
-        String djlCache = E2eEnvironment.djlCacheDir();
-        if (djlCache != null) {
-            command.add("-DDJL_CACHE_DIR=" + djlCache);
-        }
-        command.addAll(List.of("-jar", jars.get(service).toString()));
+        List<String> command = new ArrayList<>(E2eEnvironment.javaWithEngineSettings());
+        // Three services and the test JVM share the machine: a bounded heap and the serial collector keep each
+        // service's footprint and background threads small.
+        command.addAll(List.of("-Xmx512m", "-XX:+UseSerialGC", "-jar", jars.get(service).toString()));
         Map<String, String> environment = Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers(),
                 "COLLAPSE_S3_ENDPOINT", stack.s3Endpoint(),
