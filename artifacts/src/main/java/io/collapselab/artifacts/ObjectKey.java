@@ -9,10 +9,13 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code runs/<runId>/gen-<NNNN>/checkpoint.bin}: the model after generation NNNN's training;</li>
  *   <li>{@code runs/<runId>/gen-<NNNN>/corpus.txt}: the text generation NNNN's model sampled;</li>
+ *   <li>{@code runs/<runId>/gen-<NNNN>/<name>.json}: small JSON files about generation NNNN that services keep
+ *       next to its artifacts (the events they publish, partial results);</li>
  *   <li>{@code runs/<runId>/inputs/<name>}: the real texts a run was started with.</li>
  * </ul>
  * A run id matches {@code [a-z0-9][a-z0-9-]{0,62}}, a generation is 0 to 9999 (zero-padded to four digits), and
- * an input name matches {@code [a-z0-9][a-z0-9._-]{0,62}} without {@code ..}.
+ * an input name matches {@code [a-z0-9][a-z0-9._-]{0,62}} without {@code ..}, and a generation file name matches
+ * {@code [a-z0-9][a-z0-9-]{0,57}\.json} (so it can never be taken for the checkpoint or the corpus).
  */
 public final class ObjectKey {
 
@@ -25,9 +28,10 @@ public final class ObjectKey {
     private static final String S3_SCHEME = "s3://";
     private static final Pattern RUN_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern INPUT_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+    private static final Pattern GENERATION_FILE_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,57}\\.json");
     private static final Pattern GENERATION_DIR = Pattern.compile("gen-(\\d{4})");
-    private static final String LAYOUT = "runs/<runId>/gen-<NNNN>/checkpoint.bin, runs/<runId>/gen-<NNNN>/corpus.txt"
-            + " or runs/<runId>/inputs/<name>";
+    private static final String LAYOUT = "runs/<runId>/gen-<NNNN>/checkpoint.bin, runs/<runId>/gen-<NNNN>/corpus.txt,"
+            + " runs/<runId>/gen-<NNNN>/<name>.json or runs/<runId>/inputs/<name>";
 
     private final String runId;
     private final String key;
@@ -43,6 +47,11 @@ public final class ObjectKey {
 
     public static ObjectKey corpus(String runId, int generation) {
         return new ObjectKey(requireRunId(runId), generationPrefix(runId, generation) + CORPUS);
+    }
+
+    /** A JSON file about one generation, e.g. {@code runs/r1/gen-0003/checkpoint-event.json}. */
+    public static ObjectKey generationFile(String runId, int generation, String name) {
+        return new ObjectKey(requireRunId(runId), generationPrefix(runId, generation) + requireGenerationFileName(name));
     }
 
     public static ObjectKey input(String runId, String name) {
@@ -96,6 +105,9 @@ public final class ObjectKey {
                 case CORPUS:
                     return corpus(runId, generation);
                 default:
+                    if (GENERATION_FILE_NAME.matcher(parts[3]).matches()) {
+                        return generationFile(runId, generation, parts[3]);
+                    }
                     break;
             }
         }
@@ -150,6 +162,14 @@ public final class ObjectKey {
                     + " [a-z0-9-], starting with a letter or digit");
         }
         return runId;
+    }
+
+    private static String requireGenerationFileName(String name) {
+        if (name == null || !GENERATION_FILE_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("generation file name '" + name + "' is invalid: use 1 to 58"
+                    + " characters of [a-z0-9-], starting with a letter or digit, followed by .json");
+        }
+        return name;
     }
 
     private static String requireInputName(String name) {

@@ -63,6 +63,31 @@ class ObjectKeyTest {
     }
 
     @Test
+    void laysOutGenerationFilesNextToTheGenerationsArtifacts() {
+        assertEquals("runs/r/gen-0003/checkpoint-event.json",
+                ObjectKey.generationFile("r", 3, "checkpoint-event.json").key());
+        assertEquals(ObjectKey.generationFile("r", 3, "corpus-evaluation.json"),
+                ObjectKey.parseUri("s3://collapse/runs/r/gen-0003/corpus-evaluation.json", "collapse"));
+        assertEquals("a".repeat(58) + ".json", ObjectKey.generationFile("r", 0, "a".repeat(58) + ".json").key()
+                .substring("runs/r/gen-0000/".length()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", ".json", "event.txt", "checkpoint.bin", "corpus.txt", "Event.json", "-event.json",
+            "a/b.json", "../event.json", "event.json.bak", "event_1.json"})
+    void rejectsGenerationFileNamesOutsideThePattern(String name) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ObjectKey.generationFile("r", 0, name));
+        assertTrue(e.getMessage().startsWith("generation file name '" + name + "' is invalid"), e.getMessage());
+    }
+
+    @Test
+    void rejectsGenerationFileNamesOverTheLengthLimit() {
+        assertThrows(IllegalArgumentException.class,
+                () -> ObjectKey.generationFile("r", 0, "a".repeat(59) + ".json"));
+    }
+
+    @Test
     void parsesUrisOfEveryLayout() {
         assertEquals(ObjectKey.checkpoint("r-1", 12),
                 ObjectKey.parseUri("s3://collapse/runs/r-1/gen-0012/checkpoint.bin", "collapse"));
@@ -98,7 +123,7 @@ class ObjectKeyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"runs/r/gen-0001/weights.bin", "runs/r/gen-1/corpus.txt", "runs/r/gen-00001/corpus.txt",
+    @ValueSource(strings = {"runs/r/gen-0001/weights.bin", "runs/r/gen-0001/Event.json", "runs/r/inputs2/x.json", "runs/r/gen-1/corpus.txt", "runs/r/gen-00001/corpus.txt",
             "runs/r/corpus.txt", "runs/r/gen-0001/corpus.txt/x", "models/r/gen-0001/corpus.txt",
             "runs/r/outputs/x.txt", "runs//gen-0001/corpus.txt"})
     void refusesKeysOutsideTheLayout(String key) {
