@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * The JSON summary of a run, the same for {@code collapse loop} and the distributed pipeline:
- * {@code {runId, status, config, generations: [...]}} with one entry per generation 0..G.
+ * {@code {runId, status, config, generations: [...]}} with one entry per generation 0..G. Public because the
+ * pipeline's summary is assembled from events by {@link io.collapselab.cli.runs.RunLog}.
  */
 public record RunJson(String runId, String status, ExperimentConfig config, List<GenerationReport> generations) {
 
