@@ -26,8 +26,8 @@ public record TrainingSettings(
     public static final String COSINE = "cosine";
 
     void problems(String field, List<String> problems) {
-        if (steps < 0 || steps > 100_000_000) {
-            problems.add(field + ".steps must be between 0 and 100000000, was " + steps);
+        if (steps < 1 || steps > 100_000_000) {
+            problems.add(field + ".steps must be between 1 and 100000000, was " + steps);
         }
         if (batchSize < 1 || batchSize > 65_536) {
             problems.add(field + ".batchSize must be between 1 and 65536, was " + batchSize);

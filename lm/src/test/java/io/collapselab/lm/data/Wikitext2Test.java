@@ -1,5 +1,6 @@
 package io.collapselab.lm.data;
 
+import io.collapselab.lm.RealText;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -66,7 +67,7 @@ class Wikitext2Test {
 
     @Test
     void locatesTheRealTexts() throws IOException {
-        Path dataDir = TestData.dataDir();
+        Path dataDir = RealText.dataDir();
         Wikitext2 wikitext = Wikitext2.locate(dataDir);
         assertEquals(dataDir.resolve("wikitext-2").resolve("test.txt"), wikitext.trainText());
         assertEquals(dataDir.resolve("wikitext-2").resolve("valid.txt"), wikitext.heldoutText());

@@ -1,11 +1,11 @@
 package io.collapselab.lm.metrics;
 
+import io.collapselab.lm.RealText;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.collapselab.lm.data.TestData;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -56,7 +56,7 @@ class RealTextProfileTest {
 
     @Test
     void realTextHasAboutTheQuantileAsTailMassOfItself() {
-        byte[] real = TestData.trainText();
+        byte[] real = RealText.train(Integer.MAX_VALUE);
         double quantile = 0.2;
         double selfTailMass = RealTextProfile.of(real, quantile).tailMass(Words.of(real));
         // At most the quantile by construction, and close to it because no single rare word is large.

@@ -1,12 +1,12 @@
 package io.collapselab.lm.tokenizer;
 
+import io.collapselab.lm.RealText;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.collapselab.lm.data.TestData;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -100,7 +100,7 @@ class BpeTokenizerTest {
 
     @Test
     void realTextRoundTripsCompressesAndTrainsDeterministically() throws IOException {
-        byte[] text = TestData.trainText();
+        byte[] text = RealText.train(Integer.MAX_VALUE);
         BpeTokenizer first = BpeTokenizer.train(text, 1024);
         BpeTokenizer second = BpeTokenizer.train(text, 1024);
 

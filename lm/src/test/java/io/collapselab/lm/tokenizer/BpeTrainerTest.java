@@ -1,8 +1,8 @@
 package io.collapselab.lm.tokenizer;
 
+import io.collapselab.lm.RealText;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.collapselab.lm.data.TestData;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -69,7 +69,7 @@ class BpeTrainerTest {
 
     @Test
     void incrementalCountsGiveTheSameMergesAsFullRecountsOnRealText() {
-        byte[] text = Arrays.copyOf(TestData.trainText(), 60_000);
+        byte[] text = Arrays.copyOf(RealText.train(Integer.MAX_VALUE), 60_000);
         List<String> expected = naiveMerges(text, 300);
         assertEquals(300, expected.size());
         assertEquals(expected, incrementalMerges(text, 300));

@@ -1,0 +1,45 @@
+package io.collapselab.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code collapse} command. */
+@Command(name = "collapse",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        description = "Recursive self-training (\"model collapse\") experiments.",
+        subcommands = {LoopCommand.class, CommandLine.HelpCommand.class})
+public final class CollapseMain {
+
+    /** Success. */
+    public static final int OK = 0;
+    /** The work failed (a run failed, a service could not be reached, ...). */
+    public static final int FAILED = 1;
+    /** Bad input: an option, a config or a data file; nothing was started. */
+    public static final int BAD_INPUT = 2;
+
+    public static void main(String[] args) {
+        quietLibraries();
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new CollapseMain());
+        commandLine.setParameterExceptionHandler(ErrorHandling::onBadOption);
+        commandLine.setExecutionExceptionHandler(ErrorHandling::onFailure);
+        return commandLine;
+    }
+
+    /** Library chatter (the engine's GPU probe, the Kafka client) stays out of the user's terminal. */
+    private static void quietLibraries() {
+        setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        setIfAbsent("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
+        setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+}

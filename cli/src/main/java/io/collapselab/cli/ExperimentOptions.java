@@ -1,0 +1,123 @@
+package io.collapselab.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.collapselab.lm.loop.ExperimentConfig;
+import io.collapselab.lm.loop.MixingSettings;
+import io.collapselab.lm.loop.Presets;
+import io.collapselab.lm.loop.SamplingSettings;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Which experiment to run: a preset or a config file, with overrides for the common knobs. */
+final class ExperimentOptions {
+
+    static final ObjectMapper CONFIG_MAPPER = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    static final class Source {
+        @Option(names = "--preset", paramLabel = "NAME",
+                description = "A ready-made experiment: smoke, demo or paper (default: ${DEFAULT-VALUE}).")
+        String preset;
+
+        @Option(names = "--config", paramLabel = "FILE",
+                description = "An experiment config as JSON (the shape of 'config' in the --json output).")
+        Path configFile;
+    }
+
+    @ArgGroup(exclusive = true)
+    Source source = new Source();
+
+    @Option(names = "--generations", paramLabel = "N", description = "Self-trained generations after generation 0.")
+    Integer generations;
+
+    @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate of the self-training generations.")
+    Double learningRate;
+
+    @Option(names = "--pretrain-steps", paramLabel = "N", description = "Training steps of generation 0.")
+    Integer pretrainSteps;
+
+    @Option(names = "--steps-per-generation", paramLabel = "N",
+            description = "Training steps of each self-trained generation.")
+    Integer stepsPerGeneration;
+
+    @Option(names = "--tokens-per-generation", paramLabel = "N",
+            description = "Tokens each generation samples for its corpus.")
+    Integer tokensPerGeneration;
+
+    @Option(names = "--mixing", paramLabel = "POLICY",
+            description = "What generation g+1 trains on: replace, accumulate or mix.")
+    String mixing;
+
+    @Option(names = "--real-fraction", paramLabel = "F",
+            description = "Share of real text in the training mix of the 'mix' policy, in (0, 1).")
+    Double realFraction;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Run seed; every random choice derives from it.")
+    Long seed;
+
+    /** The experiment after overrides, validated; a {@link UsageError} names every problem. */
+    ExperimentConfig resolve(String defaultPreset) {
+        ExperimentConfig config = base(defaultPreset);
+        if (generations != null) {
+            config = config.withGenerations(generations);
+        }
+        if (learningRate != null) {
+            config = config.withSelfTraining(config.selfTraining().withLearningRate(learningRate));
+        }
+        if (pretrainSteps != null) {
+            config = config.withPretraining(config.pretraining().withSteps(pretrainSteps));
+        }
+        if (stepsPerGeneration != null) {
+            config = config.withSelfTraining(config.selfTraining().withSteps(stepsPerGeneration));
+        }
+        if (tokensPerGeneration != null) {
+            SamplingSettings s = config.sampling();
+            config = config.withSampling(new SamplingSettings(tokensPerGeneration, s.sequences(), s.temperature(),
+                    s.topK(), s.topP(), s.prompt(), s.kvCache()));
+        }
+        if (mixing != null || realFraction != null) {
+            MixingSettings m = config.mixing();
+            config = config.withMixing(new MixingSettings(mixing != null ? mixing : m.policy(),
+                    realFraction != null ? realFraction : m.realFraction()));
+        }
+        if (seed != null) {
+            config = config.withSeed(seed);
+        }
+        List<String> problems = config.problems();
+        if (!problems.isEmpty()) {
+            throw new UsageError("invalid experiment: " + String.join("; ", problems));
+        }
+        return config;
+    }
+
+    private ExperimentConfig base(String defaultPreset) {
+        if (source.configFile != null) {
+            Path file = source.configFile;
+            if (!Files.isReadable(file)) {
+                throw new UsageError("config file not found or unreadable: " + file);
+            }
+            try {
+                return CONFIG_MAPPER.readValue(file.toFile(), ExperimentConfig.class);
+            } catch (JsonProcessingException e) {
+                throw new UsageError("config file " + file + " is not a valid experiment config: "
+                        + e.getOriginalMessage());
+            } catch (IOException e) {
+                throw new UsageError("config file " + file + " could not be read: " + e.getMessage());
+            }
+        }
+        String name = source.preset != null ? source.preset : defaultPreset;
+        if (!Presets.names().contains(name)) {
+            throw new UsageError("unknown preset '" + name + "'; choose one of " + String.join(", ",
+                    Presets.names()));
+        }
+        return Presets.get(name);
+    }
+}

@@ -1,0 +1,36 @@
+package io.collapselab.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.collapselab.lm.loop.ExperimentConfig;
+import io.collapselab.lm.loop.GenerationReport;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The JSON summary of a run, the same for {@code collapse loop} and the distributed pipeline:
+ * {@code {runId, status, config, generations: [...]}} with one entry per generation 0..G.
+ */
+record RunJson(String runId, String status, ExperimentConfig config, List<GenerationReport> generations) {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    void write(Path file) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            MAPPER.writeValue(file.toFile(), this);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static RunJson read(Path file) throws IOException {
+        return MAPPER.readValue(file.toFile(), RunJson.class);
+    }
+}

@@ -1,0 +1,160 @@
+package io.collapselab.lm.loop;
+
+import ai.djl.engine.Engine;
+import io.collapselab.lm.metrics.HeldoutEvaluator;
+import io.collapselab.lm.metrics.RealTextProfile;
+import io.collapselab.lm.metrics.TextMetrics;
+import io.collapselab.lm.metrics.TokenCycles;
+import io.collapselab.lm.model.Checkpoint;
+import io.collapselab.lm.model.GptConfig;
+import io.collapselab.lm.model.LanguageModel;
+import io.collapselab.lm.random.Rng;
+import io.collapselab.lm.random.SeedRole;
+import io.collapselab.lm.sample.SampleRequest;
+import io.collapselab.lm.sample.SampleResult;
+import io.collapselab.lm.sample.Sampler;
+import io.collapselab.lm.tokenizer.BpeTokenizer;
+import io.collapselab.lm.tokenizer.ByteTokenizer;
+import io.collapselab.lm.tokenizer.Tokenizer;
+import io.collapselab.lm.train.Trainer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The four things a generation does, each a pure function of its inputs (bytes in, bytes and numbers out), with
+ * every random choice drawn from a seed derived from the run seed, the generation and the role. The in-process
+ * {@link SelfTrainingLoop} and the distributed services call exactly these, so both compute the same checkpoints
+ * and corpora, whichever process, replica or restart does the work (given the same intra-op thread count).
+ */
+public final class GenerationSteps {
+
+    /** How many bytes at the end of a corpus are scanned for a trailing cycle. */
+    static final int CYCLE_SCAN_BYTES = 8_192;
+
+    /** A trained model: its checkpoint bytes and what training it took. */
+    public record TrainedCheckpoint(byte[] checkpoint, String sha256, int steps, long tokensSeen, double trainLoss,
+                                    long computeMs) {
+    }
+
+    /** A sampled corpus and the number of tokens sampled for it. */
+    public record SampledCorpus(byte[] corpus, String sha256, long tokenCount, long computeMs) {
+    }
+
+    /** Held-out loss of one checkpoint. */
+    public record CheckpointEvaluation(double heldoutLoss, double heldoutPerplexity, long tokens, long computeMs) {
+    }
+
+    /** Text metrics of one corpus. */
+    public record CorpusEvaluation(TextMetrics metrics, int cycleLength, String excerpt) {
+    }
+
+    private GenerationSteps() {
+    }
+
+    /** The tokenizer of a run: bytes, or a BPE trained on the run's real training text. */
+    public static Tokenizer tokenizer(ModelSettings model, byte[] realTrainText) {
+        return ModelSettings.BPE_TOKENIZER.equals(model.tokenizer())
+                ? BpeTokenizer.train(realTrainText, model.bpeVocabularySize())
+                : ByteTokenizer.INSTANCE;
+    }
+
+    /** Generation 0: a fresh model trained on the real text. */
+    public static TrainedCheckpoint pretrain(ExperimentConfig config, byte[] realTrainText, Progress progress) {
+        long started = System.nanoTime();
+        Tokenizer tokenizer = tokenizer(config.model(), realTrainText);
+        ModelSettings m = config.model();
+        GptConfig gptConfig = new GptConfig(m.layers(), m.heads(), m.width(), m.contextLength(),
+                tokenizer.vocabularySize(), m.dropout());
+        try (LanguageModel model = LanguageModel.create(gptConfig, tokenizer,
+                Rng.derive(config.seed(), 0, SeedRole.INITIAL_WEIGHTS))) {
+            return train(config, model, config.pretraining(), false, realTrainText, 0, progress, started);
+        }
+    }
+
+    /** Generation {@code generation} (at least 1): the parent checkpoint trained further on the training mix. */
+    public static TrainedCheckpoint trainNext(ExperimentConfig config, byte[] parentCheckpoint, byte[] trainingText,
+                                              int generation, Progress progress) {
+        if (generation < 1) {
+            throw new IllegalArgumentException("trainNext is for generations >= 1, got " + generation);
+        }
+        long started = System.nanoTime();
+        try (LanguageModel model = Checkpoint.read(parentCheckpoint)) {
+            return train(config, model, config.selfTraining(), config.selfTraining().carryOptimizerState(),
+                    trainingText, generation, progress, started);
+        }
+    }
+
+    /** The corpus of a generation, sampled from that generation's checkpoint. */
+    public static SampledCorpus sample(ExperimentConfig config, byte[] checkpoint, int generation,
+                                       Progress progress) {
+        long started = System.nanoTime();
+        SamplingSettings s = config.sampling();
+        try (LanguageModel model = Checkpoint.read(checkpoint)) {
+            SampleRequest request = new SampleRequest(s.sequences(), s.tokensPerSequence(), s.temperature(),
+                    s.topK(), s.topP(), s.prompt().getBytes(StandardCharsets.UTF_8), s.kvCache(),
+                    Rng.derive(config.seed(), generation, SeedRole.SAMPLING));
+            SampleResult result = Sampler.sample(model, request,
+                    (done, total) -> progress.update(generation, "sample", done, total));
+            byte[] corpus = result.corpus(model.tokenizer());
+            return new SampledCorpus(corpus, Checkpoint.sha256(corpus), result.newTokenCount(), elapsedMs(started));
+        }
+    }
+
+    /** Held-out loss and perplexity of a checkpoint on the real held-out text. */
+    public static CheckpointEvaluation evaluate(ExperimentConfig config, byte[] checkpoint, byte[] heldoutText,
+                                                int generation, Progress progress) {
+        long started = System.nanoTime();
+        EvaluationSettings e = config.evaluation();
+        try (LanguageModel model = Checkpoint.read(checkpoint)) {
+            int[] tokens = model.tokenizer().encode(heldoutText);
+            HeldoutEvaluator.HeldoutLoss loss = HeldoutEvaluator.evaluate(model, tokens, e.maxHeldoutTokens(),
+                    e.batchSize(), (done, total) -> progress.update(generation, "evaluate", done, total));
+            return new CheckpointEvaluation(loss.loss(), loss.perplexity(), loss.tokens(), elapsedMs(started));
+        }
+    }
+
+    /**
+     * Text metrics of a corpus. The trailing cycle is looked for in the tokens of the corpus's end (the end of
+     * its last sample); the excerpt is the corpus's last {@code excerptChars} characters, where a collapsed model's
+     * loop shows.
+     */
+    public static CorpusEvaluation evaluateCorpus(ExperimentConfig config, byte[] corpus, Tokenizer tokenizer,
+                                                  RealTextProfile realText) {
+        TextMetrics metrics = TextMetrics.of(corpus, realText);
+        byte[] end = Arrays.copyOfRange(corpus, Math.max(0, corpus.length - CYCLE_SCAN_BYTES), corpus.length);
+        int cycle = TokenCycles.shortestTrailingCycle(tokenizer.encode(end));
+        return new CorpusEvaluation(metrics, cycle, excerpt(corpus, config.evaluation().excerptChars()));
+    }
+
+    private static TrainedCheckpoint train(ExperimentConfig config, LanguageModel model, TrainingSettings settings,
+                                           boolean carryOptimizerState, byte[] text, int generation,
+                                           Progress progress, long started) {
+        Engine.getInstance().setRandomSeed((int) Rng.derive(config.seed(), generation, SeedRole.ENGINE));
+        Trainer.beginPhase(model, Rng.derive(config.seed(), generation, SeedRole.TRAINING_WINDOWS),
+                carryOptimizerState);
+        int[] tokens = model.tokenizer().encode(text);
+        long tokensBefore = model.progress().tokensSeen();
+        double loss = Trainer.train(model, settings, tokens, settings.steps(),
+                (step, steps, stepLoss, lr) -> progress.update(generation, "train", step + 1L, steps));
+        byte[] checkpoint = Checkpoint.write(model);
+        return new TrainedCheckpoint(checkpoint, Checkpoint.sha256(checkpoint), settings.steps(),
+                model.progress().tokensSeen() - tokensBefore, loss, elapsedMs(started));
+    }
+
+    private static String excerpt(byte[] corpus, int chars) {
+        String text = new String(corpus, StandardCharsets.UTF_8);
+        if (text.length() <= chars) {
+            return text;
+        }
+        int from = text.length() - chars;
+        if (Character.isLowSurrogate(text.charAt(from))) {
+            from++;
+        }
+        return text.substring(from);
+    }
+
+    private static long elapsedMs(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
+    }
+}

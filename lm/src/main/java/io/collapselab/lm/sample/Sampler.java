@@ -1,0 +1,152 @@
+package io.collapselab.lm.sample;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.collapselab.lm.model.GradMode;
+import io.collapselab.lm.model.KvCache;
+import io.collapselab.lm.model.LanguageModel;
+import io.collapselab.lm.random.Rng;
+
+import java.util.Arrays;
+
+/**
+ * Batched autoregressive sampling. All sequences share the prompt, so they advance in lockstep and each position
+ * costs one forward pass for the whole batch.
+ *
+ * <p>Past the context length the model sees a sliding window that jumps by half the context at a time: predicting
+ * position n uses tokens [s(n), n) with s(n) = 0 while n &lt;= T, else the smallest multiple of T/2 that leaves at
+ * most T tokens. Sliding in half-context jumps (instead of one token at a time) is what lets the KV cache stay
+ * valid between jumps; at a jump the cache is rebuilt from the window, so cached and uncached sampling see exactly
+ * the same tokens at the same positions and pick the same next token.
+ */
+public final class Sampler {
+
+    /** Receives progress: new tokens per sequence so far; called on the sampling thread. */
+    @FunctionalInterface
+    public interface ProgressListener {
+        void onProgress(int done, int total);
+    }
+
+    private Sampler() {
+    }
+
+    public static SampleResult sample(LanguageModel model, SampleRequest request, ProgressListener listener) {
+        int[] prompt = model.tokenizer().encode(request.prompt());
+        int contextLength = model.config().contextLength();
+        int batch = request.sequences();
+        int length = prompt.length + request.newTokens();
+        int[][] sequences = new int[batch][length];
+        for (int[] sequence : sequences) {
+            System.arraycopy(prompt, 0, sequence, 0, prompt.length);
+        }
+        Rng rng = new Rng(request.seed());
+        int vocabulary = model.config().vocabularySize();
+        try (GradMode off = GradMode.disabled();
+             KvCache cache = request.kvCache() ? new KvCache(model.manager(), model.config().layers()) : null) {
+            int cacheStart = 0;
+            for (int n = prompt.length; n < length; n++) {
+                int start = windowStart(n, contextLength);
+                float[] logits;
+                try (NDManager scope = model.manager().newSubManager()) {
+                    NDArray next;
+                    if (cache == null) {
+                        next = model.gpt().forward(tokens(scope, sequences, start, n), false).get(":, -1, :");
+                    } else {
+                        int from;
+                        if (cache.length() == 0 || start != cacheStart) {
+                            cache.clear();
+                            cacheStart = start;
+                            from = start;
+                        } else {
+                            from = n - 1;
+                        }
+                        next = model.gpt().forward(tokens(scope, sequences, from, n), cache);
+                    }
+                    logits = next.toFloatArray();
+                }
+                for (int b = 0; b < batch; b++) {
+                    sequences[b][n] = pick(logits, b * vocabulary, vocabulary, request, rng);
+                }
+                if (listener != null) {
+                    listener.onProgress(n - prompt.length + 1, request.newTokens());
+                }
+            }
+        }
+        return new SampleResult(sequences, prompt.length);
+    }
+
+    /** First position of the window that predicts position {@code n} (see the class comment). */
+    static int windowStart(int n, int contextLength) {
+        if (n <= contextLength) {
+            return 0;
+        }
+        int stride = Math.max(1, contextLength / 2);
+        return stride * ((n - contextLength + stride - 1) / stride);
+    }
+
+    private static NDArray tokens(NDManager scope, int[][] sequences, int from, int to) {
+        int width = to - from;
+        long[] ids = new long[sequences.length * width];
+        for (int b = 0; b < sequences.length; b++) {
+            for (int i = 0; i < width; i++) {
+                ids[b * width + i] = sequences[b][from + i];
+            }
+        }
+        return scope.create(ids, new Shape(sequences.length, width));
+    }
+
+    /**
+     * Draws one token from logits[offset, offset + vocabulary) after temperature, top-k and top-p. Candidates are
+     * ranked by logit, ties by lower id, so filters are deterministic.
+     */
+    static int pick(float[] logits, int offset, int vocabulary, SampleRequest request, Rng rng) {
+        Integer[] order = new Integer[vocabulary];
+        for (int i = 0; i < vocabulary; i++) {
+            order[i] = i;
+        }
+        boolean filtered = request.topK() > 0 || request.topP() < 1;
+        if (filtered) {
+            Arrays.sort(order, (a, b) -> {
+                int byLogit = Float.compare(logits[offset + b], logits[offset + a]);
+                return byLogit != 0 ? byLogit : Integer.compare(a, b);
+            });
+        }
+        int kept = request.topK() > 0 ? Math.min(request.topK(), vocabulary) : vocabulary;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < kept; i++) {
+            max = Math.max(max, logits[offset + order[i]]);
+        }
+        double[] weights = new double[kept];
+        double total = 0;
+        for (int i = 0; i < kept; i++) {
+            weights[i] = Math.exp((logits[offset + order[i]] - max) / request.temperature());
+            total += weights[i];
+        }
+        if (request.topP() < 1) {
+            double cumulative = 0;
+            int nucleus = 0;
+            while (nucleus < kept) {
+                cumulative += weights[nucleus] / total;
+                nucleus++;
+                if (cumulative >= request.topP()) {
+                    break;
+                }
+            }
+            kept = nucleus;
+            total = 0;
+            for (int i = 0; i < kept; i++) {
+                total += weights[i];
+            }
+        }
+        double target = rng.nextDouble() * total;
+        double cumulative = 0;
+        for (int i = 0; i < kept; i++) {
+            cumulative += weights[i];
+            if (target < cumulative) {
+                return order[i];
+            }
+        }
+        return order[kept - 1];
+    }
+}
