@@ -444,8 +444,19 @@ final class BenchCommand implements Callable<Integer> {
                 out.println("PyTorch reference: " + String.join(", ", torches));
             }
         }
-        out.printf(Locale.ROOT, "load average (1 min): %.2f at start, %.2f at end, on %d cores; other work on the "
-                + "machine makes these numbers lower and noisier%n", loadAtStart, loadAtEnd, cores);
+        if (loadAtStart < 0) {
+            out.println("load average: not available on this system; other work on the machine makes these numbers "
+                    + "lower and noisier");
+            return;
+        }
+        out.printf(Locale.ROOT, "load average (1 min): %.2f at start, %.2f at end, on %d cores%n", loadAtStart,
+                loadAtEnd, cores);
+        if (loadAtStart >= cores / 2.0) {
+            // Waiting for a busy core stalls every thread of a multi-threaded operation, so 2-thread numbers suffer
+            // most; the table is still printed because a rough number beats none, but it must not pass as clean.
+            out.println("warning: the machine was busy when the benchmark started; these numbers are lower and "
+                    + "noisier than on a quiet machine, multi-threaded ones most");
+        }
     }
 
     private static String speed(double tokensPerSecond) {
