@@ -14,11 +14,11 @@ import java.util.List;
  * The JSON summary of a run, the same for {@code collapse loop} and the distributed pipeline:
  * {@code {runId, status, config, generations: [...]}} with one entry per generation 0..G.
  */
-record RunJson(String runId, String status, ExperimentConfig config, List<GenerationReport> generations) {
+public record RunJson(String runId, String status, ExperimentConfig config, List<GenerationReport> generations) {
 
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    void write(Path file) {
+    public void write(Path file) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
@@ -30,7 +30,7 @@ record RunJson(String runId, String status, ExperimentConfig config, List<Genera
         }
     }
 
-    static RunJson read(Path file) throws IOException {
+    public static RunJson read(Path file) throws IOException {
         return MAPPER.readValue(file.toFile(), RunJson.class);
     }
 }

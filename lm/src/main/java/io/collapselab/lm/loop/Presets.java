@@ -29,12 +29,12 @@ public final class Presets {
                 1234));
         PRESETS.put("demo", new ExperimentConfig("demo",
                 new ModelSettings(2, 2, 64, 64, 0f, ModelSettings.BYTE_TOKENIZER, 0),
-                new TrainingSettings(400, 16, 3e-3, 3e-4, TrainingSettings.COSINE, 20, 0.9, 0.95, 0.1, 1.0, false),
-                new TrainingSettings(80, 16, 2e-3, 2e-3, TrainingSettings.CONSTANT, 0, 0.9, 0.95, 0.1, 1.0, true),
+                new TrainingSettings(300, 16, 3e-3, 3e-4, TrainingSettings.COSINE, 20, 0.9, 0.95, 0.1, 1.0, false),
+                new TrainingSettings(60, 16, 2e-3, 2e-3, TrainingSettings.CONSTANT, 0, 0.9, 0.95, 0.1, 1.0, true),
                 8,
-                new SamplingSettings(8192, 16, 0.9, 20, 1.0, "\n", true),
+                new SamplingSettings(4096, 16, 0.9, 20, 1.0, "\n", true),
                 new MixingSettings(MixingSettings.REPLACE, 0),
-                new EvaluationSettings(65_536, 32, 0.1, 240),
+                new EvaluationSettings(32_768, 32, 0.1, 240),
                 new CollapsePolicy(0.0, 8, false),
                 2024));
         PRESETS.put("paper", new ExperimentConfig("paper",

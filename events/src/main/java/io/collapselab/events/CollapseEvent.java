@@ -1,0 +1,34 @@
+package io.collapselab.events;
+
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.time.Instant;
+
+/**
+ * An event of the self-training loop. Every event names its run and generation; its {@link #eventId()} is derived
+ * from exactly those and its type (see {@link EventIds}), so a redelivered or re-emitted event carries the same id
+ * and consumers can deduplicate on it.
+ *
+ * <p>Implementations do not validate on construction: an event read from the wire must be representable even when
+ * it is invalid, so that {@link EventValidator} can say precisely what is wrong with it.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+public sealed interface CollapseEvent
+        permits RunRequested, RunCompleted, CheckpointPublished, CorpusGenerated, EvaluationCompleted {
+
+    /** The schema version this code writes. Readers accept newer versions as long as they parse. */
+    int CURRENT_SCHEMA_VERSION = 1;
+
+    String eventId();
+
+    int schemaVersion();
+
+    String runId();
+
+    int generation();
+
+    Instant occurredAt();
+
+    ProducerInfo producer();
+
+    EventType type();
+}

@@ -1,0 +1,34 @@
+package io.collapselab.events;
+
+import io.collapselab.events.config.SamplingSettings;
+import java.time.Instant;
+
+/**
+ * The corpus of a generation is in the object store: {@code tokenCount} tokens sampled from the checkpoint with
+ * digest {@code checkpointSha256}, with these sampling settings and this seed.
+ */
+public record CorpusGenerated(
+        String eventId,
+        int schemaVersion,
+        String runId,
+        int generation,
+        Instant occurredAt,
+        ProducerInfo producer,
+        ObjectRef corpus,
+        long tokenCount,
+        String checkpointSha256,
+        SamplingSettings sampling,
+        long seed) implements CollapseEvent {
+
+    public static CorpusGenerated of(String runId, int generation, Instant occurredAt, ProducerInfo producer,
+            ObjectRef corpus, long tokenCount, String checkpointSha256, SamplingSettings sampling, long seed) {
+        return new CorpusGenerated(EventIds.eventId(runId, EventType.CORPUS_GENERATED, generation),
+                CURRENT_SCHEMA_VERSION, runId, generation, occurredAt, producer, corpus, tokenCount, checkpointSha256,
+                sampling, seed);
+    }
+
+    @Override
+    public EventType type() {
+        return EventType.CORPUS_GENERATED;
+    }
+}

@@ -1,0 +1,341 @@
+package io.collapselab.events;
+
+import io.collapselab.events.config.RunConfig;
+import io.collapselab.events.config.SamplingSettings;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Checks events against the contract. Each method returns every problem found, each naming the field, what would
+ * be valid and what was there; an empty list means valid. Events are checked on their own (generations up to
+ * {@link #MAX_GENERATION}) or, where the consumer knows the run's configuration, against it.
+ */
+public final class EventValidator {
+
+    /**
+     * The highest generation an event may carry. Object keys number generations with four digits
+     * ({@code gen-NNNN}), so a run driven by events cannot go further even where a config would allow it.
+     */
+    public static final int MAX_GENERATION = 9999;
+
+    /** Longest free text (sample excerpt, completion detail, dead-letter reason) an event may carry. */
+    public static final int MAX_TEXT_CHARS = 100_000;
+
+    public static final Pattern RUN_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    public static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+
+    private static final Pattern SERVICE = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    // Pod and host names: up to 253 characters of letters, digits, dots, hyphens (and underscores, seen in practice).
+    private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
+    private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,63}");
+    private static final Pattern S3_URI = Pattern.compile("s3://([^/]*)/(.*)", Pattern.DOTALL);
+    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    private static final Pattern KAFKA_TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
+    private static final int MAX_KEY_BYTES = 1024;
+    private static final int MAX_QUOTED_CHARS = 80;
+
+    private EventValidator() {
+    }
+
+    /** The problems with {@code event} on its own; empty when valid. */
+    public static List<String> problems(CollapseEvent event) {
+        return problems(event, null);
+    }
+
+    /**
+     * The problems with {@code event} as an event of a run configured by {@code runConfig}: besides the checks of
+     * {@link #problems(CollapseEvent)}, generations must lie within the configured number and excerpts within the
+     * configured length.
+     */
+    public static List<String> problems(CollapseEvent event, RunConfig runConfig) {
+        List<String> problems = new ArrayList<>();
+        if (event == null) {
+            problems.add("event is missing");
+            return problems;
+        }
+        int maxGeneration = runConfig == null ? MAX_GENERATION : runConfig.generations();
+        envelope(event, maxGeneration, problems);
+        switch (event.type()) {
+            case RUN_REQUESTED -> runRequested((RunRequested) event, problems);
+            case RUN_COMPLETED -> runCompleted((RunCompleted) event, runConfig, problems);
+            case CHECKPOINT_PUBLISHED -> checkpointPublished((CheckpointPublished) event, problems);
+            case CORPUS_GENERATED -> corpusGenerated((CorpusGenerated) event, problems);
+            case EVALUATION_COMPLETED -> evaluationCompleted((EvaluationCompleted) event, runConfig, problems);
+        }
+        return problems;
+    }
+
+    /** The problems with a dead letter; empty when valid. */
+    public static List<String> problems(DeadLetter deadLetter) {
+        List<String> problems = new ArrayList<>();
+        if (deadLetter == null) {
+            problems.add("dead letter is missing");
+            return problems;
+        }
+        if (deadLetter.schemaVersion() < 1) {
+            problems.add("schemaVersion must be at least 1, was " + deadLetter.schemaVersion());
+        }
+        text(deadLetter.reason(), "reason", true, MAX_TEXT_CHARS, problems);
+        if (deadLetter.sourceTopic() == null) {
+            problems.add("sourceTopic is missing");
+        } else if (!KAFKA_TOPIC.matcher(deadLetter.sourceTopic()).matches()) {
+            problems.add("sourceTopic must be a Kafka topic name (1-249 letters, digits, '.', '_' or '-'), was "
+                    + quote(deadLetter.sourceTopic()));
+        }
+        if (deadLetter.sourcePartition() < 0) {
+            problems.add("sourcePartition must not be negative, was " + deadLetter.sourcePartition());
+        }
+        if (deadLetter.sourceOffset() < 0) {
+            problems.add("sourceOffset must not be negative, was " + deadLetter.sourceOffset());
+        }
+        producer(deadLetter.refusedBy(), "refusedBy", problems);
+        if (deadLetter.occurredAt() == null) {
+            problems.add("occurredAt is missing");
+        }
+        return problems;
+    }
+
+    private static void envelope(CollapseEvent event, int maxGeneration, List<String> problems) {
+        if (event.schemaVersion() < 1) {
+            problems.add("schemaVersion must be at least 1, was " + event.schemaVersion());
+        }
+        boolean runIdValid = runId(event.runId(), problems);
+        if (event.type() == EventType.RUN_REQUESTED) {
+            if (event.generation() != 0) {
+                problems.add("generation must be 0 for RunRequested, was " + event.generation());
+            }
+        } else if (event.generation() < 0 || event.generation() > maxGeneration) {
+            problems.add("generation must be between 0 and " + maxGeneration + ", was " + event.generation());
+        }
+        if (event.eventId() == null) {
+            problems.add("eventId is missing");
+        } else if (runIdValid) {
+            String expected = EventIds.eventId(event.runId(), event.type(), event.generation());
+            if (!expected.equals(event.eventId())) {
+                problems.add("eventId must be the SHA-256 of '" + event.runId() + "|" + event.type().typeName() + "|"
+                        + event.generation() + "' (" + expected + "), was " + quote(event.eventId()));
+            }
+        }
+        if (event.occurredAt() == null) {
+            problems.add("occurredAt is missing");
+        }
+        producer(event.producer(), "producer", problems);
+    }
+
+    private static void runRequested(RunRequested event, List<String> problems) {
+        RunConfig config = event.config();
+        if (config == null) {
+            problems.add("config is missing");
+        } else {
+            config.problems().forEach(problem -> problems.add("config: " + problem));
+        }
+        RunInputs inputs = event.inputs();
+        if (inputs == null) {
+            problems.add("inputs is missing");
+        } else {
+            objectRef(inputs.train(), "inputs.train", event.runId(), problems);
+            objectRef(inputs.heldout(), "inputs.heldout", event.runId(), problems);
+        }
+    }
+
+    private static void runCompleted(RunCompleted event, RunConfig runConfig, List<String> problems) {
+        RunCompleted.Reason reason = event.reason();
+        if (reason == null) {
+            problems.add("reason is missing (expected max-generations, collapse-detected, failed or cancelled)");
+        }
+        text(event.detail(), "detail", reason == RunCompleted.Reason.FAILED, MAX_TEXT_CHARS, problems);
+        Integer lastGeneration = event.lastGeneration();
+        if (lastGeneration != null && (lastGeneration < 0 || lastGeneration > event.generation())) {
+            problems.add("lastGeneration must be between 0 and generation (" + event.generation() + ") or null, was "
+                    + lastGeneration);
+        }
+        boolean finishedNormally = reason == RunCompleted.Reason.MAX_GENERATIONS
+                || reason == RunCompleted.Reason.COLLAPSE_DETECTED;
+        if (finishedNormally && !Integer.valueOf(event.generation()).equals(lastGeneration)) {
+            problems.add("lastGeneration must equal generation (" + event.generation() + ") when the reason is "
+                    + reason.wireName() + ", was " + lastGeneration);
+        }
+        if (reason == RunCompleted.Reason.MAX_GENERATIONS && runConfig != null
+                && event.generation() != runConfig.generations()) {
+            problems.add("generation must equal config.generations (" + runConfig.generations()
+                    + ") when the reason is max-generations, was " + event.generation());
+        }
+    }
+
+    private static void checkpointPublished(CheckpointPublished event, List<String> problems) {
+        objectRef(event.checkpoint(), "checkpoint", event.runId(), problems);
+        if (event.generation() == 0) {
+            if (event.parentCheckpointSha256() != null) {
+                problems.add("parentCheckpointSha256 must be null for generation 0, which has no parent, was "
+                        + quote(event.parentCheckpointSha256()));
+            }
+        } else {
+            digest(event.parentCheckpointSha256(), "parentCheckpointSha256", problems);
+        }
+        digest(event.trainedOnSha256(), "trainedOnSha256", problems);
+        nonNegative(event.steps(), "steps", problems);
+        nonNegative(event.tokensSeen(), "tokensSeen", problems);
+        finiteNonNegative(event.trainLoss(), "trainLoss", problems);
+        nonNegative(event.wallMs(), "wallMs", problems);
+    }
+
+    private static void corpusGenerated(CorpusGenerated event, List<String> problems) {
+        objectRef(event.corpus(), "corpus", event.runId(), problems);
+        if (event.tokenCount() < 1) {
+            problems.add("tokenCount must be positive, was " + event.tokenCount());
+        }
+        digest(event.checkpointSha256(), "checkpointSha256", problems);
+        SamplingSettings sampling = event.sampling();
+        if (sampling == null) {
+            problems.add("sampling is missing");
+        } else {
+            problems.addAll(sampling.problems());
+        }
+    }
+
+    private static void evaluationCompleted(EvaluationCompleted event, RunConfig runConfig, List<String> problems) {
+        finiteNonNegative(event.heldoutLoss(), "heldoutLoss", problems);
+        if (!(Double.isFinite(event.heldoutPerplexity()) && event.heldoutPerplexity() >= 1)) {
+            problems.add("heldoutPerplexity must be a finite number >= 1 (the exponential of a loss), was "
+                    + event.heldoutPerplexity());
+        }
+        fraction(event.distinct1(), "distinct1", problems);
+        fraction(event.distinct2(), "distinct2", problems);
+        fraction(event.distinct3(), "distinct3", problems);
+        fraction(event.repetition(), "repetition", problems);
+        finiteNonNegative(event.entropy(), "entropy", problems);
+        fraction(event.tailMass(), "tailMass", problems);
+        if (event.cycleLength() < 0) {
+            problems.add("cycleLength must not be negative (0: no cycle), was " + event.cycleLength());
+        }
+        int maxExcerpt = runConfig == null || runConfig.evaluation() == null
+                ? MAX_TEXT_CHARS
+                : runConfig.evaluation().excerptChars();
+        text(event.sampleExcerpt(), "sampleExcerpt", false, maxExcerpt, problems);
+        digest(event.checkpointSha256(), "checkpointSha256", problems);
+        digest(event.corpusSha256(), "corpusSha256", problems);
+    }
+
+    private static boolean runId(String runId, List<String> problems) {
+        if (runId == null) {
+            problems.add("runId is missing");
+            return false;
+        }
+        if (!RUN_ID.matcher(runId).matches()) {
+            problems.add("runId must match " + RUN_ID.pattern() + ", was " + quote(runId));
+            return false;
+        }
+        return true;
+    }
+
+    private static void producer(ProducerInfo producer, String field, List<String> problems) {
+        if (producer == null) {
+            problems.add(field + " is missing");
+            return;
+        }
+        matches(producer.service(), SERVICE, field + ".service", problems);
+        matches(producer.instance(), INSTANCE, field + ".instance", problems);
+        matches(producer.version(), VERSION, field + ".version", problems);
+    }
+
+    private static void objectRef(ObjectRef ref, String field, String runId, List<String> problems) {
+        if (ref == null) {
+            problems.add(field + " is missing");
+            return;
+        }
+        s3Uri(ref.uri(), field + ".uri", runId, problems);
+        digest(ref.sha256(), field + ".sha256", problems);
+        if (ref.size() < 1) {
+            problems.add(field + ".size must be positive, was " + ref.size());
+        }
+    }
+
+    private static void s3Uri(String uri, String field, String runId, List<String> problems) {
+        if (uri == null) {
+            problems.add(field + " is missing");
+            return;
+        }
+        Matcher matcher = S3_URI.matcher(uri);
+        if (!matcher.matches() || matcher.group(2).isEmpty()) {
+            problems.add(field + " must be an s3://bucket/key URI, was " + quote(uri));
+            return;
+        }
+        String bucket = matcher.group(1);
+        String key = matcher.group(2);
+        if (!BUCKET.matcher(bucket).matches()) {
+            problems.add(field + " names bucket " + quote(bucket) + "; a bucket name has 3-63 lowercase letters, "
+                    + "digits, dots or hyphens and starts and ends with a letter or digit");
+        }
+        // Checked before the prefix: "runs/<id>/../other" starts with the prefix yet does not lie under it.
+        for (String segment : key.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                problems.add(field + " key must not contain empty, '.' or '..' segments, was " + quote(key));
+                return;
+            }
+        }
+        if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
+            problems.add(field + " key must be at most " + MAX_KEY_BYTES + " bytes long");
+        }
+        // Without a valid run id there is no prefix to compare with; the run id's own problem says why.
+        if (runId != null && RUN_ID.matcher(runId).matches()) {
+            String prefix = "runs/" + runId + "/";
+            if (!key.startsWith(prefix) || key.length() == prefix.length()) {
+                problems.add(field + " key must lie under " + prefix + ", was " + quote(key));
+            }
+        }
+    }
+
+    private static void digest(String value, String field, List<String> problems) {
+        if (value == null) {
+            problems.add(field + " is missing");
+        } else if (!SHA256_HEX.matcher(value).matches()) {
+            problems.add(field + " must be a SHA-256 as 64 lowercase hex digits, was " + quote(value));
+        }
+    }
+
+    private static void matches(String value, Pattern pattern, String field, List<String> problems) {
+        if (value == null) {
+            problems.add(field + " is missing");
+        } else if (!pattern.matcher(value).matches()) {
+            problems.add(field + " must match " + pattern.pattern() + ", was " + quote(value));
+        }
+    }
+
+    private static void text(String value, String field, boolean required, int maxChars, List<String> problems) {
+        if (value == null) {
+            problems.add(field + " is missing");
+        } else if (required && value.isBlank()) {
+            problems.add(field + " must not be blank");
+        } else if (value.length() > maxChars) {
+            problems.add(field + " must be at most " + maxChars + " characters long, was " + value.length());
+        }
+    }
+
+    private static void nonNegative(long value, String field, List<String> problems) {
+        if (value < 0) {
+            problems.add(field + " must not be negative, was " + value);
+        }
+    }
+
+    private static void finiteNonNegative(double value, String field, List<String> problems) {
+        if (!(Double.isFinite(value) && value >= 0)) {
+            problems.add(field + " must be a finite number >= 0, was " + value);
+        }
+    }
+
+    private static void fraction(double value, String field, List<String> problems) {
+        if (!(value >= 0 && value <= 1)) {
+            problems.add(field + " must be in [0, 1], was " + value);
+        }
+    }
+
+    /** A value quoted for a message, shortened so that a huge malformed field cannot flood logs. */
+    private static String quote(String value) {
+        return value.length() <= MAX_QUOTED_CHARS
+                ? "'" + value + "'"
+                : "'" + value.substring(0, MAX_QUOTED_CHARS) + "…' (" + value.length() + " characters)";
+    }
+}

@@ -1,0 +1,59 @@
+package io.collapselab.events.config;
+
+import java.util.List;
+
+/**
+ * How one generation trains: {@code steps} AdamW steps on batches of {@code batchSize} windows. {@code schedule}
+ * is {@code constant} or {@code cosine} (warm-up over {@code warmupSteps}, then decay to {@code minLearningRate}).
+ * {@code carryOptimizerState}: whether a generation resumes the optimizer moments of its parent checkpoint.
+ */
+public record TrainingSettings(
+        int steps,
+        int batchSize,
+        double learningRate,
+        double minLearningRate,
+        String schedule,
+        int warmupSteps,
+        double beta1,
+        double beta2,
+        double weightDecay,
+        double gradientClip,
+        boolean carryOptimizerState) {
+
+    public static final String CONSTANT = "constant";
+    public static final String COSINE = "cosine";
+
+    /** Adds this section's problems, naming its fields under {@code field}: pretraining or selfTraining. */
+    void problems(String field, List<String> problems) {
+        if (steps < 1 || steps > 100_000_000) {
+            problems.add(field + ".steps must be between 1 and 100000000, was " + steps);
+        }
+        if (batchSize < 1 || batchSize > 65_536) {
+            problems.add(field + ".batchSize must be between 1 and 65536, was " + batchSize);
+        }
+        if (!(learningRate > 0 && learningRate <= 10)) {
+            problems.add(field + ".learningRate must be in (0, 10], was " + learningRate);
+        }
+        if (!(minLearningRate >= 0 && minLearningRate <= learningRate)) {
+            problems.add(field + ".minLearningRate must be in [0, learningRate], was " + minLearningRate);
+        }
+        if (!CONSTANT.equals(schedule) && !COSINE.equals(schedule)) {
+            problems.add(field + ".schedule must be 'constant' or 'cosine', was '" + schedule + "'");
+        }
+        if (warmupSteps < 0) {
+            problems.add(field + ".warmupSteps must not be negative, was " + warmupSteps);
+        }
+        if (!(beta1 >= 0 && beta1 < 1)) {
+            problems.add(field + ".beta1 must be in [0, 1), was " + beta1);
+        }
+        if (!(beta2 >= 0 && beta2 < 1)) {
+            problems.add(field + ".beta2 must be in [0, 1), was " + beta2);
+        }
+        if (!(weightDecay >= 0 && weightDecay <= 10)) {
+            problems.add(field + ".weightDecay must be in [0, 10], was " + weightDecay);
+        }
+        if (!(gradientClip >= 0)) {
+            problems.add(field + ".gradientClip must be >= 0 (0 disables clipping), was " + gradientClip);
+        }
+    }
+}

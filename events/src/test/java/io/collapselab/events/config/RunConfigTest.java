@@ -1,0 +1,127 @@
+package io.collapselab.events.config;
+
+import static io.collapselab.events.Mutations.with;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.collapselab.events.Fixtures;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class RunConfigTest {
+
+    @Test
+    void fixtureIsValid() {
+        RunConfig config = Fixtures.config();
+
+        assertEquals(List.of(), config.problems());
+        assertSame(config, config.validated());
+    }
+
+    /** Each case changes one field of a valid config and expects exactly that problem. */
+    static Stream<Arguments> singleProblems() {
+        return Stream.of(
+                Arguments.of("name", " ", "name must not be empty"),
+                Arguments.of("generations", -1, "generations must be between 0 and 9999 (object keys hold four digits), was -1"),
+                Arguments.of("generations", 10_000, "generations must be between 0 and 9999 (object keys hold four digits), was 10000"),
+                Arguments.of("model", null, "model is missing"),
+                Arguments.of("model.layers", 0, "model.layers must be between 1 and 96, was 0"),
+                Arguments.of("model.layers", 97, "model.layers must be between 1 and 96, was 97"),
+                Arguments.of("model.heads", 0, "model.heads must be at least 1, was 0"),
+                Arguments.of("model.heads", 6, "model.heads (6) must divide model.width (64)"),
+                Arguments.of("model.width", 16_385, "model.width must be between 1 and 16384, was 16385"),
+                Arguments.of("model.contextLength", 1, "model.contextLength must be between 2 and 65536, was 1"),
+                Arguments.of("model.dropout", 1.0, "model.dropout must be in [0, 1), was 1.0"),
+                Arguments.of("model.tokenizer", "char", "model.tokenizer must be 'byte' or 'bpe', was 'char'"),
+                Arguments.of("model.tokenizer", "bpe",
+                        "model.bpeVocabularySize must be between 257 and 65536 for the bpe tokenizer, was 0"),
+                Arguments.of("pretraining", null, "pretraining is missing"),
+                Arguments.of("pretraining.steps", 0, "pretraining.steps must be between 1 and 100000000, was 0"),
+                Arguments.of("selfTraining.batchSize", 0, "selfTraining.batchSize must be between 1 and 65536, was 0"),
+                Arguments.of("selfTraining.learningRate", 11.0,
+                        "selfTraining.learningRate must be in (0, 10], was 11.0"),
+                Arguments.of("selfTraining.minLearningRate", 0.5,
+                        "selfTraining.minLearningRate must be in [0, learningRate], was 0.5"),
+                Arguments.of("pretraining.schedule", "linear",
+                        "pretraining.schedule must be 'constant' or 'cosine', was 'linear'"),
+                Arguments.of("pretraining.warmupSteps", -1, "pretraining.warmupSteps must not be negative, was -1"),
+                Arguments.of("pretraining.beta1", 1.0, "pretraining.beta1 must be in [0, 1), was 1.0"),
+                Arguments.of("pretraining.beta2", -0.1, "pretraining.beta2 must be in [0, 1), was -0.1"),
+                Arguments.of("pretraining.weightDecay", 11.0, "pretraining.weightDecay must be in [0, 10], was 11.0"),
+                Arguments.of("pretraining.gradientClip", -1.0,
+                        "pretraining.gradientClip must be >= 0 (0 disables clipping), was -1.0"),
+                Arguments.of("sampling", null, "sampling is missing"),
+                Arguments.of("sampling.tokensPerGeneration", 0,
+                        "sampling.tokensPerGeneration must be between 1 and 1000000000, was 0"),
+                Arguments.of("sampling.tokensPerGeneration", 32,
+                        "sampling.tokensPerGeneration (32) must be at least model.contextLength + 1 (33) so the next "
+                                + "generation has a full training window"),
+                Arguments.of("sampling.sequences", 4097, "sampling.sequences must be between 1 and 4096, was 4097"),
+                Arguments.of("sampling.temperature", 0.0, "sampling.temperature must be in (0, 100], was 0.0"),
+                Arguments.of("sampling.topK", -1, "sampling.topK must be >= 0 (0 disables it), was -1"),
+                Arguments.of("sampling.topP", 1.5, "sampling.topP must be in (0, 1], was 1.5"),
+                Arguments.of("sampling.prompt", "", "sampling.prompt must not be empty (the paper uses \"\\n\")"),
+                Arguments.of("mixing", null, "mixing is missing"),
+                Arguments.of("mixing.policy", "blend",
+                        "mixing.policy must be 'replace', 'accumulate' or 'mix', was 'blend'"),
+                Arguments.of("mixing.policy", "mix",
+                        "mixing.realFraction must be in (0, 1) for the mix policy, was 0.0"),
+                Arguments.of("evaluation", null, "evaluation is missing"),
+                Arguments.of("evaluation.maxHeldoutTokens", -1,
+                        "evaluation.maxHeldoutTokens must be >= 0 (0: the whole held-out text), was -1"),
+                Arguments.of("evaluation.batchSize", 0, "evaluation.batchSize must be between 1 and 65536, was 0"),
+                Arguments.of("evaluation.tailQuantile", 1.0, "evaluation.tailQuantile must be in (0, 1), was 1.0"),
+                Arguments.of("evaluation.excerptChars", 100_001,
+                        "evaluation.excerptChars must be between 0 and 100000, was 100001"),
+                Arguments.of("collapse", null, "collapse is missing"),
+                Arguments.of("collapse.distinct2Below", 1.5, "collapse.distinct2Below must be in [0, 1], was 1.5"),
+                Arguments.of("collapse.maxCycleLength", -1,
+                        "collapse.maxCycleLength must be >= 0 (0 disables it), was -1"));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0} = {1}")
+    @MethodSource("singleProblems")
+    void reportsExactlyTheBrokenRule(String path, Object value, String expectedProblem) {
+        RunConfig broken = with(Fixtures.config(), RunConfig.class, path, value);
+
+        assertEquals(List.of(expectedProblem), broken.problems());
+    }
+
+    @Test
+    void acceptsTheBoundaryValues() {
+        RunConfig config = Fixtures.config();
+
+        assertEquals(List.of(), with(config, RunConfig.class, "generations", 0).problems());
+        assertEquals(List.of(), with(config, RunConfig.class, "sampling.tokensPerGeneration", 33).problems());
+        assertEquals(List.of(), with(with(config, RunConfig.class, "model.tokenizer", "bpe"), RunConfig.class,
+                "model.bpeVocabularySize", 257).problems());
+        assertEquals(List.of(), with(with(config, RunConfig.class, "mixing.policy", "mix"), RunConfig.class,
+                "mixing.realFraction", 0.5).problems());
+        assertEquals(List.of(), with(config, RunConfig.class, "mixing.policy", "accumulate").problems());
+    }
+
+    @Test
+    void theTrainingWindowRuleWaitsUntilEverySectionIsValid() {
+        // A broken section would make the window comparison meaningless; only the section's own problem shows.
+        RunConfig config = with(with(Fixtures.config(), RunConfig.class, "sampling.tokensPerGeneration", 10),
+                RunConfig.class, "model.layers", 0);
+
+        assertEquals(List.of("model.layers must be between 1 and 96, was 0"), config.problems());
+    }
+
+    @Test
+    void validatedListsEveryProblem() {
+        RunConfig config = with(with(Fixtures.config(), RunConfig.class, "name", ""), RunConfig.class,
+                "model.heads", 5);
+
+        IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class, config::validated);
+
+        assertEquals("invalid config: name must not be empty; model.heads (5) must divide model.width (64)",
+                thrown.getMessage());
+    }
+}

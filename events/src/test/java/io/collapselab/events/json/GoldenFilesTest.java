@@ -1,0 +1,77 @@
+package io.collapselab.events.json;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.collapselab.events.CollapseEvent;
+import io.collapselab.events.DeadLetter;
+import io.collapselab.events.Fixtures;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The golden files pin the JSON contract: any change to a field name, order, nesting or format fails here. When a
+ * change is intended, bump the schema version where readers need to know, and update the file in the same commit.
+ */
+class GoldenFilesTest {
+
+    private static final ObjectMapper MAPPER = EventJson.newObjectMapper();
+
+    static Stream<Arguments> goldenFiles() {
+        return Stream.of(
+                Arguments.of("run-requested.json", Fixtures.runRequested()),
+                Arguments.of("run-completed.json", Fixtures.runCompleted()),
+                Arguments.of("checkpoint-published.json", Fixtures.checkpointPublished()),
+                Arguments.of("corpus-generated.json", Fixtures.corpusGenerated()),
+                Arguments.of("evaluation-completed.json", Fixtures.evaluationCompleted()),
+                Arguments.of("dead-letter.json", Fixtures.deadLetter()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("goldenFiles")
+    void serialisingTheFixtureGivesExactlyTheGoldenFile(String file, Object fixture) throws IOException {
+        String pretty = fixture instanceof CollapseEvent event
+                ? EventJson.toPrettyJson(event)
+                : EventJson.toPrettyJson((DeadLetter) fixture);
+
+        assertEquals(normaliseLineEndings(golden(file)), normaliseLineEndings(pretty) + "\n");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("goldenFiles")
+    void theGoldenFileReadsBackToTheFixture(String file, Object fixture) throws IOException {
+        byte[] bytes = golden(file).getBytes(StandardCharsets.UTF_8);
+        Object read = fixture instanceof CollapseEvent ? EventJson.readEvent(bytes) : EventJson.readDeadLetter(bytes);
+
+        assertEquals(fixture, read);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("goldenFiles")
+    void theWireBytesAreTheGoldenFileWithoutIndentation(String file, Object fixture) throws IOException {
+        byte[] wire = fixture instanceof CollapseEvent event
+                ? EventJson.toBytes(event)
+                : EventJson.toBytes((DeadLetter) fixture);
+        byte[] compactGolden = MAPPER.writeValueAsBytes(MAPPER.readTree(golden(file)));
+
+        assertArrayEquals(compactGolden, wire, () -> new String(wire, StandardCharsets.UTF_8));
+    }
+
+    private static String golden(String file) throws IOException {
+        try (InputStream in = GoldenFilesTest.class.getResourceAsStream("/golden/" + file)) {
+            assertNotNull(in, "missing golden file " + file);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String normaliseLineEndings(String text) {
+        return text.replace("\r\n", "\n");
+    }
+}

@@ -1,0 +1,113 @@
+package io.collapselab.lm.loop;
+
+import io.collapselab.lm.RealText;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SelfTrainingLoopTest {
+
+    /**
+     * A short, high-learning-rate {@code replace} loop: each generation trains hard on a small, low-temperature
+     * sample of its predecessor, which is the recipe for collapse in a few generations.
+     */
+    static final ExperimentConfig COLLAPSING = new ExperimentConfig("collapsing",
+            new ModelSettings(1, 2, 48, 32, 0f, ModelSettings.BYTE_TOKENIZER, 0),
+            new TrainingSettings(120, 16, 5e-3, 5e-4, TrainingSettings.COSINE, 10, 0.9, 0.95, 0.1, 1.0, false),
+            new TrainingSettings(40, 16, 1e-2, 1e-2, TrainingSettings.CONSTANT, 0, 0.9, 0.95, 0.1, 1.0, true),
+            3,
+            new SamplingSettings(4096, 16, 0.7, 10, 1.0, "\n", true),
+            new MixingSettings(MixingSettings.REPLACE, 0),
+            new EvaluationSettings(16_384, 32, 0.1, 120),
+            new CollapsePolicy(0.0, 0, false),
+            42);
+
+    @Test
+    void aHighLearningRateReplaceLoopDriftsTowardsCollapse() {
+        byte[] train = RealText.train(300_000);
+        byte[] heldout = RealText.heldout(40_000);
+        List<GenerationReport> seen = new ArrayList<>();
+        SelfTrainingLoop.Outcome outcome = new SelfTrainingLoop(COLLAPSING, train, heldout).run(listener(seen));
+
+        List<GenerationReport> generations = outcome.generations();
+        assertEquals(SelfTrainingLoop.Outcome.MAX_GENERATIONS, outcome.status());
+        assertEquals(COLLAPSING.generations() + 1, generations.size());
+        assertEquals(generations, seen);
+        GenerationReport first = generations.get(0);
+        GenerationReport last = generations.get(generations.size() - 1);
+        assertTrue(last.heldoutPerplexity() > first.heldoutPerplexity() * 1.1,
+                "held-out perplexity should rise: " + first.heldoutPerplexity() + " -> " + last.heldoutPerplexity());
+        assertTrue(last.distinct2() < first.distinct2() * 0.9,
+                "distinct-2 should fall: " + first.distinct2() + " -> " + last.distinct2());
+    }
+
+    @Test
+    void theSameSeedGivesTheSameDigestsAndAnotherSeedDoesNot() {
+        ExperimentConfig small = Presets.get("smoke").withGenerations(1);
+        byte[] train = RealText.train(100_000);
+        byte[] heldout = RealText.heldout(10_000);
+        List<String> first = digests(new SelfTrainingLoop(small, train, heldout).run(listener(new ArrayList<>())));
+        List<String> again = digests(new SelfTrainingLoop(small, train, heldout).run(listener(new ArrayList<>())));
+        List<String> otherSeed = digests(new SelfTrainingLoop(small.withSeed(small.seed() + 1), train, heldout)
+                .run(listener(new ArrayList<>())));
+        assertEquals(first, again);
+        assertEquals(4, first.size());
+        assertNotEquals(first.get(0), otherSeed.get(0));
+    }
+
+    @Test
+    void stopsAtTheFirstCollapsedGenerationWhenAsked() {
+        ExperimentConfig base = Presets.get("smoke").withGenerations(2);
+        byte[] train = RealText.train(100_000);
+        byte[] heldout = RealText.heldout(10_000);
+        List<GenerationReport> unstopped = new SelfTrainingLoop(base, train, heldout)
+                .run(listener(new ArrayList<>())).generations();
+        int firstBelowOne = -1;
+        for (GenerationReport report : unstopped) {
+            if (report.distinct2() < 1.0) {
+                firstBelowOne = report.generation();
+                break;
+            }
+        }
+        assertTrue(firstBelowOne >= 0, "some smoke generation should repeat a bigram");
+        ExperimentConfig stopping = new ExperimentConfig(base.name(), base.model(), base.pretraining(),
+                base.selfTraining(), base.generations(), base.sampling(), base.mixing(), base.evaluation(),
+                new CollapsePolicy(1.0, 0, true), base.seed());
+
+        SelfTrainingLoop.Outcome outcome = new SelfTrainingLoop(stopping, train, heldout)
+                .run(listener(new ArrayList<>()));
+
+        assertEquals(SelfTrainingLoop.Outcome.COLLAPSE_DETECTED, outcome.status());
+        assertEquals(firstBelowOne + 1, outcome.generations().size());
+        GenerationReport last = outcome.generations().get(firstBelowOne);
+        assertTrue(last.collapsed());
+        assertEquals(unstopped.get(firstBelowOne).checkpointSha256(), last.checkpointSha256());
+    }
+
+    private static List<String> digests(SelfTrainingLoop.Outcome outcome) {
+        List<String> digests = new ArrayList<>();
+        for (GenerationReport report : outcome.generations()) {
+            digests.add(report.checkpointSha256());
+            digests.add(report.corpusSha256());
+        }
+        return digests;
+    }
+
+    private static SelfTrainingLoop.Listener listener(List<GenerationReport> seen) {
+        return new SelfTrainingLoop.Listener() {
+            @Override
+            public void onGeneration(GenerationReport report) {
+                seen.add(report);
+            }
+
+            @Override
+            public void update(int generation, String phase, long done, long total) {
+            }
+        };
+    }
+}
