@@ -34,6 +34,8 @@ public final class CollapseMain {
     private static void quietLibraries() {
         setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         setIfAbsent("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
+        // The Kafka client warns on every failed connection attempt; commands say in one line what went wrong.
+        setIfAbsent("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
         setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
     }
 
