@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Recursive self-training (\"model collapse\") experiments.",
-        subcommands = {LoopCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {LoopCommand.class, AuditCommand.class, CommandLine.HelpCommand.class})
 public final class CollapseMain {
 
     /** Success. */
