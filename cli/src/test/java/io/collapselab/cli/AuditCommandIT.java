@@ -233,6 +233,18 @@ class AuditCommandIT {
     }
 
     @Test
+    void anUnreachableObjectStoreIsOneLineAndNoAudit() {
+        Result result = run("audit", "audit-clean", "--bootstrap-servers", stack.bootstrapServers(),
+                "--s3-endpoint", "http://127.0.0.1:1", "--s3-access-key", stack.s3AccessKey(),
+                "--s3-secret-key-file", secretFile.toString());
+
+        assertEquals(AuditCommand.NOT_AUDITED, result.exitCode(), result.describe());
+        assertEquals("", result.out());
+        assertOnlyLine(result.err(), "collapse: the S3 server at http://127.0.0.1:1 did not answer, or refused the"
+                + " credentials; check the address and that the cluster is up, and the S3 access and secret key");
+    }
+
+    @Test
     void aRecomputationOfAGenerationTheRunDoesNotHaveIsRefused() throws Exception {
         fixture().publish(stack, "audit-short");
 
