@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Recursive self-training (\"model collapse\") experiments.",
-        subcommands = {LoopCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {LoopCommand.class, DemoCommand.class, UpCommand.class, DownCommand.class, SubmitCommand.class,
+                WatchCommand.class, RunsCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
 public final class CollapseMain {
 
     /** Success. */
