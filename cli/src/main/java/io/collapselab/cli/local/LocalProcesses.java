@@ -119,7 +119,7 @@ public final class LocalProcesses {
         mkdirs();
         if (running(STACK).isEmpty()) {
             progress.println("starting the local stack (Kafka + S3) in " + stackDir());
-            start(STACK, List.of(java(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+            start(STACK, List.of(java(), "-Xmx512m", marker(), "-cp", System.getProperty("java.class.path"),
                     StackMain.class.getName(), stackDir().toString()), Map.of());
             awaitLogLine(STACK, "ready=true", STACK_START);
         }
@@ -164,7 +164,7 @@ public final class LocalProcesses {
     }
 
     private List<String> serviceCommand(String service, int threads) {
-        return List.of(java(), "-Xmx2g", "-Dai.djl.pytorch.num_threads=" + threads,
+        return List.of(java(), "-Xmx2g", marker(), "-Dai.djl.pytorch.num_threads=" + threads,
                 "-Dai.djl.pytorch.num_interop_threads=1", "-jar", runnerJar(service).toString());
     }
 
@@ -265,11 +265,24 @@ public final class LocalProcesses {
         }
     }
 
+    /** Every process started for this state directory, found by the marker on its command line. */
+    public List<ProcessHandle> allStarted() {
+        String marker = marker();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+                .toList();
+    }
+
+    /** A system property naming the state directory, so our processes are recognisable by their command line. */
+    private String marker() {
+        return "-Dcollapse.state-dir=" + stateDir;
+    }
+
     /** Guards against a recycled pid: the process must be one of ours by its command line. */
     private boolean isOurs(ProcessHandle process, String name) {
         String commandLine = process.info().commandLine().orElse("");
-        return STACK.equals(name) ? commandLine.contains(StackMain.class.getName())
-                : commandLine.contains(runnerJar(name).toString());
+        return commandLine.contains(marker()) && (STACK.equals(name) ? commandLine.contains(StackMain.class.getName())
+                : commandLine.contains(runnerJar(name).toString()));
     }
 
     private Path pidFile(String name) {
