@@ -2,6 +2,8 @@ package io.collapselab.cli;
 
 import io.collapselab.artifacts.ArtifactStore;
 import io.collapselab.artifacts.S3Settings;
+import io.collapselab.cli.local.LocalProcesses;
+import io.collapselab.localstack.StackConnection;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -57,6 +59,7 @@ public final class ClusterOptions {
 
     private static final String LOCAL_STACK_DIR_NAME = ".collapse/stack";
     private static final String LOCAL_HOST = "127.0.0.1";
+    private static final Duration BROKER_TIMEOUT = Duration.ofSeconds(15);
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
             description = "Kafka brokers of the cluster (default: $" + BOOTSTRAP_SERVERS_ENV
@@ -92,6 +95,27 @@ public final class ClusterOptions {
     // Seams for tests, which can set neither the process environment nor the working directory.
     Function<String, String> environment = System::getenv;
     Path localStackDir = LOCAL_STACK_DIR;
+
+    /** Where the events and objects are, for commands that need both. */
+    record Cluster(String bootstrapServers, S3Settings s3) {
+
+        static Cluster embedded(StackConnection stack) {
+            return new Cluster(stack.bootstrapServers(), new S3Settings(stack.s3Endpoint(), stack.s3AccessKey(),
+                    stack.s3SecretKey(), stack.bucket(), stack.s3Region()));
+        }
+    }
+
+    /**
+     * The cluster these options name, else the local stack of {@code local}'s state directory, after checking that
+     * its broker answers.
+     */
+    Cluster resolve(LocalProcesses local) {
+        localStackDir = local.stackDir();
+        brokerProblem(BROKER_TIMEOUT).ifPresent(problem -> {
+            throw new UsageError(problem);
+        });
+        return new Cluster(bootstrapServers(), s3Settings());
+    }
 
     /** The Kafka bootstrap servers. */
     public String bootstrapServers() {

@@ -25,7 +25,7 @@ public final class CollapseMain {
         System.exit(commandLine().execute(args));
     }
 
-    static CommandLine commandLine() {
+    public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new CollapseMain());
         commandLine.setParameterExceptionHandler(ErrorHandling::onBadOption);
         commandLine.setExecutionExceptionHandler(ErrorHandling::onFailure);
