@@ -1,7 +1,6 @@
 package io.collapselab.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.Test;
  */
 class ImagesTest {
 
-    private static final Pattern FROM = Pattern.compile("(?m)^FROM\\s+");
     private static final Pattern NON_ROOT_USER = Pattern.compile("(?m)^USER\\s+[1-9][0-9]*(:[1-9][0-9]*)?\\s*$");
 
     /** Where each image is named: Kubernetes workloads and custom resources, and compose services. */
@@ -115,21 +113,20 @@ class ImagesTest {
     void imagesRunAsNonRootAndComputeReproducibly() {
         for (String dockerfile : List.of("docker/service.Dockerfile", "docker/service-cuda.Dockerfile",
                 "docker/cli.Dockerfile")) {
-            String runtime = finalStage(dockerfile);
+            String runtime = Dockerfiles.runtimeStage(dockerfile);
             assertTrue(NON_ROOT_USER.matcher(runtime).find(), dockerfile + " must end as a numeric non-root USER,"
                     + " which Kubernetes can check against runAsNonRoot");
-            for (String setting : List.of("MKL_DYNAMIC=FALSE", "OMP_DYNAMIC=FALSE", "MKL_CBWR=AUTO",
-                    "DJL_OFFLINE=true")) {
-                assertTrue(runtime.contains(setting), dockerfile + " must set " + setting
-                        + " in its runtime image (docs/determinism.md, docs/deployment.md)");
-            }
+            Map<String, String> environment = Dockerfiles.runtimeEnvironment(dockerfile);
+            Map.of("MKL_DYNAMIC", "FALSE", "OMP_DYNAMIC", "FALSE", "MKL_CBWR", "AUTO", "DJL_OFFLINE", "true")
+                    .forEach((name, value) -> assertEquals(value, environment.get(name), dockerfile + " must set "
+                            + name + "=" + value + " in its runtime image (docs/determinism.md, docs/deployment.md)"));
         }
         for (String dockerfile : List.of("docker/service.Dockerfile", "docker/service-cuda.Dockerfile")) {
-            String runtime = finalStage(dockerfile);
+            String runtime = Dockerfiles.runtimeStage(dockerfile);
             assertTrue(runtime.contains("HEALTHCHECK") && runtime.contains("/q/health/live"),
                     dockerfile + " must check /q/health/live");
-            assertTrue(runtime.contains("QUARKUS_HTTP_PORT=8080"), dockerfile + " must serve on 8080, the port the"
-                    + " manifests probe and scrape");
+            assertEquals("8080", Dockerfiles.runtimeEnvironment(dockerfile).get("QUARKUS_HTTP_PORT"),
+                    dockerfile + " must serve on 8080, the port the manifests probe and scrape");
         }
     }
 
@@ -145,18 +142,8 @@ class ImagesTest {
         assertTrue(profile.find() && profile.group().contains("${pytorch.native.artifact}")
                         && lm.indexOf("${pytorch.native.artifact}") == lm.lastIndexOf("${pytorch.native.artifact}"),
                 "lm/pom.xml must add the native jar only in the profile that -Dpytorch.native.bundled=false turns off");
-        assertTrue(finalStage("docker/service-cuda.Dockerfile").contains("PYTORCH_FLAVOR="),
+        assertNotNull(Dockerfiles.runtimeEnvironment("docker/service-cuda.Dockerfile").get("PYTORCH_FLAVOR"),
                 "the CUDA runtime image must pin the PyTorch flavour it baked in");
     }
 
-    private static String finalStage(String dockerfile) {
-        String text = Repository.read(Repository.path(dockerfile));
-        Matcher from = FROM.matcher(text);
-        int last = -1;
-        while (from.find()) {
-            last = from.start();
-        }
-        assertFalse(last < 0, dockerfile + " has no FROM");
-        return text.substring(last);
-    }
 }

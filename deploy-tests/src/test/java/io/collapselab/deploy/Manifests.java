@@ -30,14 +30,6 @@ final class Manifests {
         return rendered;
     }
 
-    /** Everything any deployable kustomization renders, with the secret templates the workloads refer to. */
-    static List<Map<String, Object>> everything() {
-        List<Map<String, Object>> all = new ArrayList<>();
-        DEPLOYABLE.values().forEach(all::addAll);
-        all.addAll(secretTemplates());
-        return all;
-    }
-
     /** {@code resources} and the secret templates, which no kustomization includes but every workload refers to. */
     static List<Map<String, Object>> withSecretTemplates(List<Map<String, Object>> resources) {
         List<Map<String, Object>> all = new ArrayList<>(resources);

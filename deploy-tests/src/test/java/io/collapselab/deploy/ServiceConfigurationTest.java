@@ -44,11 +44,13 @@ class ServiceConfigurationTest {
     void kubernetesSetsOnlySettingsTheServiceReads(String service) {
         ServiceConfiguration configuration = ServiceConfiguration.load(service);
         List<Map<String, String>> environments = new ArrayList<>();
-        List<Map<String, Object>> everything = Manifests.everything();
-        for (Map<String, Object> workload : Resources.workloads(everything)) {
-            for (Map<String, Object> container : Resources.containers(workload)) {
-                if (service.equals(Images.service(ImageReference.parse(Yaml.string(container, "image"))))) {
-                    environments.add(Manifests.environment(container, everything));
+        for (List<Map<String, Object>> rendered : Manifests.DEPLOYABLE.values()) {
+            List<Map<String, Object>> resources = Manifests.withSecretTemplates(rendered);
+            for (Map<String, Object> workload : Resources.workloads(resources)) {
+                for (Map<String, Object> container : Resources.containers(workload)) {
+                    if (service.equals(Images.service(ImageReference.parse(Yaml.string(container, "image"))))) {
+                        environments.add(Manifests.environment(container, resources));
+                    }
                 }
             }
         }
@@ -74,6 +76,22 @@ class ServiceConfigurationTest {
         assertEquals(List.of(), problems, service + " in docker-compose.yml");
     }
 
+    /** The environment the service images set themselves (their runtime stage's ENV instructions). */
+    @ParameterizedTest
+    @FieldSource("io.collapselab.deploy.ServiceConfiguration#SERVICES")
+    void imagesSetOnlySettingsTheServiceReads(String service) {
+        ServiceConfiguration configuration = ServiceConfiguration.load(service);
+        List<String> problems = new ArrayList<>();
+        for (String dockerfile : List.of("docker/service.Dockerfile", "docker/service-cuda.Dockerfile")) {
+            Map<String, String> environment = new LinkedHashMap<>(Dockerfiles.runtimeEnvironment(dockerfile));
+            // The base images' own variables, which the CUDA image extends.
+            environment.remove("JAVA_HOME");
+            environment.remove("PATH");
+            problems.addAll(problems(environment, configuration).stream().map(p -> dockerfile + ": " + p).toList());
+        }
+        assertEquals(List.of(), problems, service + " images");
+    }
+
     /**
      * The CLI is no Quarkus application: it reads its environment by name. Every variable its containers get must be
      * a name its sources spell out. This needs the CLI's audit command, which runs against a cluster.
@@ -84,14 +102,17 @@ class ServiceConfigurationTest {
         Assumptions.assumeTrue(sources.contains("name = \"audit\""), "the CLI has no audit command yet, so what it"
                 + " reads from its environment cannot be checked against the audit job and the compose cli service");
         Map<String, Map<String, String>> environments = new LinkedHashMap<>();
-        List<Map<String, Object>> everything = Manifests.everything();
-        for (Map<String, Object> workload : Resources.workloads(everything)) {
-            for (Map<String, Object> container : Resources.containers(workload)) {
-                if (isCli(Yaml.string(container, "image"))) {
-                    environments.put(Resources.id(workload), Manifests.environment(container, everything));
+        Manifests.DEPLOYABLE.forEach((directory, rendered) -> {
+            List<Map<String, Object>> resources = Manifests.withSecretTemplates(rendered);
+            for (Map<String, Object> workload : Resources.workloads(resources)) {
+                for (Map<String, Object> container : Resources.containers(workload)) {
+                    if (isCli(Yaml.string(container, "image"))) {
+                        environments.put(directory + " " + Resources.id(workload),
+                                Manifests.environment(container, resources));
+                    }
                 }
             }
-        }
+        });
         Manifests.composeServices().forEach((name, service) -> {
             if (isCli(Yaml.string(service, "image"))) {
                 environments.put("compose " + name, Manifests.composeEnvironment(service));
