@@ -15,8 +15,8 @@ RUN java -cp "cli/target/lib/*" docker/DjlWarmup.java
 FROM eclipse-temurin:17-jre-noble
 RUN groupadd --system --gid 10001 collapse \
     && useradd --system --uid 10001 --gid collapse --no-create-home --home-dir /nonexistent collapse \
-    && mkdir /work \
-    && chown collapse:collapse /work
+    && mkdir -p /var/lib/collapse \
+    && chown collapse:collapse /var/lib/collapse
 COPY --from=build /opt/djl /opt/djl
 # The same layout as the ./collapse launcher uses: the CLI's jar and its runtime libraries beside it.
 COPY --from=build /src/cli/target/collapse-cli.jar /app/collapse-cli.jar
@@ -27,6 +27,6 @@ ENV DJL_CACHE_DIR=/opt/djl \
     OMP_DYNAMIC=FALSE \
     MKL_CBWR=AUTO
 # The CLI keeps local state (.collapse/) under its working directory.
-WORKDIR /work
+WORKDIR /var/lib/collapse
 USER 10001:10001
 ENTRYPOINT ["java", "-cp", "/app/collapse-cli.jar:/app/lib/*", "io.collapselab.cli.CollapseMain"]
