@@ -1,0 +1,541 @@
+package io.collapselab.artifacts;
+
+import java.io.ByteArrayInputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.GetObjectResponse;
+import io.minio.ListObjectsArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.Result;
+import io.minio.StatObjectArgs;
+import io.minio.StatObjectResponse;
+import io.minio.UploadObjectArgs;
+import io.minio.errors.ErrorResponseException;
+import io.minio.errors.InsufficientDataException;
+import io.minio.errors.InvalidResponseException;
+import io.minio.errors.ServerException;
+import io.minio.messages.Item;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checkpoints, corpora and run inputs in an S3 bucket (MinIO, S3Proxy, AWS), each stored under its
+ * {@link ObjectKey} with the SHA-256 of its content in the object's user metadata ({@code x-amz-meta-sha256}).
+ *
+ * <ul>
+ *   <li>Objects are immutable: writing a key again with the same content is a no-op that returns the stored
+ *       object (so retried handlers are idempotent); writing different content is an {@link ObjectConflictException}.
+ *       Where the server supports conditional writes ({@code If-None-Match: *}; S3Proxy, MinIO and AWS do), two
+ *       writers racing for one key cannot both win.</li>
+ *   <li>Reads check the digest of the bytes actually read against the digest the caller expects, not against the
+ *       stored metadata, and throw {@link DigestMismatchException} on a difference.</li>
+ *   <li>Transient failures (connection refused or reset, timeouts, HTTP 5xx, throttling) are retried according to
+ *       the {@link RetryPolicy}; other failures (missing objects, denied credentials) are not.</li>
+ *   <li>The bucket is created on first use if it does not exist.</li>
+ * </ul>
+ * Thread-safe. Close it to release its HTTP connections and threads.
+ */
+public final class ArtifactStore implements AutoCloseable {
+
+    /** User-metadata name of the content digest; S3 returns it as header {@code x-amz-meta-sha256}. */
+    static final String SHA256_METADATA = "sha256";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ArtifactStore.class);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    // Per socket read or write, not per request: large objects still stream for as long as they need.
+    private static final Duration IO_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern STATUS_IN_MESSAGE = Pattern.compile("Response code: (\\d{3})");
+    private static final Set<String> TRANSIENT_ERROR_CODES = Set.of("RequestTimeout", "SlowDown", "Throttling",
+            "ThrottlingException", "RequestLimitExceeded", "InternalError", "ServiceUnavailable");
+    private static final Set<String> CREDENTIAL_ERROR_CODES =
+            Set.of("AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch");
+
+    private final S3Settings settings;
+    private final RetryPolicy retryPolicy;
+    private final MinioClient client;
+    private final MinioClient probeClient;
+    private volatile boolean bucketReady;
+
+    public ArtifactStore(S3Settings settings) {
+        this(settings, RetryPolicy.DEFAULT);
+    }
+
+    public ArtifactStore(S3Settings settings, RetryPolicy retryPolicy) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+        // Our own HTTP client: MinIO's default one retries 5xx responses itself, which would multiply with the
+        // retries here and hide them from the log.
+        OkHttpClient http = new OkHttpClient.Builder()
+                .connectTimeout(CONNECT_TIMEOUT)
+                .readTimeout(IO_TIMEOUT)
+                .writeTimeout(IO_TIMEOUT)
+                .protocols(List.of(Protocol.HTTP_1_1))
+                .build();
+        OkHttpClient probeHttp = http.newBuilder()
+                .connectTimeout(PROBE_TIMEOUT)
+                .readTimeout(PROBE_TIMEOUT)
+                .callTimeout(PROBE_TIMEOUT)
+                .build();
+        this.client = minioClient(settings, http, true);
+        // Shares the connection pool and dispatcher of the main client, which closes them.
+        this.probeClient = minioClient(settings, probeHttp, false);
+    }
+
+    public S3Settings settings() {
+        return settings;
+    }
+
+    /**
+     * Stores a stream of unknown length. The stream is first copied to a temporary file (deleted afterwards) while
+     * its digest is computed, because the digest must travel in the request headers, before the content.
+     */
+    public StoredObject put(ObjectKey key, InputStream content) {
+        Objects.requireNonNull(content, "content");
+        Path spool = null;
+        try {
+            spool = Files.createTempFile("collapse-artifact-", ".spool");
+            try (OutputStream out = Files.newOutputStream(spool)) {
+                content.transferTo(out);
+            }
+            return put(key, spool);
+        } catch (IOException e) {
+            throw new ArtifactStoreException("cannot spool the content for " + key.toUri(settings.bucket())
+                    + " to a temporary file in " + System.getProperty("java.io.tmpdir") + ": " + e, e);
+        } finally {
+            deleteTemporary(spool);
+        }
+    }
+
+    public StoredObject put(ObjectKey key, byte[] content) {
+        Objects.requireNonNull(content, "content");
+        String sha256 = sha256Hex(content);
+        return putIfAbsent(key, sha256, content.length, headers -> client.putObject(PutObjectArgs.builder()
+                .bucket(settings.bucket())
+                .object(key.key())
+                .stream(new ByteArrayInputStream(content), (long) content.length, -1L)
+                .contentType(contentType(key))
+                .userMetadata(Map.of(SHA256_METADATA, sha256))
+                .extraHeaders(headers)
+                .build()));
+    }
+
+    /** Stores a file; it must not change while it is being stored. */
+    public StoredObject put(ObjectKey key, Path file) {
+        Objects.requireNonNull(file, "file");
+        String sha256;
+        long size;
+        try (InputStream in = Files.newInputStream(file)) {
+            sha256 = sha256Hex(in);
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new ArtifactStoreException("cannot read " + file + " to store it as "
+                    + key.toUri(settings.bucket()) + ": " + e, e);
+        }
+        return putIfAbsent(key, sha256, size, headers -> client.uploadObject(UploadObjectArgs.builder()
+                .bucket(settings.bucket())
+                .object(key.key())
+                .filename(file.toString())
+                .contentType(contentType(key))
+                .userMetadata(Map.of(SHA256_METADATA, sha256))
+                .extraHeaders(headers)
+                .build()));
+    }
+
+    /**
+     * Reads a whole object into memory and checks its digest.
+     *
+     * @throws ObjectNotFoundException if there is no such object
+     * @throws DigestMismatchException if the bytes read do not have {@code expectedSha256}
+     */
+    public byte[] get(ObjectKey key, String expectedSha256) {
+        requireSha256(expectedSha256);
+        byte[] content = withRetries("get " + key, key, () -> {
+            try (GetObjectResponse in = client.getObject(GetObjectArgs.builder()
+                    .bucket(settings.bucket()).object(key.key()).build())) {
+                return in.readAllBytes();
+            }
+        });
+        requireDigest(key, expectedSha256, sha256Hex(content));
+        return content;
+    }
+
+    /**
+     * Streams an object to {@code target} (replacing it) and checks its digest. The content goes to a temporary
+     * file next to the target first, so {@code target} only ever appears complete and verified.
+     *
+     * @throws ObjectNotFoundException if there is no such object
+     * @throws DigestMismatchException if the bytes read do not have {@code expectedSha256}; target is untouched
+     */
+    public void getTo(ObjectKey key, String expectedSha256, Path target) {
+        requireSha256(expectedSha256);
+        Path absolute = target.toAbsolutePath();
+        Path partial = null;
+        try {
+            Files.createDirectories(absolute.getParent());
+            partial = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName() + ".", ".part");
+            Path download = partial;
+            String actual = withRetries("get " + key, key, () -> {
+                try (GetObjectResponse in = client.getObject(GetObjectArgs.builder()
+                        .bucket(settings.bucket()).object(key.key()).build());
+                     DigestInputStream digesting = new DigestInputStream(in, newSha256());
+                     OutputStream out = Files.newOutputStream(download)) {
+                    digesting.transferTo(out);
+                    return HexFormat.of().formatHex(digesting.getMessageDigest().digest());
+                }
+            });
+            requireDigest(key, expectedSha256, actual);
+            Files.move(partial, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new ArtifactStoreException("cannot write " + key.toUri(settings.bucket()) + " to " + absolute
+                    + ": " + e, e);
+        } finally {
+            deleteTemporary(partial);
+        }
+    }
+
+    /** The stored object's digest and size, or empty if there is none under the key. */
+    public Optional<StoredObject> stat(ObjectKey key) {
+        return withRetries("stat " + key, key, () -> statOnce(key));
+    }
+
+    public boolean exists(ObjectKey key) {
+        return stat(key).isPresent();
+    }
+
+    /**
+     * All objects of a run (everything under {@code runs/<runId>/}), sorted by key. Costs one listing plus one
+     * metadata request per object, since listings do not carry user metadata.
+     */
+    public List<StoredObject> list(String runId) {
+        String prefix = ObjectKey.runPrefix(runId);
+        List<String> keys = withRetries("list " + prefix, null, () -> {
+            List<String> names = new ArrayList<>();
+            for (Result<Item> item : client.listObjects(ListObjectsArgs.builder()
+                    .bucket(settings.bucket()).prefix(prefix).recursive(true).build())) {
+                names.add(item.get().objectName());
+            }
+            return names;
+        });
+        List<StoredObject> objects = new ArrayList<>();
+        for (String name : keys) {
+            ObjectKey key;
+            try {
+                key = ObjectKey.parseKey(name);
+            } catch (IllegalArgumentException e) {
+                LOG.warn("Skipping s3://{}/{} while listing run {}: {}", settings.bucket(), name, runId,
+                        e.getMessage());
+                continue;
+            }
+            // An object deleted between the listing and its stat is simply no longer part of the run.
+            stat(key).ifPresent(objects::add);
+        }
+        objects.sort(Comparator.comparing(o -> o.key().key()));
+        return objects;
+    }
+
+    /**
+     * Whether the S3 server answers a bucket-exists request with these credentials within two seconds; for
+     * readiness checks, so it never retries and never throws.
+     */
+    public boolean isReachable() {
+        try {
+            probeClient.bucketExists(BucketExistsArgs.builder().bucket(settings.bucket()).build());
+            return true;
+        } catch (Exception e) {
+            LOG.debug("S3 at {} is not reachable: {}", settings.endpoint(), describe(e));
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } catch (Exception e) {
+            throw new ArtifactStoreException("closing the S3 client for " + settings.endpoint() + " failed: " + e, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ArtifactStore[" + settings.endpoint() + ", bucket " + settings.bucket() + "]";
+    }
+
+    /** Uploads content with a known digest unless the key already holds it; see the class comment. */
+    private StoredObject putIfAbsent(ObjectKey key, String sha256, long size, Upload upload) {
+        return withRetries("put " + key, null, () -> {
+            Optional<StoredObject> existing = statOnce(key);
+            if (existing.isPresent()) {
+                return requireSameContent(existing.get(), sha256);
+            }
+            try {
+                upload.run(Map.of("If-None-Match", "*"));
+            } catch (ErrorResponseException e) {
+                if (e.response().code() != 412) {
+                    throw e;
+                }
+                // Another writer stored the key between our check and our write.
+                StoredObject winner = statOnce(key).orElseThrow(() -> e);
+                return requireSameContent(winner, sha256);
+            }
+            LOG.debug("Stored {} ({} bytes, sha256 {})", key.toUri(settings.bucket()), size, sha256);
+            return new StoredObject(key, key.toUri(settings.bucket()), sha256, size);
+        });
+    }
+
+    private StoredObject requireSameContent(StoredObject existing, String sha256) {
+        if (!existing.sha256().equals(sha256)) {
+            throw new ObjectConflictException(existing.key(), settings.bucket(), existing.sha256(), sha256);
+        }
+        return existing;
+    }
+
+    private Optional<StoredObject> statOnce(ObjectKey key) throws Exception {
+        StatObjectResponse stat;
+        try {
+            stat = client.statObject(StatObjectArgs.builder().bucket(settings.bucket()).object(key.key()).build());
+        } catch (ErrorResponseException e) {
+            if (isNoSuchKey(e)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        String sha256 = stat.userMetadata().getFirst(SHA256_METADATA);
+        if (sha256 == null || !SHA256_HEX.matcher(sha256).matches()) {
+            throw new ArtifactStoreException(key.toUri(settings.bucket()) + " at " + settings.endpoint()
+                    + " carries no valid x-amz-meta-" + SHA256_METADATA + " (found '" + sha256 + "'): it was not"
+                    + " written by ArtifactStore, or the S3 server dropped its metadata (S3Proxy's filesystem"
+                    + " backend does on filesystems without extended attributes); delete it and write it again");
+        }
+        return Optional.of(new StoredObject(key, key.toUri(settings.bucket()), sha256, stat.size()));
+    }
+
+    /**
+     * Runs an S3 call, retrying transient failures. Our own exceptions (conflicts, not found) are final. With a
+     * {@code key}, a missing object becomes an {@link ObjectNotFoundException}.
+     */
+    private <T> T withRetries(String operation, ObjectKey key, S3Call<T> call) {
+        ensureBucket(operation);
+        return retrying(operation, key, call);
+    }
+
+    private <T> T retrying(String operation, ObjectKey key, S3Call<T> call) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call.run();
+            } catch (ArtifactStoreException e) {
+                throw e;
+            } catch (Exception e) {
+                if (key != null && e instanceof ErrorResponseException response && isNoSuchKey(response)) {
+                    throw new ObjectNotFoundException(key, settings.bucket(), settings.endpoint());
+                }
+                if (!isTransient(e) || attempt >= retryPolicy.maxAttempts()) {
+                    throw failure(operation, attempt, e);
+                }
+                Duration full = retryPolicy.backoffAfter(attempt);
+                long waitMs = full.toMillis() / 2 + ThreadLocalRandom.current().nextLong(full.toMillis() / 2 + 1);
+                LOG.warn("S3 {} at {} failed (attempt {} of {}): {}; retrying in {} ms", operation,
+                        settings.endpoint(), attempt, retryPolicy.maxAttempts(), describe(e), waitMs);
+                try {
+                    Thread.sleep(waitMs);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new ArtifactStoreException("S3 " + operation + " at " + settings.endpoint()
+                            + " was interrupted while waiting to retry", interrupted);
+                }
+            }
+        }
+    }
+
+    private void ensureBucket(String operation) {
+        if (bucketReady) {
+            return;
+        }
+        synchronized (this) {
+            if (bucketReady) {
+                return;
+            }
+            retrying(operation + " (ensuring bucket " + settings.bucket() + " exists)", null, () -> {
+                if (!client.bucketExists(BucketExistsArgs.builder().bucket(settings.bucket()).build())) {
+                    try {
+                        client.makeBucket(MakeBucketArgs.builder().bucket(settings.bucket()).build());
+                        LOG.info("Created bucket {} at {}", settings.bucket(), settings.endpoint());
+                    } catch (ErrorResponseException e) {
+                        // Created concurrently by another process: the bucket exists, which is all we need.
+                        if (!"BucketAlreadyOwnedByYou".equals(e.errorResponse().code())) {
+                            throw e;
+                        }
+                    }
+                }
+                return null;
+            });
+            bucketReady = true;
+        }
+    }
+
+    private ArtifactStoreException failure(String operation, int attempts, Exception e) {
+        String hint = "";
+        if (e instanceof ErrorResponseException response
+                && CREDENTIAL_ERROR_CODES.contains(response.errorResponse().code())) {
+            hint = "; check the S3 access key and secret key";
+        } else if (isTransient(e)) {
+            hint = "; check that the S3 server is running and reachable";
+        }
+        return new ArtifactStoreException("S3 " + operation + " at " + settings.endpoint() + " failed after "
+                + attempts + (attempts == 1 ? " attempt: " : " attempts: ") + describe(e) + hint, e);
+    }
+
+    /**
+     * Transient: worth the same request again shortly. Local file problems and every 4xx other than timeouts
+     * and throttling are not.
+     */
+    static boolean isTransient(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ErrorResponseException response) {
+                return isTransientStatus(response.response().code())
+                        || TRANSIENT_ERROR_CODES.contains(response.errorResponse().code());
+            }
+            if (t instanceof ServerException server) {
+                return isTransientStatus(server.statusCode());
+            }
+            if (t instanceof InvalidResponseException) {
+                // A non-XML error page, typically from a proxy or load balancer; MinIO keeps the status only in
+                // the message.
+                Matcher status = STATUS_IN_MESSAGE.matcher(String.valueOf(t.getMessage()));
+                return status.find() && isTransientStatus(Integer.parseInt(status.group(1)));
+            }
+            if (t instanceof InsufficientDataException) {
+                return true;
+            }
+            if (t instanceof FileSystemException || t instanceof FileNotFoundException) {
+                return false;
+            }
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isTransientStatus(int status) {
+        return status == 408 || status == 429 || status >= 500;
+    }
+
+    private static boolean isNoSuchKey(ErrorResponseException e) {
+        return "NoSuchKey".equals(e.errorResponse().code());
+    }
+
+    /** A one-line cause: the S3 error code and message, or the innermost I/O failure. */
+    private static String describe(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ErrorResponseException response) {
+                return response.errorResponse().code() + " (HTTP " + response.response().code() + "): "
+                        + response.errorResponse().message();
+            }
+        }
+        Throwable root = e;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException) {
+                root = t;
+            }
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
+    private void requireDigest(ObjectKey key, String expected, String actual) {
+        if (!actual.equals(expected)) {
+            throw new DigestMismatchException(key, settings.bucket(), expected, actual);
+        }
+    }
+
+    private static void requireSha256(String sha256) {
+        if (sha256 == null || !SHA256_HEX.matcher(sha256).matches()) {
+            throw new IllegalArgumentException("expected sha256 '" + sha256 + "' is not 64 lowercase hex digits");
+        }
+    }
+
+    private static String contentType(ObjectKey key) {
+        return key.key().endsWith(".txt") ? "text/plain; charset=utf-8" : "application/octet-stream";
+    }
+
+    static String sha256Hex(byte[] content) {
+        return HexFormat.of().formatHex(newSha256().digest(content));
+    }
+
+    private static String sha256Hex(InputStream in) throws IOException {
+        MessageDigest digest = newSha256();
+        try (DigestInputStream digesting = new DigestInputStream(in, digest)) {
+            digesting.transferTo(OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform provides SHA-256", e);
+        }
+    }
+
+    private static MinioClient minioClient(S3Settings settings, OkHttpClient http, boolean closeHttpClient) {
+        return MinioClient.builder()
+                .endpoint(settings.endpoint())
+                .region(settings.region())
+                .credentials(settings.accessKey(), settings.secretKey())
+                .httpClient(http, closeHttpClient)
+                .build();
+    }
+
+    /** Runs in finally blocks, so it logs rather than throws: a leftover temp file must not mask the real error. */
+    private static void deleteTemporary(Path file) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("Could not delete temporary file {}: {}", file, e.toString());
+        }
+    }
+
+    @FunctionalInterface
+    private interface S3Call<T> {
+        T run() throws Exception;
+    }
+
+    @FunctionalInterface
+    private interface Upload {
+        void run(Map<String, String> conditionalHeaders) throws Exception;
+    }
+}

@@ -1,0 +1,173 @@
+package io.collapselab.evaluator;
+
+import io.collapselab.events.CheckpointPublished;
+import io.collapselab.events.CollapseEvent;
+import io.collapselab.events.CorpusGenerated;
+import io.collapselab.events.EvaluationCompleted;
+import io.collapselab.events.RunCompleted;
+import io.collapselab.events.kafka.DecodedEvent;
+import io.collapselab.lm.loop.ExperimentConfig;
+import io.collapselab.lm.loop.GenerationSteps;
+import io.collapselab.lm.loop.GenerationSteps.CheckpointEvaluation;
+import io.collapselab.lm.loop.GenerationSteps.CorpusEvaluation;
+import io.collapselab.lm.metrics.RealTextProfile;
+import io.collapselab.lm.metrics.TextMetrics;
+import io.collapselab.lm.model.Checkpoint;
+import io.collapselab.lm.tokenizer.Tokenizer;
+import io.collapselab.service.ComputeTime;
+import io.collapselab.service.EventIntake;
+import io.collapselab.service.GenerationFiles;
+import io.collapselab.service.ObjectOutbox;
+import io.collapselab.service.PipelineMetrics;
+import io.collapselab.service.ProgressLog;
+import io.collapselab.service.Run;
+import io.collapselab.service.RunArtifacts;
+import io.collapselab.service.ServiceIdentity;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * Measures every generation: the held-out perplexity of its checkpoint and the text metrics of its corpus. Once
+ * both are known it publishes {@code EvaluationCompleted} with the run's collapse verdict, and ends the run with
+ * {@code RunCompleted} after the last generation, or at the first collapsed one when the run stops on collapse.
+ */
+@ApplicationScoped
+public class EvaluatorService {
+
+    /**
+     * {@code collapse.checkpoints} and {@code collapse.corpora} in one channel. One consumer on both topics is
+     * assigned the same partition number of each (range assignment, same partition count, same run-id keys), so
+     * both halves of a run's generations meet on one replica, and its single worker thread combines them without
+     * racing itself.
+     */
+    public static final String GENERATIONS = "generations";
+
+    static final String HELDOUT_EVALUATION = "heldout-evaluation.json";
+    static final String CORPUS_EVALUATION = "corpus-evaluation.json";
+
+    private static final Logger LOG = Logger.getLogger(EvaluatorService.class);
+
+    private final EventIntake intake;
+    private final ObjectOutbox outbox;
+    private final RunArtifacts artifacts;
+    private final GenerationFiles files;
+    private final ServiceIdentity identity;
+    private final PipelineMetrics metrics;
+
+    EvaluatorService(EventIntake intake, ObjectOutbox outbox, RunArtifacts artifacts, GenerationFiles files,
+                     ServiceIdentity identity, PipelineMetrics metrics) {
+        this.intake = intake;
+        this.outbox = outbox;
+        this.artifacts = artifacts;
+        this.files = files;
+        this.identity = identity;
+        this.metrics = metrics;
+    }
+
+    @Incoming(GENERATIONS)
+    @Blocking
+    public void onGenerationEvent(ConsumerRecord<String, DecodedEvent> record) throws InterruptedException {
+        intake.process(GENERATIONS, record, CollapseEvent.class, this::evaluate);
+    }
+
+    private void evaluate(CollapseEvent event, Run run, ComputeTime compute) {
+        // The channel's topics carry only these two types; the intake refuses anything else found on them.
+        if (event instanceof CheckpointPublished checkpoint) {
+            measureHeldout(checkpoint, run, compute);
+        } else {
+            measureCorpus((CorpusGenerated) event, run, compute);
+        }
+        completeGeneration(run, event.generation());
+    }
+
+    private void measureHeldout(CheckpointPublished checkpoint, Run run, ComputeTime compute) {
+        String runId = run.runId();
+        int generation = checkpoint.generation();
+        if (files.readJson(runId, generation, HELDOUT_EVALUATION, HeldoutResult.class).isPresent()) {
+            return;
+        }
+        byte[] model = artifacts.checkpoint(runId, generation, checkpoint.checkpoint());
+        byte[] heldout = artifacts.heldoutText(run);
+        CheckpointEvaluation evaluation = compute.measure(() ->
+                GenerationSteps.evaluate(run.config(), model, heldout, generation, new ProgressLog(runId)));
+        metrics.throughput("evaluate", evaluation.tokens(), evaluation.computeMs());
+        files.writeJsonOnce(runId, generation, HELDOUT_EVALUATION, new HeldoutResult(checkpoint.checkpoint().sha256(),
+                evaluation.heldoutLoss(), evaluation.heldoutPerplexity(), evaluation.tokens()), HeldoutResult.class);
+    }
+
+    private void measureCorpus(CorpusGenerated corpus, Run run, ComputeTime compute) {
+        String runId = run.runId();
+        int generation = corpus.generation();
+        if (files.readJson(runId, generation, CORPUS_EVALUATION, CorpusResult.class).isPresent()) {
+            return;
+        }
+        ExperimentConfig config = run.config();
+        byte[] text = artifacts.corpus(runId, generation, corpus.corpus());
+        Tokenizer tokenizer = Checkpoint.readTokenizer(
+                artifacts.checkpoint(runId, generation, corpus.checkpointSha256()));
+        RealTextProfile realText = RealTextProfile.of(artifacts.trainText(run), config.evaluation().tailQuantile());
+        CorpusEvaluation evaluation = compute.measure(() ->
+                GenerationSteps.evaluateCorpus(config, text, tokenizer, realText));
+        TextMetrics m = evaluation.metrics();
+        files.writeJsonOnce(runId, generation, CORPUS_EVALUATION, new CorpusResult(corpus.checkpointSha256(),
+                corpus.corpus().sha256(), m.distinct1(), m.distinct2(), m.distinct3(), m.repetition(), m.entropy(),
+                m.tailMass(), evaluation.cycleLength(), evaluation.excerpt()), CorpusResult.class);
+    }
+
+    /** Publishes the generation's evaluation once both halves are known, and ends the run if it is over. */
+    private void completeGeneration(Run run, int generation) {
+        String runId = run.runId();
+        Optional<HeldoutResult> heldout = files.readJson(runId, generation, HELDOUT_EVALUATION, HeldoutResult.class);
+        Optional<CorpusResult> corpus = files.readJson(runId, generation, CORPUS_EVALUATION, CorpusResult.class);
+        if (heldout.isEmpty() || corpus.isEmpty()) {
+            LOG.debugf("Run %s generation %d: waiting for the other half of its evaluation", runId, generation);
+            return;
+        }
+        if (!heldout.get().checkpointSha256().equals(corpus.get().checkpointSha256())) {
+            throw new IllegalStateException("corpus " + generation + " of run " + runId + " was sampled from"
+                    + " checkpoint " + corpus.get().checkpointSha256() + ", but the checkpoint evaluated for that"
+                    + " generation is " + heldout.get().checkpointSha256());
+        }
+        EvaluationCompleted evaluation = (EvaluationCompleted) outbox.publishOnce(runId, generation,
+                ObjectOutbox.EVALUATION_EVENT, () -> evaluation(run, generation, heldout.get(), corpus.get()));
+        endRunIfOver(run, evaluation);
+    }
+
+    private EvaluationCompleted evaluation(Run run, int generation, HeldoutResult heldout, CorpusResult corpus) {
+        boolean collapsed = run.config().collapse().isCollapsed(corpus.distinct2(), corpus.cycleLength());
+        LOG.infof("Run %s generation %d: held-out perplexity %.3f, distinct-2 %.3f, cycle %d tokens%s", run.runId(),
+                generation, heldout.perplexity(), corpus.distinct2(), corpus.cycleLength(),
+                collapsed ? ", collapsed" : "");
+        return EvaluationCompleted.of(run.runId(), generation, Instant.now(), identity.producer(),
+                new EvaluationCompleted.Metrics(heldout.loss(), heldout.perplexity(), corpus.distinct1(),
+                        corpus.distinct2(), corpus.distinct3(), corpus.repetition(), corpus.entropy(),
+                        corpus.tailMass(), corpus.cycleLength()),
+                corpus.excerpt(), collapsed, heldout.checkpointSha256(), corpus.corpusSha256());
+    }
+
+    /** The same end conditions, in the same order, as the in-process loop. */
+    private void endRunIfOver(Run run, EvaluationCompleted evaluation) {
+        ExperimentConfig config = run.config();
+        int generation = evaluation.generation();
+        RunCompleted.Reason reason;
+        String detail;
+        if (evaluation.collapsed() && config.collapse().stopOnCollapse()) {
+            reason = RunCompleted.Reason.COLLAPSE_DETECTED;
+            detail = "generation " + generation + " collapsed (distinct-2 " + evaluation.distinct2()
+                    + ", trailing cycle of " + evaluation.cycleLength() + " tokens) and the run stops on collapse";
+        } else if (generation == config.generations()) {
+            reason = RunCompleted.Reason.MAX_GENERATIONS;
+            detail = "generation " + generation + " was the last configured";
+        } else {
+            return;
+        }
+        outbox.publishOnce(run.runId(), generation, ObjectOutbox.RUN_COMPLETED_EVENT, () -> RunCompleted.of(
+                run.runId(), generation, Instant.now(), identity.producer(), reason, detail, generation));
+        LOG.infof("Run %s completed at generation %d: %s", run.runId(), generation, reason.wireName());
+    }
+}

@@ -1,0 +1,190 @@
+package io.collapselab.evaluator;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.collapselab.artifacts.ArtifactStore;
+import io.collapselab.artifacts.ObjectKey;
+import io.collapselab.events.CheckpointPublished;
+import io.collapselab.events.CorpusGenerated;
+import io.collapselab.events.EvaluationCompleted;
+import io.collapselab.events.ObjectRef;
+import io.collapselab.events.RunCompleted;
+import io.collapselab.events.RunRequested;
+import io.collapselab.lm.loop.CollapsePolicy;
+import io.collapselab.lm.loop.ExperimentConfig;
+import io.collapselab.lm.loop.GenerationSteps;
+import io.collapselab.lm.loop.GenerationSteps.CheckpointEvaluation;
+import io.collapselab.lm.loop.GenerationSteps.CorpusEvaluation;
+import io.collapselab.lm.loop.GenerationSteps.TrainedCheckpoint;
+import io.collapselab.lm.loop.Progress;
+import io.collapselab.lm.metrics.RealTextProfile;
+import io.collapselab.lm.model.Checkpoint;
+import io.collapselab.lm.random.Rng;
+import io.collapselab.lm.random.SeedRole;
+import io.collapselab.service.RunRegistry;
+import io.collapselab.service.testing.InMemoryEvents;
+import io.collapselab.service.testing.LocalStackResource;
+import io.collapselab.service.testing.TestRuns;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.search.Search;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.memory.InMemoryConnector;
+import jakarta.enterprise.inject.Any;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The evaluator's measurements, checked against the same steps run in the test, and how it ends runs. */
+@QuarkusTest
+@WithTestResource(LocalStackResource.class)
+class EvaluatorServiceTests {
+
+    @Inject
+    @Any
+    InMemoryConnector connector;
+
+    @Inject
+    ArtifactStore store;
+
+    @Inject
+    MeterRegistry meters;
+
+    private InMemoryEvents events;
+
+    @BeforeEach
+    void clearPublished() {
+        events = new InMemoryEvents(connector);
+        events.clear();
+    }
+
+    @Test
+    void evaluatesAGenerationOnceBothHalvesAreKnown() {
+        ExperimentConfig config = TestRuns.tinyConfig();
+        RunRequested request = register("both", config);
+        TrainedCheckpoint checkpoint = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
+        byte[] corpus = GenerationSteps.sample(config, checkpoint.checkpoint(), 0, Progress.NONE).corpus();
+
+        events.send(EvaluatorService.GENERATIONS, checkpointPublished(request, checkpoint, 0));
+        await().atMost(InMemoryEvents.TIMEOUT).until(() -> store.exists(
+                ObjectKey.generationFile("both", 0, EvaluatorService.HELDOUT_EVALUATION)));
+        assertEquals(List.of(), events.published(EvaluationCompleted.class, "both"), "only one half is known");
+        events.send(EvaluatorService.GENERATIONS, corpusGenerated(request, checkpoint, corpus, 0));
+        EvaluationCompleted evaluation = events.awaitPublished(EvaluationCompleted.class, "both", 0);
+
+        CheckpointEvaluation heldout = GenerationSteps.evaluate(config, checkpoint.checkpoint(),
+                TestRuns.heldoutText(), 0, Progress.NONE);
+        CorpusEvaluation text = GenerationSteps.evaluateCorpus(config, corpus,
+                Checkpoint.readTokenizer(checkpoint.checkpoint()),
+                RealTextProfile.of(TestRuns.trainText(), config.evaluation().tailQuantile()));
+        assertEquals(heldout.heldoutLoss(), evaluation.heldoutLoss());
+        assertEquals(heldout.heldoutPerplexity(), evaluation.heldoutPerplexity());
+        assertEquals(text.metrics().distinct1(), evaluation.distinct1());
+        assertEquals(text.metrics().distinct2(), evaluation.distinct2());
+        assertEquals(text.metrics().distinct3(), evaluation.distinct3());
+        assertEquals(text.metrics().repetition(), evaluation.repetition());
+        assertEquals(text.metrics().entropy(), evaluation.entropy());
+        assertEquals(text.metrics().tailMass(), evaluation.tailMass());
+        assertEquals(text.cycleLength(), evaluation.cycleLength());
+        assertEquals(text.excerpt(), evaluation.sampleExcerpt());
+        assertEquals(config.collapse().isCollapsed(text.metrics().distinct2(), text.cycleLength()),
+                evaluation.collapsed());
+        assertEquals(checkpoint.sha256(), evaluation.checkpointSha256());
+        assertEquals(Checkpoint.sha256(corpus), evaluation.corpusSha256());
+        assertEquals(List.of(), events.published(RunCompleted.class, "both"), "generation 0 of 2 is not the last");
+    }
+
+    @Test
+    void theLastGenerationCompletesTheRun() {
+        ExperimentConfig config = TestRuns.tinyConfig().withGenerations(0);
+        RunRequested request = register("last", config);
+        TrainedCheckpoint checkpoint = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
+        byte[] corpus = GenerationSteps.sample(config, checkpoint.checkpoint(), 0, Progress.NONE).corpus();
+
+        events.send(EvaluatorService.GENERATIONS, corpusGenerated(request, checkpoint, corpus, 0));
+        events.send(EvaluatorService.GENERATIONS, checkpointPublished(request, checkpoint, 0));
+
+        events.awaitPublished(EvaluationCompleted.class, "last", 0);
+        RunCompleted completed = events.awaitPublished(RunCompleted.class, "last", 0);
+        assertEquals(RunCompleted.Reason.MAX_GENERATIONS, completed.reason());
+        assertEquals(0, completed.lastGeneration());
+    }
+
+    @Test
+    void aCollapsedGenerationEndsARunThatStopsOnCollapse() {
+        ExperimentConfig smoke = TestRuns.tinyConfig();
+        ExperimentConfig config = new ExperimentConfig(smoke.name(), smoke.model(), smoke.pretraining(),
+                smoke.selfTraining(), smoke.generations(), smoke.sampling(), smoke.mixing(), smoke.evaluation(),
+                new CollapsePolicy(0.5, 0, true), smoke.seed());
+        RunRequested request = register("collapsed", config);
+        TrainedCheckpoint checkpoint = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
+        // A corpus such as a collapsed model writes: one short phrase over and over.
+        byte[] corpus = "the cat sat on the mat . ".repeat(40).getBytes(StandardCharsets.UTF_8);
+
+        events.send(EvaluatorService.GENERATIONS, checkpointPublished(request, checkpoint, 0));
+        events.send(EvaluatorService.GENERATIONS, corpusGenerated(request, checkpoint, corpus, 0));
+
+        EvaluationCompleted evaluation = events.awaitPublished(EvaluationCompleted.class, "collapsed", 0);
+        assertTrue(evaluation.collapsed());
+        assertTrue(evaluation.distinct2() < 0.5, "distinct-2 " + evaluation.distinct2());
+        RunCompleted completed = events.awaitPublished(RunCompleted.class, "collapsed", 0);
+        assertEquals(RunCompleted.Reason.COLLAPSE_DETECTED, completed.reason());
+        assertEquals(0, completed.lastGeneration());
+    }
+
+    @Test
+    void aRedeliveredCheckpointIsDroppedWithoutEvaluatingAgain() {
+        ExperimentConfig config = TestRuns.tinyConfig();
+        RunRequested request = register("redelivered", config);
+        CheckpointPublished checkpoint = checkpointPublished(request,
+                GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE), 0);
+        events.send(EvaluatorService.GENERATIONS, checkpoint);
+        await().atMost(InMemoryEvents.TIMEOUT).until(() -> evaluations() > 0);
+        double evaluationsBefore = evaluations();
+        double deduplicatedBefore = deduplicated();
+
+        events.send(EvaluatorService.GENERATIONS, checkpoint);
+
+        await().atMost(InMemoryEvents.TIMEOUT).until(() -> deduplicated() > deduplicatedBefore);
+        assertEquals(evaluationsBefore, evaluations());
+    }
+
+    private RunRequested register(String runId, ExperimentConfig config) {
+        RunRequested request = TestRuns.request(store, runId, config);
+        events.send(RunRegistry.CHANNEL, request);
+        return request;
+    }
+
+    private CheckpointPublished checkpointPublished(RunRequested request, TrainedCheckpoint checkpoint,
+                                                    int generation) {
+        ObjectRef stored = TestRuns.ref(store.put(ObjectKey.checkpoint(request.runId(), generation),
+                checkpoint.checkpoint()));
+        return CheckpointPublished.of(request.runId(), generation, Instant.now(), TestRuns.SUBMITTER, stored, null,
+                request.inputs().train().sha256(), checkpoint.steps(), checkpoint.tokensSeen(),
+                checkpoint.trainLoss(), 1);
+    }
+
+    private CorpusGenerated corpusGenerated(RunRequested request, TrainedCheckpoint checkpoint, byte[] corpus,
+                                            int generation) {
+        store.put(ObjectKey.checkpoint(request.runId(), generation), checkpoint.checkpoint());
+        ObjectRef stored = TestRuns.ref(store.put(ObjectKey.corpus(request.runId(), generation), corpus));
+        return CorpusGenerated.of(request.runId(), generation, Instant.now(), TestRuns.SUBMITTER, stored, 128,
+                checkpoint.sha256(), request.config().sampling(),
+                Rng.derive(request.config().seed(), generation, SeedRole.SAMPLING));
+    }
+
+    private double evaluations() {
+        return Search.in(meters).name("collapse.tokens.per.second").tag("phase", "evaluate").summaries().stream()
+                .mapToDouble(summary -> summary.count()).sum();
+    }
+
+    private double deduplicated() {
+        return Search.in(meters).name("collapse.events.deduplicated").counters().stream()
+                .mapToDouble(counter -> counter.count()).sum();
+    }
+}

@@ -1,0 +1,76 @@
+package io.collapselab.generator;
+
+import io.collapselab.events.CheckpointPublished;
+import io.collapselab.events.CorpusGenerated;
+import io.collapselab.events.ObjectRef;
+import io.collapselab.events.kafka.DecodedEvent;
+import io.collapselab.lm.loop.ExperimentConfig;
+import io.collapselab.lm.loop.GenerationSteps;
+import io.collapselab.lm.loop.GenerationSteps.SampledCorpus;
+import io.collapselab.lm.random.Rng;
+import io.collapselab.lm.random.SeedRole;
+import io.collapselab.service.ComputeTime;
+import io.collapselab.service.EventIntake;
+import io.collapselab.service.ObjectOutbox;
+import io.collapselab.service.PipelineMetrics;
+import io.collapselab.service.ProgressLog;
+import io.collapselab.service.Run;
+import io.collapselab.service.RunArtifacts;
+import io.collapselab.service.ServiceIdentity;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * Samples the corpus of every generation, the last one included, from the checkpoint just published, uploads it
+ * and announces it with {@code CorpusGenerated}.
+ */
+@ApplicationScoped
+public class GeneratorService {
+
+    /** {@code collapse.checkpoints}. */
+    public static final String CHECKPOINTS = "checkpoints";
+
+    private static final Logger LOG = Logger.getLogger(GeneratorService.class);
+
+    private final EventIntake intake;
+    private final ObjectOutbox outbox;
+    private final RunArtifacts artifacts;
+    private final ServiceIdentity identity;
+    private final PipelineMetrics metrics;
+
+    GeneratorService(EventIntake intake, ObjectOutbox outbox, RunArtifacts artifacts, ServiceIdentity identity,
+                     PipelineMetrics metrics) {
+        this.intake = intake;
+        this.outbox = outbox;
+        this.artifacts = artifacts;
+        this.identity = identity;
+        this.metrics = metrics;
+    }
+
+    @Incoming(CHECKPOINTS)
+    @Blocking
+    public void onCheckpoint(ConsumerRecord<String, DecodedEvent> record) throws InterruptedException {
+        intake.process(CHECKPOINTS, record, CheckpointPublished.class, this::sample);
+    }
+
+    private void sample(CheckpointPublished checkpoint, Run run, ComputeTime compute) {
+        ExperimentConfig config = run.config();
+        int generation = checkpoint.generation();
+        outbox.publishOnce(run.runId(), generation, ObjectOutbox.CORPUS_EVENT, () -> {
+            byte[] model = artifacts.checkpoint(run.runId(), generation, checkpoint.checkpoint());
+            SampledCorpus sampled = compute.measure(() ->
+                    GenerationSteps.sample(config, model, generation, new ProgressLog(run.runId())));
+            metrics.throughput("sample", sampled.tokenCount(), sampled.computeMs());
+            ObjectRef corpus = artifacts.storeCorpus(run.runId(), generation, sampled.corpus());
+            LOG.infof("Run %s: sampled corpus %d in %d ms (%d tokens, %d bytes)", run.runId(), generation,
+                    sampled.computeMs(), sampled.tokenCount(), sampled.corpus().length);
+            return CorpusGenerated.of(run.runId(), generation, Instant.now(), identity.producer(), corpus,
+                    sampled.tokenCount(), checkpoint.checkpoint().sha256(), run.request().config().sampling(),
+                    Rng.derive(config.seed(), generation, SeedRole.SAMPLING));
+        });
+    }
+}

@@ -1,0 +1,290 @@
+package io.collapselab.service;
+
+import io.collapselab.artifacts.ArtifactStoreException;
+import io.collapselab.artifacts.DigestMismatchException;
+import io.collapselab.artifacts.ObjectConflictException;
+import io.collapselab.artifacts.ObjectNotFoundException;
+import io.collapselab.events.CollapseEvent;
+import io.collapselab.events.DeadLetter;
+import io.collapselab.events.EventValidator;
+import io.collapselab.events.RunCompleted;
+import io.collapselab.events.RunRequested;
+import io.collapselab.events.json.EventJson;
+import io.collapselab.events.kafka.DecodedEvent;
+import io.collapselab.events.kafka.EventRecords;
+import io.collapselab.events.kafka.Topics;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jboss.logging.Logger;
+
+/**
+ * Everything a service does with a consumed record before and after its own work, so that handlers stay a few
+ * lines of {@code lm} and {@code artifacts}:
+ * <ol>
+ *   <li>records that are not valid events, or sit on the wrong topic, go to {@code collapse.dead-letter} with the
+ *       reason (an invalid {@code RunRequested} also fails its run), and consuming goes on;</li>
+ *   <li>events of other types that belong on the topic are left to whoever handles them;</li>
+ *   <li>an event id this process has already handled is dropped;</li>
+ *   <li>the event's run is looked up (for other events than {@code RunRequested}, waiting for the run registry
+ *       for at most {@code collapse.run-wait-timeout}); events of unknown runs are dead-lettered, events of
+ *       completed runs get no more work;</li>
+ *   <li>the event is validated against its run's config;</li>
+ *   <li>the work runs; transient failures (S3 or Kafka unavailable) are retried with back-off until they pass,
+ *       keeping the partition's order, while permanent ones (a missing or corrupt object, a digest mismatch, a
+ *       config the model cannot run) dead-letter the event and fail the run with {@code RunCompleted(failed)}.</li>
+ * </ol>
+ * Anything else thrown (an {@link Error}, an interrupt) propagates, so the record is not acknowledged and the
+ * connector's failure strategy marks the service unhealthy, to be restarted and handed the record again.
+ */
+@ApplicationScoped
+public class EventIntake {
+
+    /** The event type under which records that are not valid events are counted. */
+    public static final String INVALID = "invalid";
+
+    private static final Logger LOG = Logger.getLogger(EventIntake.class);
+
+    /** The work a service does for one valid event of a run in progress. */
+    @FunctionalInterface
+    public interface Work<E extends CollapseEvent> {
+        void handle(E event, Run run, ComputeTime compute);
+    }
+
+    private final RunRegistry registry;
+    private final ObjectOutbox outbox;
+    private final EventPublisher publisher;
+    private final ServiceIdentity identity;
+    private final PipelineMetrics metrics;
+    private final CollapseConfig config;
+    private final ProcessedEvents processed;
+
+    EventIntake(RunRegistry registry, ObjectOutbox outbox, EventPublisher publisher, ServiceIdentity identity,
+                PipelineMetrics metrics, CollapseConfig config) {
+        this.registry = registry;
+        this.outbox = outbox;
+        this.publisher = publisher;
+        this.identity = identity;
+        this.metrics = metrics;
+        this.config = config;
+        this.processed = new ProcessedEvents(config.processedEventsCapacity());
+    }
+
+    /**
+     * Handles one record consumed from {@code channel} with {@code work}, if it holds an event of {@code type}.
+     * Call it from a {@code @Blocking} method: it waits for runs, retries and blocks on S3 and Kafka.
+     */
+    public <E extends CollapseEvent> void process(String channel, ConsumerRecord<String, DecodedEvent> record,
+                                                  Class<E> type, Work<E> work) throws InterruptedException {
+        long started = System.nanoTime();
+        DecodedEvent decoded = EventRecords.checked(record);
+        if (decoded instanceof DecodedEvent.Invalid invalid) {
+            metrics.consumed(channel, INVALID);
+            refuse(channel, record, invalid.originalBytes(), invalid.reason());
+            failInvalidRequest(record, invalid);
+            return;
+        }
+        CollapseEvent event = ((DecodedEvent.Valid) decoded).event();
+        String typeName = event.type().typeName();
+        metrics.consumed(channel, typeName);
+        String expectedTopic = Topics.topicFor(event);
+        if (!expectedTopic.equals(record.topic())) {
+            refuse(channel, record, EventJson.toBytes(event), typeName + " belongs on topic " + expectedTopic
+                    + ", not on " + record.topic());
+            return;
+        }
+        if (!type.isInstance(event)) {
+            return;
+        }
+        if (processed.contains(event.eventId())) {
+            metrics.deduplicated(channel);
+            LOG.debugf("Dropping %s of run %s generation %d: already handled", typeName, event.runId(),
+                    event.generation());
+            return;
+        }
+        metrics.deliveryLag(channel, Duration.between(event.occurredAt(), Instant.now()));
+
+        Optional<Run> run;
+        try {
+            run = event instanceof RunRequested request ? requestedRun(request) : registeredRun(event);
+        } catch (Refusal refusal) {
+            refuse(channel, record, EventJson.toBytes(event), refusal.getMessage());
+            if (refusal.failsRun) {
+                failRun(event.runId(), 0, refusal.getMessage(), null);
+            }
+            return;
+        }
+        if (run.isEmpty()) {
+            LOG.infof("Skipping %s of run %s generation %d: the run has completed", typeName, event.runId(),
+                    event.generation());
+            processed.add(event.eventId());
+            return;
+        }
+        List<String> problems = EventValidator.problems(event, run.get().request().config());
+        if (!problems.isEmpty()) {
+            refuse(channel, record, EventJson.toBytes(event), "invalid " + typeName + " for the config of run "
+                    + event.runId() + ": " + String.join("; ", problems));
+            return;
+        }
+
+        ComputeTime compute = new ComputeTime();
+        try {
+            retryTransient(typeName + " of run " + event.runId() + " generation " + event.generation(),
+                    () -> work.handle(type.cast(event), run.get(), compute));
+        } catch (PermanentFailure failure) {
+            String reason = "handling " + typeName + " of generation " + event.generation() + " failed: "
+                    + failure.getMessage();
+            LOG.errorf(failure.getCause(), "Run %s: %s", event.runId(), reason);
+            refuse(channel, record, EventJson.toBytes(event), reason);
+            failRun(event.runId(), event.generation(), reason,
+                    event instanceof RunRequested ? null : event.generation());
+            return;
+        }
+        processed.add(event.eventId());
+        metrics.handled(typeName, Duration.ofNanos(System.nanoTime() - started), compute.total());
+        if (!registry.isCompleted(event.runId())) {
+            metrics.generationReached(event.runId(), event.generation());
+        }
+    }
+
+    /** A request defines its run; it is refused when its config cannot run or its run id is taken. */
+    private Optional<Run> requestedRun(RunRequested request) throws Refusal {
+        String runId = request.runId();
+        if (registry.isCompleted(runId)) {
+            return Optional.empty();
+        }
+        Optional<RunRequested> known = registry.request(runId);
+        if (known.isPresent() && !(known.get().config().equals(request.config())
+                && known.get().inputs().equals(request.inputs()))) {
+            throw new Refusal("run id " + runId + " was already requested with another config or other inputs;"
+                    + " submit the new run under a new run id", false);
+        }
+        try {
+            return Optional.of(Run.of(request));
+        } catch (IllegalArgumentException e) {
+            throw new Refusal(e.getMessage(), known.isEmpty());
+        }
+    }
+
+    private Optional<Run> registeredRun(CollapseEvent event) throws Refusal, InterruptedException {
+        try {
+            return registry.activeRun(event.runId(), config.runWaitTimeout());
+        } catch (UnknownRunException e) {
+            throw new Refusal(e.getMessage(), false);
+        }
+    }
+
+    /**
+     * A {@code RunRequested} that is not valid is answered with {@code RunCompleted(failed)}, so that whoever
+     * submitted it learns why, unless its run id is unusable or already belongs to another run.
+     */
+    private void failInvalidRequest(ConsumerRecord<String, DecodedEvent> record, DecodedEvent.Invalid invalid)
+            throws InterruptedException {
+        if (!Topics.RUNS.equals(record.topic()) || invalid.originalBytes() == null) {
+            return;
+        }
+        CollapseEvent parsed;
+        try {
+            parsed = EventJson.readEvent(invalid.originalBytes());
+        } catch (RuntimeException notAnEvent) {
+            return;
+        }
+        String runId = parsed.runId();
+        if (parsed instanceof RunRequested && runId != null && EventValidator.RUN_ID.matcher(runId).matches()
+                && registry.request(runId).isEmpty() && !registry.isCompleted(runId)) {
+            failRun(runId, 0, invalid.reason(), null);
+        }
+    }
+
+    private void failRun(String runId, int generation, String detail, Integer lastGeneration)
+            throws InterruptedException {
+        try {
+            retryTransient("failing run " + runId, () -> outbox.publishOnce(runId, generation,
+                    ObjectOutbox.RUN_COMPLETED_EVENT, () -> RunCompleted.of(runId, generation, Instant.now(),
+                            identity.producer(), RunCompleted.Reason.FAILED, abbreviate(detail), lastGeneration)));
+            LOG.warnf("Run %s failed: %s", runId, detail);
+        } catch (PermanentFailure e) {
+            LOG.errorf(e.getCause(), "Could not publish RunCompleted(failed) for run %s", runId);
+        }
+    }
+
+    /** Sends a record to the dead-letter topic; a record that cannot even be dead-lettered is logged and dropped. */
+    private void refuse(String channel, ConsumerRecord<String, DecodedEvent> record, byte[] originalBytes,
+                        String reason) throws InterruptedException {
+        LOG.warnf("Dead-lettering the record at %s-%d@%d (key %s): %s", record.topic(), record.partition(),
+                record.offset(), record.key(), reason);
+        DeadLetter deadLetter = DeadLetter.of(abbreviate(reason), record.topic(), record.partition(),
+                record.offset(), record.key(), originalBytes, identity.producer(), Instant.now());
+        try {
+            retryTransient("dead-lettering", () -> publisher.publish(deadLetter));
+            metrics.deadLettered(channel);
+        } catch (PermanentFailure e) {
+            LOG.errorf(e.getCause(), "Dropping the record at %s-%d@%d: it cannot be dead-lettered either",
+                    record.topic(), record.partition(), record.offset());
+        }
+    }
+
+    private void retryTransient(String what, Runnable action) throws PermanentFailure, InterruptedException {
+        Duration backoff = config.retry().initialBackoff();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                action.run();
+                return;
+            } catch (RuntimeException e) {
+                if (!isTransient(e)) {
+                    throw new PermanentFailure(e);
+                }
+                LOG.warnf("%s failed (attempt %d), retrying in %d ms: %s", what, attempt, backoff.toMillis(),
+                        e.getMessage());
+                Thread.sleep(backoff.toMillis());
+                backoff = min(backoff.multipliedBy(2), config.retry().maxBackoff());
+            }
+        }
+    }
+
+    /**
+     * Transient: the object store or the broker could not be reached (after the store's own retries). Objects
+     * that are missing, differ from their digest or conflict with what is stored, and everything the language
+     * model rejects, stay wrong however often they are retried.
+     */
+    static boolean isTransient(RuntimeException e) {
+        if (e instanceof ObjectNotFoundException || e instanceof DigestMismatchException
+                || e instanceof ObjectConflictException) {
+            return false;
+        }
+        if (e instanceof PublishException publish) {
+            return publish.isTransient();
+        }
+        return e instanceof ArtifactStoreException;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= EventValidator.MAX_TEXT_CHARS
+                ? text
+                : text.substring(0, EventValidator.MAX_TEXT_CHARS - 1) + "…";
+    }
+
+    /** Why a record is refused, and whether that ends its run. */
+    private static final class Refusal extends Exception {
+        final boolean failsRun;
+
+        Refusal(String reason, boolean failsRun) {
+            super(reason);
+            this.failsRun = failsRun;
+        }
+    }
+
+    /** Work failed for a reason retrying cannot fix; the cause says which. */
+    private static final class PermanentFailure extends Exception {
+        PermanentFailure(RuntimeException cause) {
+            super(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.collapselab.service;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The service metrics, exported at {@code /q/metrics} (Prometheus names in brackets):
+ * <ul>
+ *   <li>{@code collapse.events.consumed} [{@code collapse_events_consumed_total}], by channel and event type
+ *       ({@code invalid} for records that are not valid events);</li>
+ *   <li>{@code collapse.events.deduplicated} [{@code collapse_events_deduplicated_total}], by channel: records
+ *       dropped because this process had already handled their event id;</li>
+ *   <li>{@code collapse.events.dead.lettered} [{@code collapse_events_dead_lettered_total}], by channel;</li>
+ *   <li>{@code collapse.events.republished} [{@code collapse_events_republished_total}], by event type: events
+ *       published again from the object outbox instead of being recomputed;</li>
+ *   <li>{@code collapse.generation.duration} [{@code collapse_generation_duration_seconds}], by handled event
+ *       type: wall time of handling one event of a run, from taking the record off the queue until its output is
+ *       acknowledged by the broker;</li>
+ *   <li>{@code collapse.pipeline.overhead} [{@code collapse_pipeline_overhead_seconds}], by handled event type:
+ *       that wall time minus the compute time {@code GenerationSteps} reports for the calls made while handling
+ *       the event. It is what the distribution costs on top of the in-process loop: waiting for the run's
+ *       registration, S3 downloads and uploads with their digest checks, building the training mix, writing the
+ *       outbox objects and publishing to Kafka. Loading a checkpoint into the engine and serialising the trained
+ *       model are inside {@code GenerationSteps}' timing, so they count as compute, exactly as in the loop;</li>
+ *   <li>{@code collapse.event.delivery.lag} [{@code collapse_event_delivery_lag_seconds}], by channel: from the
+ *       event's {@code occurredAt} to the moment a handler starts on it, i.e. time in Kafka plus time queued
+ *       behind earlier work on this replica;</li>
+ *   <li>{@code collapse.tokens.per.second} [{@code collapse_tokens_per_second}], by phase ({@code train},
+ *       {@code sample}, {@code evaluate}): throughput of each computation, tokens over its compute time;</li>
+ *   <li>{@code collapse.run.generation} [{@code collapse_run_generation}], by run: the newest generation this
+ *       service has handled for each run still in progress.</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class PipelineMetrics {
+
+    private final MeterRegistry registry;
+    private final Map<String, AtomicInteger> runGenerations = new ConcurrentHashMap<>();
+
+    PipelineMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public void consumed(String channel, String eventType) {
+        registry.counter("collapse.events.consumed", "channel", channel, "type", eventType).increment();
+    }
+
+    public void deduplicated(String channel) {
+        registry.counter("collapse.events.deduplicated", "channel", channel).increment();
+    }
+
+    public void deadLettered(String channel) {
+        registry.counter("collapse.events.dead.lettered", "channel", channel).increment();
+    }
+
+    public void republished(String eventType) {
+        registry.counter("collapse.events.republished", "type", eventType).increment();
+    }
+
+    public void deliveryLag(String channel, Duration lag) {
+        Timer.builder("collapse.event.delivery.lag")
+                .description("From an event's occurredAt until a handler starts on it")
+                .tag("channel", channel)
+                .register(registry)
+                .record(lag.isNegative() ? Duration.ZERO : lag);
+    }
+
+    /** Records one handled event: its wall time and the part of it that was not compute. */
+    public void handled(String eventType, Duration wall, Duration compute) {
+        Timer.builder("collapse.generation.duration")
+                .description("Wall time of handling one event of a run, until its output is acknowledged")
+                .tag("event", eventType)
+                .register(registry)
+                .record(wall);
+        Duration overhead = wall.minus(compute);
+        Timer.builder("collapse.pipeline.overhead")
+                .description("Handling wall time minus the compute time GenerationSteps reports")
+                .tag("event", eventType)
+                .register(registry)
+                .record(overhead.isNegative() ? Duration.ZERO : overhead);
+    }
+
+    /** Records the throughput of one computation; nothing when it took no measurable time. */
+    public void throughput(String phase, long tokens, long computeMs) {
+        if (computeMs > 0) {
+            DistributionSummary.builder("collapse.tokens.per.second")
+                    .description("Tokens processed per second of compute")
+                    .tag("phase", phase)
+                    .register(registry)
+                    .record(tokens * 1000.0 / computeMs);
+        }
+    }
+
+    /** Sets the newest generation handled for a run; the gauge appears with the run's first handled event. */
+    public void generationReached(String runId, int generation) {
+        runGenerations.computeIfAbsent(runId, id -> {
+            AtomicInteger value = new AtomicInteger(generation);
+            Gauge.builder("collapse.run.generation", value, AtomicInteger::get)
+                    .description("Newest generation this service has handled for a run in progress")
+                    .tag("run", id)
+                    .register(registry);
+            return value;
+        }).accumulateAndGet(generation, Math::max);
+    }
+
+    /** Drops a finished run's gauge, so that only runs in progress are exported. */
+    public void runEnded(String runId) {
+        if (runGenerations.remove(runId) != null) {
+            registry.find("collapse.run.generation").tag("run", runId).meters().forEach(registry::remove);
+        }
+    }
+}

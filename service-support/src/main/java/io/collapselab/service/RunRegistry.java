@@ -1,0 +1,126 @@
+package io.collapselab.service;
+
+import io.collapselab.events.CollapseEvent;
+import io.collapselab.events.RunCompleted;
+import io.collapselab.events.RunRequested;
+import io.collapselab.events.kafka.DecodedEvent;
+import io.collapselab.events.kafka.EventRecords;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * Every run this replica knows of, read from {@code collapse.runs}: which were requested with which config, which
+ * were rejected and which have completed. Each replica reads the whole topic from the beginning on every start
+ * (its own consumer group, no committed offsets; see the channel's configuration) and stays subscribed, so every
+ * replica knows every run, whichever partitions its work consumers are assigned.
+ *
+ * <p>Work events can overtake the registry: a {@code CheckpointPublished} may be handled before this replica has
+ * read the run's {@code RunRequested}. Handlers therefore {@linkplain #activeRun wait} for the run, for a bounded
+ * time. Invalid records are ignored here; the trainer, which owns {@code RunRequested}, dead-letters them.
+ */
+@ApplicationScoped
+public class RunRegistry {
+
+    public static final String CHANNEL = "run-registry";
+
+    private static final Logger LOG = Logger.getLogger(RunRegistry.class);
+
+    private final PipelineMetrics metrics;
+    // Guarded by this; waiters are woken on every change.
+    private final Map<String, Run> requested = new HashMap<>();
+    private final Map<String, String> rejected = new HashMap<>();
+    private final Map<String, RunCompleted> completed = new HashMap<>();
+
+    RunRegistry(PipelineMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    @Incoming(CHANNEL)
+    public void onRunEvent(ConsumerRecord<String, DecodedEvent> record) {
+        DecodedEvent decoded = EventRecords.checked(record);
+        if (!(decoded instanceof DecodedEvent.Valid valid)) {
+            metrics.consumed(CHANNEL, EventIntake.INVALID);
+            return;
+        }
+        CollapseEvent event = valid.event();
+        metrics.consumed(CHANNEL, event.type().typeName());
+        if (event instanceof RunRequested request) {
+            register(request);
+        } else if (event instanceof RunCompleted completion) {
+            complete(completion);
+        }
+    }
+
+    /**
+     * The run {@code runId} once its {@code RunRequested} has been read, waiting up to {@code timeout} for it;
+     * empty when the run has completed (it gets no more work).
+     *
+     * @throws UnknownRunException when the run was rejected, or is still unknown after {@code timeout}
+     */
+    public synchronized Optional<Run> activeRun(String runId, Duration timeout)
+            throws UnknownRunException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            if (completed.containsKey(runId)) {
+                return Optional.empty();
+            }
+            Run run = requested.get(runId);
+            if (run != null) {
+                return Optional.of(run);
+            }
+            String rejection = rejected.get(runId);
+            if (rejection != null) {
+                throw new UnknownRunException(rejection);
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new UnknownRunException("run " + runId + " is unknown: no RunRequested for it on"
+                        + " collapse.runs within " + timeout.toSeconds() + " s (collapse.run-wait-timeout)");
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+    }
+
+    /** The request this replica has read for {@code runId}, if any and if the run is still in progress. */
+    public synchronized Optional<RunRequested> request(String runId) {
+        return Optional.ofNullable(requested.get(runId)).map(Run::request);
+    }
+
+    public synchronized boolean isCompleted(String runId) {
+        return completed.containsKey(runId);
+    }
+
+    private synchronized void register(RunRequested request) {
+        String runId = request.runId();
+        if (completed.containsKey(runId) || requested.containsKey(runId) || rejected.containsKey(runId)) {
+            // The first request of a run id defines it; the trainer dead-letters any different one.
+            return;
+        }
+        try {
+            requested.put(runId, Run.of(request));
+            LOG.debugf("Run %s registered", runId);
+        } catch (IllegalArgumentException e) {
+            rejected.put(runId, e.getMessage());
+        }
+        notifyAll();
+    }
+
+    private synchronized void complete(RunCompleted completion) {
+        String runId = completion.runId();
+        if (completed.putIfAbsent(runId, completion) == null) {
+            // A completed run needs nothing but the fact that it completed.
+            requested.remove(runId);
+            rejected.remove(runId);
+            metrics.runEnded(runId);
+            LOG.debugf("Run %s completed: %s", runId, completion.reason().wireName());
+            notifyAll();
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.collapselab.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.collapselab.events.CollapseEvent;
+import io.collapselab.events.ProducerInfo;
+import io.collapselab.events.RunCompleted;
+import io.collapselab.events.RunRequested;
+import io.collapselab.events.config.RunConfig;
+import io.collapselab.events.json.EventJson;
+import io.collapselab.events.kafka.DecodedEvent;
+import io.collapselab.events.kafka.Topics;
+import io.collapselab.lm.loop.Presets;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+class RunRegistryTest {
+
+    private static final ObjectMapper MAPPER = EventJson.newObjectMapper();
+    private static final Duration LONG = Duration.ofSeconds(30);
+
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final PipelineMetrics metrics = new PipelineMetrics(meters);
+    private final RunRegistry registry = new RunRegistry(metrics);
+
+    @Test
+    void aHandlerWaitsForTheRunToBeRegistered() throws Exception {
+        RunRequested request = RunTest.request(MAPPER.convertValue(Presets.get("smoke"), RunConfig.class));
+        CompletableFuture<Optional<Run>> waiting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return registry.activeRun("r1", LONG);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        registry.onRunEvent(record(request));
+
+        assertEquals(request, waiting.get().orElseThrow().request());
+    }
+
+    @Test
+    void anUnknownRunIsReportedAfterTheWait() {
+        UnknownRunException e = assertThrows(UnknownRunException.class,
+                () -> registry.activeRun("nobody", Duration.ofMillis(50)));
+        assertEquals("run nobody is unknown: no RunRequested for it on collapse.runs within 0 s"
+                + " (collapse.run-wait-timeout)", e.getMessage());
+    }
+
+    @Test
+    void aRunWhoseConfigCannotRunIsRejectedAtOnce() {
+        registry.onRunEvent(record(RunTest.request(MAPPER.convertValue(Presets.get("smoke").withGenerations(-1),
+                RunConfig.class))));
+
+        UnknownRunException e = assertThrows(UnknownRunException.class, () -> registry.activeRun("r1", LONG));
+        assertTrue(e.getMessage().startsWith("invalid config of run r1"), e.getMessage());
+    }
+
+    @Test
+    void aCompletedRunHasNoMoreWorkAndLosesItsGauge() throws Exception {
+        registry.onRunEvent(record(RunTest.request(MAPPER.convertValue(Presets.get("smoke"), RunConfig.class))));
+        metrics.generationReached("r1", 3);
+        assertEquals(3, meters.get("collapse.run.generation").tag("run", "r1").gauge().value());
+
+        registry.onRunEvent(record(RunCompleted.of("r1", 3, Instant.now(), new ProducerInfo("evaluator-service",
+                "host", "1"), RunCompleted.Reason.MAX_GENERATIONS, "done", 3)));
+
+        assertTrue(registry.isCompleted("r1"));
+        assertEquals(Optional.empty(), registry.activeRun("r1", LONG));
+        assertEquals(Optional.empty(), registry.request("r1"));
+        assertTrue(meters.find("collapse.run.generation").tag("run", "r1").gauges().isEmpty());
+    }
+
+    @Test
+    void theFirstRequestOfARunIdDefinesIt() {
+        RunRequested first = RunTest.request(MAPPER.convertValue(Presets.get("smoke"), RunConfig.class));
+        RunRequested second = RunTest.request(MAPPER.convertValue(Presets.get("demo"), RunConfig.class));
+
+        registry.onRunEvent(record(first));
+        registry.onRunEvent(record(second));
+
+        assertEquals(first, registry.request("r1").orElseThrow());
+        assertFalse(registry.isCompleted("r1"));
+    }
+
+    private static ConsumerRecord<String, DecodedEvent> record(CollapseEvent event) {
+        return new ConsumerRecord<>(Topics.RUNS, 0, 0, event.runId(), new DecodedEvent.Valid(event));
+    }
+}

@@ -1,0 +1,92 @@
+package io.collapselab.service.testing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.collapselab.artifacts.ArtifactStore;
+import io.collapselab.artifacts.ObjectKey;
+import io.collapselab.artifacts.StoredObject;
+import io.collapselab.events.ObjectRef;
+import io.collapselab.events.ProducerInfo;
+import io.collapselab.events.RunInputs;
+import io.collapselab.events.RunRequested;
+import io.collapselab.events.config.RunConfig;
+import io.collapselab.events.json.EventJson;
+import io.collapselab.lm.loop.EvaluationSettings;
+import io.collapselab.lm.loop.ExperimentConfig;
+import io.collapselab.lm.loop.Presets;
+import io.collapselab.lm.loop.SamplingSettings;
+import io.collapselab.lm.loop.TrainingSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import org.junit.jupiter.api.Assumptions;
+
+/** Runs small enough for component tests, on real text from {@code collapse.data.dir} (skipped without it). */
+public final class TestRuns {
+
+    /** Who submits the test runs. */
+    public static final ProducerInfo SUBMITTER = new ProducerInfo("cli", "junit", "0.1.0");
+
+    private static final ObjectMapper MAPPER = EventJson.newObjectMapper();
+
+    private TestRuns() {
+    }
+
+    /**
+     * The {@code smoke} preset shrunk further, so that every step of a generation takes well under a second: a
+     * one-layer byte-level model, a few training steps, 128 sampled tokens per generation, two generations.
+     */
+    public static ExperimentConfig tinyConfig() {
+        ExperimentConfig smoke = Presets.get("smoke");
+        return new ExperimentConfig("tiny", smoke.model(),
+                new TrainingSettings(8, 4, 3e-3, 3e-3, TrainingSettings.CONSTANT, 0, 0.9, 0.95, 0.1, 1.0, false),
+                new TrainingSettings(4, 4, 3e-3, 3e-3, TrainingSettings.CONSTANT, 0, 0.9, 0.95, 0.1, 1.0, true),
+                2,
+                new SamplingSettings(128, 4, 1.0, 0, 1.0, "\n", true),
+                smoke.mixing(),
+                new EvaluationSettings(1024, 16, 0.1, 120),
+                smoke.collapse(),
+                smoke.seed()).validated();
+    }
+
+    /** The run config carried by events, converted from the model's own. */
+    public static RunConfig runConfig(ExperimentConfig config) {
+        return MAPPER.convertValue(config, RunConfig.class);
+    }
+
+    /** The first 20 kB of WikiText-2's test split, the runs' training text. */
+    public static byte[] trainText() {
+        return prefix("wikitext-2/test.txt", 20_000);
+    }
+
+    /** The first 8 kB of WikiText-2's validation split, the runs' held-out text. */
+    public static byte[] heldoutText() {
+        return prefix("wikitext-2/valid.txt", 8_000);
+    }
+
+    /** Uploads the run's inputs as a submitter does and returns the request naming them. */
+    public static RunRequested request(ArtifactStore store, String runId, ExperimentConfig config) {
+        StoredObject train = store.put(ObjectKey.input(runId, "train.txt"), trainText());
+        StoredObject heldout = store.put(ObjectKey.input(runId, "heldout.txt"), heldoutText());
+        return RunRequested.of(runId, Instant.now(), SUBMITTER, runConfig(config),
+                new RunInputs(ref(train), ref(heldout)));
+    }
+
+    public static ObjectRef ref(StoredObject stored) {
+        return new ObjectRef(stored.uri(), stored.sha256(), stored.size());
+    }
+
+    private static byte[] prefix(String file, int bytes) {
+        String dir = System.getProperty("collapse.data.dir", "");
+        Assumptions.assumeFalse(dir.isBlank() || dir.startsWith("${"),
+                "set COLLAPSE_DATA_DIR (or -Dcollapse.data.dir) to a directory holding wikitext-2/");
+        try {
+            byte[] all = Files.readAllBytes(Path.of(dir).resolve(file));
+            return Arrays.copyOf(all, Math.min(bytes, all.length));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

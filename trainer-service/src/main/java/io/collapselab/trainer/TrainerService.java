@@ -1,0 +1,140 @@
+package io.collapselab.trainer;
+
+import io.collapselab.events.CheckpointPublished;
+import io.collapselab.events.CollapseEvent;
+import io.collapselab.events.CorpusGenerated;
+import io.collapselab.events.ObjectRef;
+import io.collapselab.events.RunRequested;
+import io.collapselab.events.kafka.DecodedEvent;
+import io.collapselab.lm.loop.ExperimentConfig;
+import io.collapselab.lm.loop.GenerationSteps;
+import io.collapselab.lm.loop.GenerationSteps.TrainedCheckpoint;
+import io.collapselab.lm.loop.MixingSettings;
+import io.collapselab.lm.loop.TrainingMix;
+import io.collapselab.lm.model.Checkpoint;
+import io.collapselab.lm.random.Rng;
+import io.collapselab.lm.random.SeedRole;
+import io.collapselab.service.ComputeTime;
+import io.collapselab.service.EventIntake;
+import io.collapselab.service.GenerationFiles;
+import io.collapselab.service.ObjectOutbox;
+import io.collapselab.service.PipelineMetrics;
+import io.collapselab.service.ProgressLog;
+import io.collapselab.service.Run;
+import io.collapselab.service.RunArtifacts;
+import io.collapselab.service.ServiceIdentity;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * Trains every generation of every run: generation 0 on the run's real training text when the run is requested,
+ * generation g+1 on the training mix of the run's policy once corpus g exists. Each checkpoint is uploaded, then
+ * announced with {@code CheckpointPublished}.
+ */
+@ApplicationScoped
+public class TrainerService {
+
+    /** {@code collapse.runs}: the trainer owns {@code RunRequested}. */
+    public static final String RUNS = "runs";
+    /** {@code collapse.corpora}. */
+    public static final String CORPORA = "corpora";
+
+    private static final Logger LOG = Logger.getLogger(TrainerService.class);
+
+    private final EventIntake intake;
+    private final ObjectOutbox outbox;
+    private final RunArtifacts artifacts;
+    private final GenerationFiles files;
+    private final ServiceIdentity identity;
+    private final PipelineMetrics metrics;
+
+    TrainerService(EventIntake intake, ObjectOutbox outbox, RunArtifacts artifacts, GenerationFiles files,
+                   ServiceIdentity identity, PipelineMetrics metrics) {
+        this.intake = intake;
+        this.outbox = outbox;
+        this.artifacts = artifacts;
+        this.files = files;
+        this.identity = identity;
+        this.metrics = metrics;
+    }
+
+    @Incoming(RUNS)
+    @Blocking
+    public void onRunEvent(ConsumerRecord<String, DecodedEvent> record) throws InterruptedException {
+        intake.process(RUNS, record, RunRequested.class, this::pretrain);
+    }
+
+    @Incoming(CORPORA)
+    @Blocking
+    public void onCorpus(ConsumerRecord<String, DecodedEvent> record) throws InterruptedException {
+        intake.process(CORPORA, record, CorpusGenerated.class, this::trainNext);
+    }
+
+    private void pretrain(RunRequested request, Run run, ComputeTime compute) {
+        outbox.publishOnce(run.runId(), 0, ObjectOutbox.CHECKPOINT_EVENT, () -> {
+            long started = System.nanoTime();
+            byte[] realTrain = artifacts.trainText(run);
+            TrainedCheckpoint trained = compute.measure(() ->
+                    GenerationSteps.pretrain(run.config(), realTrain, new ProgressLog(run.runId())));
+            return published(run, 0, trained, null, request.inputs().train().sha256(), started);
+        });
+    }
+
+    private void trainNext(CorpusGenerated corpus, Run run, ComputeTime compute) {
+        ExperimentConfig config = run.config();
+        int parent = corpus.generation();
+        if (parent >= config.generations()) {
+            LOG.debugf("Run %s: corpus %d is the last generation's; nothing more to train", run.runId(), parent);
+            return;
+        }
+        int generation = parent + 1;
+        outbox.publishOnce(run.runId(), generation, ObjectOutbox.CHECKPOINT_EVENT, () -> {
+            long started = System.nanoTime();
+            byte[] parentCheckpoint = artifacts.checkpoint(run.runId(), parent, corpus.checkpointSha256());
+            byte[] mix = TrainingMix.build(config.mixing(), artifacts.trainText(run), corpora(run, corpus),
+                    Rng.derive(config.seed(), generation, SeedRole.MIXING));
+            TrainedCheckpoint trained = compute.measure(() -> GenerationSteps.trainNext(config, parentCheckpoint,
+                    mix, generation, new ProgressLog(run.runId())));
+            return published(run, generation, trained, corpus.checkpointSha256(), Checkpoint.sha256(mix), started);
+        });
+    }
+
+    /**
+     * The corpora the mix of the generation after {@code latest} is built from, oldest first. Only
+     * {@code accumulate} uses more than the latest corpus; the others get just that one, which gives the same mix
+     * without reading every earlier corpus again in every generation.
+     */
+    private List<byte[]> corpora(Run run, CorpusGenerated latest) {
+        String runId = run.runId();
+        List<byte[]> corpora = new ArrayList<>();
+        if (MixingSettings.ACCUMULATE.equals(run.config().mixing().policy())) {
+            for (int g = 0; g < latest.generation(); g++) {
+                int generation = g;
+                // The digest of an earlier corpus is the one its CorpusGenerated announced.
+                CollapseEvent announced = files.readEvent(runId, g, ObjectOutbox.CORPUS_EVENT)
+                        .orElseThrow(() -> new IllegalStateException("the accumulate mix needs corpus " + generation
+                                + " of run " + runId + ", but its CorpusGenerated is not recorded in the store"));
+                corpora.add(artifacts.corpus(runId, g, ((CorpusGenerated) announced).corpus()));
+            }
+        }
+        corpora.add(artifacts.corpus(runId, latest.generation(), latest.corpus()));
+        return corpora;
+    }
+
+    private CheckpointPublished published(Run run, int generation, TrainedCheckpoint trained, String parentSha256,
+                                          String trainedOnSha256, long startedNanos) {
+        metrics.throughput("train", trained.tokensSeen(), trained.computeMs());
+        ObjectRef checkpoint = artifacts.storeCheckpoint(run.runId(), generation, trained.checkpoint());
+        long wallMs = (System.nanoTime() - startedNanos) / 1_000_000;
+        LOG.infof("Run %s: trained generation %d in %d ms (%d steps, train loss %.4f nats/token)", run.runId(),
+                generation, wallMs, trained.steps(), trained.trainLoss());
+        return CheckpointPublished.of(run.runId(), generation, Instant.now(), identity.producer(), checkpoint,
+                parentSha256, trainedOnSha256, trained.steps(), trained.tokensSeen(), trained.trainLoss(), wallMs);
+    }
+}

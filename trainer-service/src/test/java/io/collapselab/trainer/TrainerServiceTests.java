@@ -1,0 +1,219 @@
+package io.collapselab.trainer;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.collapselab.artifacts.ArtifactStore;
+import io.collapselab.artifacts.ObjectKey;
+import io.collapselab.events.CheckpointPublished;
+import io.collapselab.events.CorpusGenerated;
+import io.collapselab.events.ObjectRef;
+import io.collapselab.events.RunRequested;
+import io.collapselab.events.json.EventJson;
+import io.collapselab.lm.loop.ExperimentConfig;
+import io.collapselab.lm.loop.GenerationSteps;
+import io.collapselab.lm.loop.GenerationSteps.SampledCorpus;
+import io.collapselab.lm.loop.GenerationSteps.TrainedCheckpoint;
+import io.collapselab.lm.loop.MixingSettings;
+import io.collapselab.lm.loop.Progress;
+import io.collapselab.lm.loop.TrainingMix;
+import io.collapselab.lm.model.Checkpoint;
+import io.collapselab.lm.random.Rng;
+import io.collapselab.lm.random.SeedRole;
+import io.collapselab.service.ObjectOutbox;
+import io.collapselab.service.RunRegistry;
+import io.collapselab.service.testing.InMemoryEvents;
+import io.collapselab.service.testing.LocalStackResource;
+import io.collapselab.service.testing.TestRuns;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.search.Search;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.memory.InMemoryConnector;
+import jakarta.enterprise.inject.Any;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The trainer's work, checked bit for bit against the same steps run in the test. */
+@QuarkusTest
+@WithTestResource(LocalStackResource.class)
+class TrainerServiceTests {
+
+    @Inject
+    @Any
+    InMemoryConnector connector;
+
+    @Inject
+    ArtifactStore store;
+
+    @Inject
+    MeterRegistry meters;
+
+    private InMemoryEvents events;
+
+    @BeforeEach
+    void clearPublished() {
+        events = new InMemoryEvents(connector);
+        events.clear();
+    }
+
+    @Test
+    void trainsGenerationZeroOnTheRealTrainingText() {
+        ExperimentConfig config = TestRuns.tinyConfig();
+        RunRequested request = submit("pretrain", config);
+
+        CheckpointPublished published = events.awaitPublished(CheckpointPublished.class, "pretrain", 0);
+
+        TrainedCheckpoint expected = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
+        assertEquals(expected.sha256(), published.checkpoint().sha256());
+        assertEquals(ObjectKey.checkpoint("pretrain", 0).toUri(store.settings().bucket()),
+                published.checkpoint().uri());
+        assertArrayEquals(expected.checkpoint(),
+                store.get(ObjectKey.checkpoint("pretrain", 0), published.checkpoint().sha256()));
+        assertNull(published.parentCheckpointSha256());
+        assertEquals(request.inputs().train().sha256(), published.trainedOnSha256());
+        assertEquals(config.pretraining().steps(), published.steps());
+        assertEquals(expected.tokensSeen(), published.tokensSeen());
+        assertEquals(expected.trainLoss(), published.trainLoss());
+    }
+
+    @Test
+    void trainsTheNextGenerationOnTheLatestCorpus() {
+        ExperimentConfig config = TestRuns.tinyConfig();
+        submitToRegistryOnly("next", config);
+        TrainedCheckpoint generation0 = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
+        CorpusGenerated corpus0 = upload("next", config, generation0, 0);
+
+        events.send(TrainerService.CORPORA, corpus0);
+        CheckpointPublished published = events.awaitPublished(CheckpointPublished.class, "next", 1);
+
+        byte[] corpus = store.get(ObjectKey.corpus("next", 0), corpus0.corpus().sha256());
+        byte[] mix = TrainingMix.build(config.mixing(), TestRuns.trainText(), List.of(corpus),
+                Rng.derive(config.seed(), 1, SeedRole.MIXING));
+        TrainedCheckpoint expected = GenerationSteps.trainNext(config, generation0.checkpoint(), mix, 1,
+                Progress.NONE);
+        assertEquals(expected.sha256(), published.checkpoint().sha256());
+        assertEquals(generation0.sha256(), published.parentCheckpointSha256());
+        assertEquals(Checkpoint.sha256(mix), published.trainedOnSha256());
+        assertEquals(config.selfTraining().steps(), published.steps());
+    }
+
+    @Test
+    void accumulateTrainsOnTheRealTextAndEveryCorpusSoFar() {
+        ExperimentConfig config = TestRuns.tinyConfig().withMixing(new MixingSettings(MixingSettings.ACCUMULATE, 0));
+        submitToRegistryOnly("accumulate", config);
+        TrainedCheckpoint generation0 = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
+        CorpusGenerated corpus0 = upload("accumulate", config, generation0, 0);
+        // The trainer finds earlier corpora through the CorpusGenerated the generator recorded beside them.
+        store.put(ObjectKey.generationFile("accumulate", 0, ObjectOutbox.CORPUS_EVENT), EventJson.toBytes(corpus0));
+        byte[] c0 = store.get(ObjectKey.corpus("accumulate", 0), corpus0.corpus().sha256());
+        byte[] mix1 = TrainingMix.build(config.mixing(), TestRuns.trainText(), List.of(c0),
+                Rng.derive(config.seed(), 1, SeedRole.MIXING));
+        TrainedCheckpoint generation1 = GenerationSteps.trainNext(config, generation0.checkpoint(), mix1, 1,
+                Progress.NONE);
+        CorpusGenerated corpus1 = upload("accumulate", config, generation1, 1);
+
+        events.send(TrainerService.CORPORA, corpus1);
+        CheckpointPublished published = events.awaitPublished(CheckpointPublished.class, "accumulate", 2);
+
+        byte[] c1 = store.get(ObjectKey.corpus("accumulate", 1), corpus1.corpus().sha256());
+        byte[] mix2 = TrainingMix.build(config.mixing(), TestRuns.trainText(), List.of(c0, c1),
+                Rng.derive(config.seed(), 2, SeedRole.MIXING));
+        assertEquals(TestRuns.trainText().length + c0.length + c1.length, mix2.length);
+        assertEquals(Checkpoint.sha256(mix2), published.trainedOnSha256());
+        assertEquals(GenerationSteps.trainNext(config, generation1.checkpoint(), mix2, 2, Progress.NONE).sha256(),
+                published.checkpoint().sha256());
+    }
+
+    @Test
+    void neverTrainsPastTheLastGeneration() {
+        ExperimentConfig config = TestRuns.tinyConfig().withGenerations(0);
+        submitToRegistryOnly("last", config);
+        TrainedCheckpoint generation0 = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
+        CorpusGenerated lastCorpus = upload("last", config, generation0, 0);
+        double handledBefore = handled("CorpusGenerated");
+
+        events.send(TrainerService.CORPORA, lastCorpus);
+
+        await().atMost(InMemoryEvents.TIMEOUT).until(() -> handled("CorpusGenerated") > handledBefore);
+        assertEquals(List.of(), events.published(CheckpointPublished.class, "last"));
+        assertFalse(store.exists(ObjectKey.checkpoint("last", 1)));
+    }
+
+    @Test
+    void aRedeliveredRequestIsDroppedWithoutTrainingAgain() {
+        ExperimentConfig config = TestRuns.tinyConfig();
+        RunRequested request = submit("redelivered", config);
+        events.awaitPublished(CheckpointPublished.class, "redelivered", 0);
+        double trainingsBefore = trainings();
+        double deduplicatedBefore = deduplicated();
+
+        events.send(TrainerService.RUNS, request);
+
+        await().atMost(InMemoryEvents.TIMEOUT).until(() -> deduplicated() > deduplicatedBefore);
+        assertEquals(1, events.published(CheckpointPublished.class, "redelivered").size(),
+                "the in-memory dedupe suppresses the repeated event");
+        assertEquals(trainingsBefore, trainings());
+    }
+
+    @Test
+    void aRecordedEventIsPublishedAgainInsteadOfTraining() {
+        ExperimentConfig config = TestRuns.tinyConfig();
+        // What a replica that crashed after recording its event, but before publishing it, left behind.
+        CheckpointPublished recorded = CheckpointPublished.of("crashed", 0, Instant.parse("2024-05-01T12:00:00Z"),
+                TestRuns.SUBMITTER, new ObjectRef(ObjectKey.checkpoint("crashed", 0).toUri(store.settings().bucket()),
+                        "a".repeat(64), 1234), null, "b".repeat(64), 8, 256, 3.5, 1000);
+        store.put(ObjectKey.generationFile("crashed", 0, ObjectOutbox.CHECKPOINT_EVENT), EventJson.toBytes(recorded));
+        double trainingsBefore = trainings();
+
+        submit("crashed", config);
+
+        assertEquals(recorded, events.awaitPublished(CheckpointPublished.class, "crashed", 0));
+        assertEquals(trainingsBefore, trainings());
+        assertFalse(store.exists(ObjectKey.checkpoint("crashed", 0)));
+    }
+
+    private RunRequested submit(String runId, ExperimentConfig config) {
+        RunRequested request = submitToRegistryOnly(runId, config);
+        events.send(TrainerService.RUNS, request);
+        return request;
+    }
+
+    private RunRequested submitToRegistryOnly(String runId, ExperimentConfig config) {
+        RunRequested request = TestRuns.request(store, runId, config);
+        events.send(RunRegistry.CHANNEL, request);
+        return request;
+    }
+
+    /** Stores a checkpoint and the corpus sampled from it, as the pipeline would, and returns the announcement. */
+    private CorpusGenerated upload(String runId, ExperimentConfig config, TrainedCheckpoint checkpoint,
+                                   int generation) {
+        store.put(ObjectKey.checkpoint(runId, generation), checkpoint.checkpoint());
+        SampledCorpus corpus = GenerationSteps.sample(config, checkpoint.checkpoint(), generation, Progress.NONE);
+        ObjectRef stored = TestRuns.ref(store.put(ObjectKey.corpus(runId, generation), corpus.corpus()));
+        return CorpusGenerated.of(runId, generation, Instant.now(), TestRuns.SUBMITTER, stored,
+                corpus.tokenCount(), checkpoint.sha256(), TestRuns.runConfig(config).sampling(),
+                Rng.derive(config.seed(), generation, SeedRole.SAMPLING));
+    }
+
+    private double trainings() {
+        return Search.in(meters).name("collapse.tokens.per.second").tag("phase", "train").summaries().stream()
+                .mapToDouble(summary -> summary.count()).sum();
+    }
+
+    private double deduplicated() {
+        return Search.in(meters).name("collapse.events.deduplicated").counters().stream()
+                .mapToDouble(counter -> counter.count()).sum();
+    }
+
+    private double handled(String eventType) {
+        return Search.in(meters).name("collapse.generation.duration").tag("event", eventType).timers().stream()
+                .mapToDouble(timer -> timer.count()).sum();
+    }
+}
