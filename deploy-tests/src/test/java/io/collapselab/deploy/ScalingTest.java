@@ -31,7 +31,7 @@ class ScalingTest {
         List<ServiceConfiguration.Channel> work = configuration.workChannels();
         assertFalse(work.isEmpty(), service + " has no incoming channel with a shared consumer group");
         Set<String> groups = work.stream().map(ServiceConfiguration.Channel::groupId).collect(Collectors.toSet());
-        Set<String> topics = work.stream().map(ServiceConfiguration.Channel::topic)
+        Set<String> topics = work.stream().flatMap(channel -> channel.topics().stream())
                 .collect(Collectors.toCollection(TreeSet::new));
 
         for (List<Map<String, Object>> resources : Manifests.DEPLOYABLE.values()) {
@@ -112,7 +112,7 @@ class ScalingTest {
     private static Set<String> topicsOf(List<ServiceConfiguration.Channel> work, String group) {
         return work.stream()
                 .filter(channel -> channel.groupId().equals(group))
-                .map(ServiceConfiguration.Channel::topic)
+                .flatMap(channel -> channel.topics().stream())
                 .collect(Collectors.toSet());
     }
 

@@ -49,10 +49,11 @@ record ServiceConfiguration(String module, String applicationName, Set<String> k
      * An incoming channel.
      *
      * @param name    channel name
-     * @param topic   the topic it reads (the channel name unless {@code topic} is set)
+     * @param topics  the topics it reads: {@code topics} (a comma-separated list) or {@code topic} where set, else
+     *                the channel's name, as the Kafka connector reads them
      * @param groupId its consumer group as configured, possibly an expression such as {@code ${quarkus.uuid}}
      */
-    record Channel(String name, String topic, String groupId) {
+    record Channel(String name, List<String> topics, String groupId) {
 
         /**
          * Whether the group is one fixed name shared by all replicas: a work group, which divides the partitions
@@ -113,7 +114,14 @@ record ServiceConfiguration(String module, String applicationName, Set<String> k
                 String group = values.getOrDefault(prefix + "group.id",
                         // Quarkus's Kafka extension defaults a channel's group to the application's name.
                         values.getOrDefault("mp.messaging.connector.smallrye-kafka.group.id", applicationName));
-                channels.add(new Channel(channel, values.getOrDefault(prefix + "topic", channel), group));
+                if (Boolean.parseBoolean(values.get(prefix + "pattern"))) {
+                    throw new AssertionError(module + " channel " + channel + " subscribes by pattern; these checks"
+                            + " need its topics by name");
+                }
+                String topics = values.containsKey(prefix + "topics")
+                        ? values.get(prefix + "topics")
+                        : values.getOrDefault(prefix + "topic", channel);
+                channels.add(new Channel(channel, List.of(topics.trim().split("\\s*,\\s*")), group));
             }
         }
         return new ServiceConfiguration(module, applicationName, keys, channels);

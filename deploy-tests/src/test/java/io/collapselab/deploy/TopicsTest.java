@@ -82,8 +82,10 @@ class TopicsTest {
     void servicesConsumeOnlyTopicsOfEvents(String service) {
         List<String> unknown = new ArrayList<>();
         for (ServiceConfiguration.Channel channel : ServiceConfiguration.load(service).channels()) {
-            if (!EXPECTED.containsKey(channel.topic())) {
-                unknown.add(channel.name() + " -> " + channel.topic());
+            for (String topic : channel.topics()) {
+                if (!EXPECTED.containsKey(topic)) {
+                    unknown.add(channel.name() + " -> " + topic);
+                }
             }
         }
         assertEquals(List.of(), unknown, service + " consumes topics that Topics.ALL does not define");
