@@ -24,13 +24,14 @@ COPY . .
 RUN --mount=type=cache,target=/root/.m2 \
     test -n "$SERVICE" || { echo "pass --build-arg SERVICE=<module>" >&2; exit 1; }; \
     ./mvnw -B -ntp -pl "$SERVICE" -am package -DskipTests -Dpytorch.native.bundled=false \
-    && if ls "$SERVICE/target/quarkus-app/lib/main" | grep -q pytorch-native-cpu; then \
+    && if find "$SERVICE/target/quarkus-app/lib" -name '*pytorch-native-cpu*' | grep -q .; then \
          echo "pytorch-native-cpu is on the class path; the GPU image would run on the CPU" >&2; exit 1; \
        fi
 # Download the CUDA libraries of PyTorch (a few GB) into the image, and check that they load. No GPU is needed to
-# load them; the driver comes from the node when the container runs.
+# load them; the driver comes from the node when the container runs. Class path and logging as in service.Dockerfile.
 ENV DJL_CACHE_DIR=/opt/djl
-RUN PYTORCH_FLAVOR="$PYTORCH_FLAVOR" java -cp "$SERVICE/target/quarkus-app/lib/main/*" docker/DjlWarmup.java
+RUN PYTORCH_FLAVOR="$PYTORCH_FLAVOR" java -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+    -cp "$SERVICE/target/quarkus-app/lib/boot/*:$SERVICE/target/quarkus-app/lib/main/*" docker/DjlWarmup.java
 
 FROM eclipse-temurin:17-jre-noble AS jre
 

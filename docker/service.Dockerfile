@@ -16,8 +16,11 @@ RUN --mount=type=cache,target=/root/.m2 \
     test -n "$SERVICE" || { echo "pass --build-arg SERVICE=<module>" >&2; exit 1; }; \
     ./mvnw -B -ntp -pl "$SERVICE" -am package -DskipTests
 # Unpack PyTorch's native libraries from the native jar now rather than in every new container (docker/DjlWarmup.java).
+# The fast-jar keeps DJL in lib/boot (the services load it parent-first) and the rest in lib/main; the logging
+# property is the one Quarkus sets at run time, without which JBoss LogManager complains.
 ENV DJL_CACHE_DIR=/opt/djl
-RUN java -cp "$SERVICE/target/quarkus-app/lib/main/*" docker/DjlWarmup.java
+RUN java -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+    -cp "$SERVICE/target/quarkus-app/lib/boot/*:$SERVICE/target/quarkus-app/lib/main/*" docker/DjlWarmup.java
 
 FROM eclipse-temurin:17-jre-noble
 ARG SERVICE
