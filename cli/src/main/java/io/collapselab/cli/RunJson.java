@@ -31,6 +31,19 @@ public record RunJson(String runId, String status, ExperimentConfig config, List
         }
     }
 
+    /** Several runs as a JSON array of summaries. */
+    public static void writeAll(List<RunJson> runs, Path file) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            MAPPER.writeValue(file.toFile(), runs);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     public static RunJson read(Path file) throws IOException {
         return MAPPER.readValue(file.toFile(), RunJson.class);
     }

@@ -40,7 +40,7 @@ public final class RunIds {
     }
 
     /** Why {@code runId} is not a run id; only meaningful when {@link #isValid} is false. */
-    static String problem(String runId) {
+    public static String problem(String runId) {
         return "run id '" + runId + "' is invalid: use 1 to " + MAX_LENGTH + " characters of a-z, 0-9 and '-',"
                 + " starting with a letter or digit";
     }

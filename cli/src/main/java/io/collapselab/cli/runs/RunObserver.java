@@ -6,7 +6,6 @@ import io.collapselab.events.kafka.Topics;
 import io.collapselab.lm.loop.GenerationReport;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
@@ -16,11 +15,16 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -82,28 +86,77 @@ public final class RunObserver implements AutoCloseable {
      */
     public RunLog await(String runId, String awaited, Predicate<RunLog> condition, Duration timeout,
                         RunListener listener) {
-        Reading reading = new Reading(new RunLog(runId), listener);
+        return awaitRuns(Set.of(runId), awaited, logs -> condition.test(logs.get(runId)), timeout,
+                id -> listener).get(runId);
+    }
+
+    /** Every run the log holds, by run id, as the log stood at the time of the call. */
+    public Map<String, RunLog> readAll(Duration timeout) {
+        return awaitRuns(null, "reading the event log to its end", logs -> true, timeout, id -> RunListener.NONE);
+    }
+
+    /**
+     * Reads until every one of {@code runIds} is complete ({@link RunLog#isComplete}), telling each run's listener
+     * as its events come.
+     *
+     * @throws RunTimeoutException when that does not happen within {@code timeout}
+     */
+    public Map<String, RunLog> awaitCompletion(Collection<String> runIds, Duration timeout,
+                                               Function<String, RunListener> listeners) {
+        return awaitRuns(Set.copyOf(runIds), "completion of runs " + String.join(", ", runIds),
+                logs -> logs.values().stream().allMatch(RunLog::isComplete), timeout, listeners);
+    }
+
+    /**
+     * Reads the events of {@code runIds} (every run when null) until {@code condition} holds over their logs, then
+     * on to the end of the log as it was at that moment.
+     */
+    private Map<String, RunLog> awaitRuns(Set<String> runIds, String awaited,
+                                          Predicate<Map<String, RunLog>> condition, Duration timeout,
+                                          Function<String, RunListener> listeners) {
+        Map<String, Reading> readings = new TreeMap<>();
+        if (runIds != null) {
+            runIds.forEach(id -> readings.put(id, new Reading(new RunLog(id), listeners.apply(id))));
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             List<TopicPartition> partitions = assignFromStart(deadline);
             Map<TopicPartition, Long> end = null;
             while (true) {
-                if (end == null && condition.test(reading.log)) {
+                Map<String, RunLog> logs = logs(readings);
+                if (end == null && condition.test(logs)) {
                     end = consumer.endOffsets(partitions, remaining(deadline));
                 }
                 if (end != null && reached(end, deadline)) {
-                    return reading.log;
+                    return logs;
                 }
                 Duration left = remaining(deadline);
                 if (left.isZero()) {
-                    throw new RunTimeoutException(awaited, timeout, reading.log);
+                    RunLog first = logs.isEmpty() ? new RunLog("none") : logs.values().iterator().next();
+                    throw new RunTimeoutException(awaited, timeout, first);
                 }
-                reading.add(consumer.poll(left.compareTo(POLL_INTERVAL) < 0 ? left : POLL_INTERVAL));
+                for (ConsumerRecord<String, byte[]> record
+                        : consumer.poll(left.compareTo(POLL_INTERVAL) < 0 ? left : POLL_INTERVAL)) {
+                    String key = record.key();
+                    if (key == null || (runIds != null && !runIds.contains(key))) {
+                        continue;
+                    }
+                    readings.computeIfAbsent(key, id -> new Reading(new RunLog(id), listeners.apply(id)))
+                            .add(record);
+                }
+                readings.values().forEach(Reading::reportGenerations);
             }
         } catch (KafkaException e) {
-            throw new RunObservationException("could not read the events of run " + runId + " from Kafka at "
-                    + bootstrapServers + ": " + e + "; check that the broker is reachable", e);
+            throw new RunObservationException("could not read the events of " + (runIds == null ? "the runs"
+                    : "run " + String.join(", ", runIds)) + " from Kafka at " + bootstrapServers + ": " + e
+                    + "; check that the broker is reachable", e);
         }
+    }
+
+    private static Map<String, RunLog> logs(Map<String, Reading> readings) {
+        Map<String, RunLog> logs = new LinkedHashMap<>();
+        readings.forEach((id, reading) -> logs.put(id, reading.log));
+        return logs;
     }
 
     private List<TopicPartition> assignFromStart(long deadline) {
@@ -151,22 +204,20 @@ public final class RunObserver implements AutoCloseable {
             this.listener = Objects.requireNonNull(listener, "listener");
         }
 
-        void add(ConsumerRecords<String, byte[]> records) {
-            for (ConsumerRecord<String, byte[]> record : records) {
-                if (!log.runId().equals(record.key())) {
-                    continue;
+        void add(ConsumerRecord<String, byte[]> record) {
+            DecodedEvent decoded = EventRecords.decode(record);
+            if (decoded instanceof DecodedEvent.Valid valid) {
+                RunLog.Entry entry = new RunLog.Entry(record.topic(), record.partition(), record.offset(),
+                        valid.event());
+                if (log.add(entry)) {
+                    listener.onEvent(valid.event());
                 }
-                DecodedEvent decoded = EventRecords.decode(record);
-                if (decoded instanceof DecodedEvent.Valid valid) {
-                    RunLog.Entry entry = new RunLog.Entry(record.topic(), record.partition(), record.offset(),
-                            valid.event());
-                    if (log.add(entry)) {
-                        listener.onEvent(valid.event());
-                    }
-                } else if (decoded instanceof DecodedEvent.Invalid invalid) {
-                    log.addInvalid(record.topic(), record.partition(), record.offset(), invalid.reason());
-                }
+            } else if (decoded instanceof DecodedEvent.Invalid invalid) {
+                log.addInvalid(record.topic(), record.partition(), record.offset(), invalid.reason());
             }
+        }
+
+        void reportGenerations() {
             for (Optional<GenerationReport> report = log.report(nextReport); report.isPresent();
                  report = log.report(nextReport)) {
                 listener.onGeneration(report.get());

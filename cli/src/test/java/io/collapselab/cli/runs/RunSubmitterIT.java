@@ -93,11 +93,10 @@ class RunSubmitterIT {
         InvalidRunException e = assertThrows(InvalidRunException.class,
                 () -> submitter.submit("invalid-1", invalid, TRAIN, HELDOUT));
 
-        assertEquals(List.of("config: model.heads (3) must divide model.width (32)",
-                "config: generations must be at most 9999 for a run driven by events (object keys number"
-                        + " generations with four digits), was 10000"), e.problems());
+        assertEquals(List.of("config: generations must be between 0 and 9999 (object keys hold four digits), was"
+                + " 10000", "config: model.heads (3) must divide model.width (32)"), e.problems());
         assertTrue(e.getMessage().startsWith("run 'invalid-1' was not submitted (nothing was uploaded or"
-                + " published): config: model.heads (3)"), e.getMessage());
+                + " published): config: generations must be between 0 and 9999"), e.getMessage());
         assertNothingStoredOrPublished("invalid-1");
     }
 
