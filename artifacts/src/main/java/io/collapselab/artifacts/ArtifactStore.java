@@ -116,18 +116,20 @@ public final class ArtifactStore implements AutoCloseable {
     }
 
     /**
-     * Stores a stream of unknown length. The stream is first copied to a temporary file (deleted afterwards) while
-     * its digest is computed, because the digest must travel in the request headers, before the content.
+     * Stores a stream of unknown length. The stream is copied to a temporary file (deleted afterwards) while its
+     * digest is computed, because the digest must travel in the request headers, before the content. The stream is
+     * read to its end but not closed.
      */
     public StoredObject put(ObjectKey key, InputStream content) {
         Objects.requireNonNull(content, "content");
         Path spool = null;
         try {
             spool = Files.createTempFile("collapse-artifact-", ".spool");
+            MessageDigest digest = newSha256();
             try (OutputStream out = Files.newOutputStream(spool)) {
-                content.transferTo(out);
+                new DigestInputStream(content, digest).transferTo(out);
             }
-            return put(key, spool);
+            return putFile(key, spool, HexFormat.of().formatHex(digest.digest()), Files.size(spool));
         } catch (IOException e) {
             throw new ArtifactStoreException("cannot spool the content for " + key.toUri(settings.bucket())
                     + " to a temporary file in " + System.getProperty("java.io.tmpdir") + ": " + e, e);
@@ -161,14 +163,7 @@ public final class ArtifactStore implements AutoCloseable {
             throw new ArtifactStoreException("cannot read " + file + " to store it as "
                     + key.toUri(settings.bucket()) + ": " + e, e);
         }
-        return putIfAbsent(key, sha256, size, headers -> client.uploadObject(UploadObjectArgs.builder()
-                .bucket(settings.bucket())
-                .object(key.key())
-                .filename(file.toString())
-                .contentType(contentType(key))
-                .userMetadata(Map.of(SHA256_METADATA, sha256))
-                .extraHeaders(headers)
-                .build()));
+        return putFile(key, file, sha256, size);
     }
 
     /**
@@ -289,6 +284,17 @@ public final class ArtifactStore implements AutoCloseable {
     @Override
     public String toString() {
         return "ArtifactStore[" + settings.endpoint() + ", bucket " + settings.bucket() + "]";
+    }
+
+    private StoredObject putFile(ObjectKey key, Path file, String sha256, long size) {
+        return putIfAbsent(key, sha256, size, headers -> client.uploadObject(UploadObjectArgs.builder()
+                .bucket(settings.bucket())
+                .object(key.key())
+                .filename(file.toString())
+                .contentType(contentType(key))
+                .userMetadata(Map.of(SHA256_METADATA, sha256))
+                .extraHeaders(headers)
+                .build()));
     }
 
     /** Uploads content with a known digest unless the key already holds it; see the class comment. */
@@ -488,7 +494,7 @@ public final class ArtifactStore implements AutoCloseable {
         return key.key().endsWith(".txt") ? "text/plain; charset=utf-8" : "application/octet-stream";
     }
 
-    static String sha256Hex(byte[] content) {
+    private static String sha256Hex(byte[] content) {
         return HexFormat.of().formatHex(newSha256().digest(content));
     }
 

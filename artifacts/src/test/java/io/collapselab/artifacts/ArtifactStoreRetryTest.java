@@ -61,7 +61,7 @@ class ArtifactStoreRetryTest {
         assertFalse(ArtifactStore.isTransient(errorResponse(412, "PreconditionFailed")));
         assertFalse(ArtifactStore.isTransient(
                 new InvalidResponseException(403, "text/html", "<html>Forbidden</html>", "")));
-        assertFalse(ArtifactStore.isTransient(new MinioException(new NoSuchFileException("/tmp/x"))));
+        assertFalse(ArtifactStore.isTransient(new MinioException(new NoSuchFileException("checkpoint.spool"))));
         assertFalse(ArtifactStore.isTransient(new IllegalArgumentException("bug")));
     }
 

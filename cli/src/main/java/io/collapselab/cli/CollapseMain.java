@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Recursive self-training (\"model collapse\") experiments.",
-        subcommands = {LoopCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, UpCommand.class, DownCommand.class, SubmitCommand.class,
+                WatchCommand.class, RunsCommand.class, ReportCommand.class, AuditCommand.class, LoopCommand.class,
+                BenchCommand.class, CommandLine.HelpCommand.class})
 public final class CollapseMain {
 
     /** Success. */
@@ -23,7 +25,7 @@ public final class CollapseMain {
         System.exit(commandLine().execute(args));
     }
 
-    static CommandLine commandLine() {
+    public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new CollapseMain());
         commandLine.setParameterExceptionHandler(ErrorHandling::onBadOption);
         commandLine.setExecutionExceptionHandler(ErrorHandling::onFailure);
@@ -34,6 +36,8 @@ public final class CollapseMain {
     private static void quietLibraries() {
         setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         setIfAbsent("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
+        // The Kafka client warns on every failed connection attempt; commands say in one line what went wrong.
+        setIfAbsent("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
         setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
     }
 

@@ -12,13 +12,14 @@ import java.util.List;
 
 /**
  * The JSON summary of a run, the same for {@code collapse loop} and the distributed pipeline:
- * {@code {runId, status, config, generations: [...]}} with one entry per generation 0..G.
+ * {@code {runId, status, config, generations: [...]}} with one entry per generation 0..G. Public because the
+ * pipeline's summary is assembled from events by {@link io.collapselab.cli.runs.RunLog}.
  */
-record RunJson(String runId, String status, ExperimentConfig config, List<GenerationReport> generations) {
+public record RunJson(String runId, String status, ExperimentConfig config, List<GenerationReport> generations) {
 
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    void write(Path file) {
+    public void write(Path file) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
@@ -30,7 +31,20 @@ record RunJson(String runId, String status, ExperimentConfig config, List<Genera
         }
     }
 
-    static RunJson read(Path file) throws IOException {
+    /** Several runs as a JSON array of summaries. */
+    public static void writeAll(List<RunJson> runs, Path file) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            MAPPER.writeValue(file.toFile(), runs);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static RunJson read(Path file) throws IOException {
         return MAPPER.readValue(file.toFile(), RunJson.class);
     }
 }

@@ -16,16 +16,22 @@ final class ThreadOptions {
 
     /** Must run before the engine starts: the engine reads the setting once. */
     void apply() {
-        int count = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        if (count < 1 || count > 1024) {
-            throw new UsageError("--threads must be between 1 and 1024, was " + count);
-        }
+        int count = count();
         if (System.getProperty(THREADS_PROPERTY) == null || threads != null) {
             System.setProperty(THREADS_PROPERTY, Integer.toString(count));
         }
         if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }
+    }
+
+    /** The thread count asked for, or the number of cores. */
+    int count() {
+        int count = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (count < 1 || count > 1024) {
+            throw new UsageError("--threads must be between 1 and 1024, was " + count);
+        }
+        return count;
     }
 
     static int effective() {

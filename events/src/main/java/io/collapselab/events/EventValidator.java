@@ -131,11 +131,6 @@ public final class EventValidator {
             problems.add("config is missing");
         } else {
             config.problems().forEach(problem -> problems.add("config: " + problem));
-            if (config.generations() > MAX_GENERATION && config.generations() <= 100_000) {
-                problems.add("config: generations must be at most " + MAX_GENERATION
-                        + " for a run driven by events (object keys number generations with four digits), was "
-                        + config.generations());
-            }
         }
         RunInputs inputs = event.inputs();
         if (inputs == null) {

@@ -61,8 +61,7 @@ class EventValidatorTest {
                 Arguments.of(Fixtures.runRequested(), "config.model.heads", 3,
                         "config: model.heads (3) must divide model.width (64)"),
                 Arguments.of(Fixtures.runRequested(), "config.generations", 10_000,
-                        "config: generations must be at most 9999 for a run driven by events (object keys number "
-                                + "generations with four digits), was 10000"),
+                        "config: generations must be between 0 and 9999 (object keys hold four digits), was 10000"),
                 Arguments.of(Fixtures.runRequested(), "inputs", null, "inputs is missing"),
                 Arguments.of(Fixtures.runRequested(), "inputs.heldout", null, "inputs.heldout is missing"),
                 Arguments.of(Fixtures.runRequested(), "inputs.train.uri", null, "inputs.train.uri is missing"),

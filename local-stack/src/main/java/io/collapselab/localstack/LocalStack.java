@@ -13,6 +13,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -32,8 +35,12 @@ import org.slf4j.LoggerFactory;
  * ports and with the same credentials, so clients configured against the first start keep working. Only one
  * stack at a time may use a data directory.
  *
- * <p>The broker's and S3 server's INFO logging is turned down to WARN when they log through slf4j-simple; see
- * {@link QuietLogging} for how and how to undo it.
+ * <p>Logging: the broker, S3Proxy and Jetty log hundreds of INFO lines per start. When SLF4J is bound to
+ * slf4j-simple (as in the project's tests and CLI), {@link Builder#start()} turns them down to WARN by setting the
+ * system properties {@code org.slf4j.simpleLogger.log.<name>=warn} for {@code kafka}, {@code org.apache.kafka},
+ * {@code state.change.logger}, {@code org.gaul} and {@code org.eclipse.jetty}, unless they are already set. Set
+ * them yourself to get the INFO lines back, e.g. {@code -Dorg.slf4j.simpleLogger.log.kafka=info
+ * -Dorg.slf4j.simpleLogger.log.org.apache.kafka=info}. Under another binding, configure those logger names there.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -223,21 +230,26 @@ public final class LocalStack implements AutoCloseable {
             long startNanos = System.nanoTime();
             Path dir = dataDir.toAbsolutePath().normalize();
             FileChannel lock = lockDataDir(dir);
+            FutureTask<EmbeddedS3> s3Start = null;
             EmbeddedKafka kafka = null;
             EmbeddedS3 s3 = null;
             try {
                 StackState state = resolveState(dir);
+                s3Start = inBackground("local-stack-s3-start", () -> EmbeddedS3.start(s3DataDir(dir), state.s3Port(),
+                        state.s3AccessKey(), state.s3SecretKey(), bucket));
                 kafka = EmbeddedKafka.start(kafkaDir(dir), state.clusterId(), state.kafkaPort(),
                         state.controllerPort());
                 kafka.createMissingTopics(topics);
-                s3 = EmbeddedS3.start(s3DataDir(dir), state.s3Port(), state.s3AccessKey(), state.s3SecretKey(),
-                        bucket);
+                s3 = awaitS3(s3Start);
                 LocalStack stack = new LocalStack(dir, bucket, state, kafka, s3, lock);
                 LOG.info("Local stack started in {} ms: Kafka at {}, S3 at {} (bucket {}), data in {}",
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), stack.bootstrapServers(),
                         stack.s3Endpoint(), bucket, dir);
                 return stack;
             } catch (Exception e) {
+                if (s3 == null && s3Start != null) {
+                    s3 = startedOrNull(s3Start, e);
+                }
                 stopQuietly(s3, e);
                 stopQuietly(kafka, e);
                 stopQuietly(lock, e);
@@ -246,6 +258,41 @@ public final class LocalStack implements AutoCloseable {
                 }
                 String reason = e instanceof LocalStackException ? e.getMessage() : e.toString();
                 throw new LocalStackException("could not start the local stack in " + dir + ": " + reason, e);
+            }
+        }
+
+        /**
+         * S3Proxy's start is mostly class loading and the broker's partly waiting on itself, so running them side by
+         * side takes little longer than the broker alone.
+         */
+        private static <T> FutureTask<T> inBackground(String threadName, Callable<T> task) {
+            FutureTask<T> future = new FutureTask<>(task);
+            Thread thread = new Thread(future, threadName);
+            thread.setDaemon(true);
+            thread.start();
+            return future;
+        }
+
+        private static EmbeddedS3 awaitS3(FutureTask<EmbeddedS3> s3Start) throws Exception {
+            try {
+                return s3Start.get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e;
+            }
+        }
+
+        /** After a failed start: the S3 server if its start succeeded (so it can be stopped), else null. */
+        private static EmbeddedS3 startedOrNull(FutureTask<EmbeddedS3> s3Start, Exception primary) {
+            try {
+                return s3Start.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() != primary) {
+                    primary.addSuppressed(e.getCause());
+                }
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
             }
         }
 

@@ -2,6 +2,7 @@ package io.collapselab.localstack;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The extension-managed stack against real clients: topics as specified, records and objects round-trip. */
 class LocalStackIT {
@@ -101,7 +104,7 @@ class LocalStackIT {
             assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
                     Files.getPosixFilePermissions(stack.stateFile()));
         }
-        assertTrue(!stack.toString().contains(stack.s3SecretKey()), "toString must not reveal the secret");
+        assertFalse(stack.toString().contains(stack.s3SecretKey()), "toString must not reveal the secret");
     }
 
     @Test
@@ -109,6 +112,15 @@ class LocalStackIT {
         LocalStackException e = assertThrows(LocalStackException.class,
                 () -> LocalStack.builder().dataDir(running.dataDir()).start().close());
         assertTrue(e.getMessage().contains("in use by another running local stack"), e.getMessage());
+    }
+
+    @Test
+    void refusesAPortThatIsTakenWithoutStartingAnything(@TempDir Path otherDir) throws Exception {
+        int kafkaPort = Integer.parseInt(stack.bootstrapServers().substring(stack.bootstrapServers().indexOf(':') + 1));
+        LocalStackException e = assertThrows(LocalStackException.class,
+                () -> LocalStack.builder().dataDir(otherDir).kafkaPort(kafkaPort).start().close());
+        assertTrue(e.getMessage().contains("port " + kafkaPort + " for Kafka is already in use"), e.getMessage());
+        assertFalse(Files.exists(otherDir.resolve("kafka")), "nothing may be formatted before the ports are checked");
     }
 
     static Admin admin(LocalStack stack) {

@@ -29,8 +29,8 @@ public record RunConfig(
         if (name == null || name.isBlank()) {
             problems.add("name must not be empty");
         }
-        if (generations < 0 || generations > 100_000) {
-            problems.add("generations must be between 0 and 100000, was " + generations);
+        if (generations < 0 || generations > 9_999) {
+            problems.add("generations must be between 0 and 9999 (object keys hold four digits), was " + generations);
         }
         if (model == null) {
             problems.add("model is missing");

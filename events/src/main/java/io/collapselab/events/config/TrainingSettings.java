@@ -25,8 +25,8 @@ public record TrainingSettings(
 
     /** Adds this section's problems, naming its fields under {@code field}: pretraining or selfTraining. */
     void problems(String field, List<String> problems) {
-        if (steps < 0 || steps > 100_000_000) {
-            problems.add(field + ".steps must be between 0 and 100000000, was " + steps);
+        if (steps < 1 || steps > 100_000_000) {
+            problems.add(field + ".steps must be between 1 and 100000000, was " + steps);
         }
         if (batchSize < 1 || batchSize > 65_536) {
             problems.add(field + ".batchSize must be between 1 and 65536, was " + batchSize);

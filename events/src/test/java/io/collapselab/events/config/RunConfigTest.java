@@ -27,8 +27,8 @@ class RunConfigTest {
     static Stream<Arguments> singleProblems() {
         return Stream.of(
                 Arguments.of("name", " ", "name must not be empty"),
-                Arguments.of("generations", -1, "generations must be between 0 and 100000, was -1"),
-                Arguments.of("generations", 100_001, "generations must be between 0 and 100000, was 100001"),
+                Arguments.of("generations", -1, "generations must be between 0 and 9999 (object keys hold four digits), was -1"),
+                Arguments.of("generations", 10_000, "generations must be between 0 and 9999 (object keys hold four digits), was 10000"),
                 Arguments.of("model", null, "model is missing"),
                 Arguments.of("model.layers", 0, "model.layers must be between 1 and 96, was 0"),
                 Arguments.of("model.layers", 97, "model.layers must be between 1 and 96, was 97"),
@@ -41,7 +41,7 @@ class RunConfigTest {
                 Arguments.of("model.tokenizer", "bpe",
                         "model.bpeVocabularySize must be between 257 and 65536 for the bpe tokenizer, was 0"),
                 Arguments.of("pretraining", null, "pretraining is missing"),
-                Arguments.of("pretraining.steps", -1, "pretraining.steps must be between 0 and 100000000, was -1"),
+                Arguments.of("pretraining.steps", 0, "pretraining.steps must be between 1 and 100000000, was 0"),
                 Arguments.of("selfTraining.batchSize", 0, "selfTraining.batchSize must be between 1 and 65536, was 0"),
                 Arguments.of("selfTraining.learningRate", 11.0,
                         "selfTraining.learningRate must be in (0, 10], was 11.0"),

@@ -26,8 +26,8 @@ public record ExperimentConfig(
         if (name == null || name.isBlank()) {
             problems.add("name must not be empty");
         }
-        if (generations < 0 || generations > 100_000) {
-            problems.add("generations must be between 0 and 100000, was " + generations);
+        if (generations < 0 || generations > 9_999) {
+            problems.add("generations must be between 0 and 9999 (object keys hold four digits), was " + generations);
         }
         require(problems, model, "model", () -> model.problems(problems));
         require(problems, pretraining, "pretraining", () -> pretraining.problems("pretraining", problems));

@@ -64,8 +64,9 @@ final class BpeTrainer {
             if (best == null || best.count < MIN_PAIR_COUNT) {
                 break;
             }
-            if (!Integer.valueOf(best.count).equals(trainer.pairCounts.get(best.pair))) {
-                continue;
+            Integer current = trainer.pairCounts.get(best.pair);
+            if (current == null || current != best.count) {
+                continue; // stale: the pair's count changed after this entry was queued
             }
             trainer.merge(best.pair, 256 + merges.size());
             merges.add(new int[] {left(best.pair), right(best.pair)});

@@ -5,10 +5,17 @@ import io.collapselab.lm.loop.TrainingSettings;
 import io.collapselab.lm.metrics.HeldoutEvaluator;
 import io.collapselab.lm.tokenizer.ByteTokenizer;
 import io.collapselab.lm.train.Trainer;
+import io.collapselab.lm.tokenizer.BpeTokenizer;
+import io.collapselab.lm.tokenizer.Tokenizer;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class GptTrainingTest {
@@ -74,6 +81,35 @@ class GptTrainingTest {
                 assertEquals(Checkpoint.sha256(bytes), Checkpoint.sha256(Checkpoint.write(restored)));
             }
         }
+    }
+
+    @Test
+    void aBpeTokenizerTravelsInTheCheckpoint() {
+        byte[] text = RealText.train(60_000);
+        BpeTokenizer bpe = BpeTokenizer.train(text, 300);
+        GptConfig config = new GptConfig(1, 2, 32, 16, bpe.vocabularySize(), 0f);
+        try (LanguageModel model = LanguageModel.create(config, bpe, 1)) {
+            byte[] bytes = Checkpoint.write(model);
+            Tokenizer restored = Checkpoint.readTokenizer(bytes);
+            assertArrayEquals(bpe.encode(text), restored.encode(text));
+            try (LanguageModel loaded = Checkpoint.read(bytes)) {
+                assertEquals(bpe.vocabularySize(), loaded.config().vocabularySize());
+            }
+        }
+    }
+
+    @Test
+    void truncatedOrForeignBytesAreRejectedClearly() {
+        byte[] bytes;
+        try (LanguageModel model = LanguageModel.create(TINY, ByteTokenizer.INSTANCE, 1)) {
+            bytes = Checkpoint.write(model);
+        }
+        IllegalArgumentException truncated = assertThrows(IllegalArgumentException.class,
+                () -> Checkpoint.read(Arrays.copyOf(bytes, bytes.length / 2)));
+        assertTrue(truncated.getMessage().startsWith("corrupt checkpoint"), truncated.getMessage());
+        IllegalArgumentException foreign = assertThrows(IllegalArgumentException.class,
+                () -> Checkpoint.read("hello".getBytes(StandardCharsets.UTF_8)));
+        assertTrue(foreign.getMessage().contains("checkpoint"), foreign.getMessage());
     }
 
     private static String trainedDigest(int[] train, long initSeed, long windowSeed) {

@@ -1,0 +1,246 @@
+#!/usr/bin/env python3
+"""PyTorch reference for `collapse bench`: the training step of collapse-lab's GPT, timed in plain PyTorch.
+
+The model, batch and optimizer mirror the Java side (lm/.../model/Gpt.java, train/Trainer.java, train/AdamW.java
+and bench/Benchmark.java), so the ratio of the two speeds shows what running the same step through DJL costs or
+saves:
+
+  * GPT as in nanoGPT: learned token and position embeddings, pre-LayerNorm blocks (eps 1e-5) of causal
+    multi-head attention (additive -1e9 mask, softmax) and a 4x GELU MLP, a final LayerNorm, an LM head tied to
+    the token embedding, no dropout. Init: N(0, 0.02), residual projections N(0, 0.02 / sqrt(2 * layers)), zero
+    biases, unit LayerNorm gains. Byte-level vocabulary of 256.
+  * Each step: a batch of random windows of context + 1 tokens, mean cross-entropy (log-softmax, gather, mean),
+    backward, global-norm gradient clipping at 1.0, AdamW (lr 1e-3, betas 0.9/0.95, eps 1e-8, weight decay 0.1
+    on matrices only), and the loss read back as a number, as the Java trainer does every step.
+  * The text is uniformly random bytes: a step costs the same whatever the tokens are.
+  * Warm-up steps first, then timed runs of a few steps each (time.perf_counter); the speed is the median of the
+    runs' batch * context * steps / seconds. The runs stop early once they add up to --max-seconds.
+
+Usage (`collapse bench --torch-reference` runs it with the same plan as the Java side):
+
+    python3 bench/torch_reference.py --threads 2 --size 4/4/128/128
+
+It prints one JSON line on standard output and warnings on standard error.
+
+Threads: the script sets PyTorch's intra-op threads to --threads and its inter-op threads to 1, like the Java
+side, and sets OPENBLAS_NUM_THREADS and OMP_NUM_THREADS to the same number before importing torch, because
+OpenBLAS reads them when it loads and would otherwise start one thread per core on top of PyTorch's own.
+
+BLAS on Debian: Debian's python3-torch (1.13) runs its matrix products through the system's generic libblas.so.3,
+which is the reference (Netlib) BLAS unless another implementation is installed. The reference BLAS is an order of
+magnitude slower, so a comparison against it says nothing about DJL; the JSON line names the BLAS in use
+("blas") and the script warns when it is the reference one. To run on OpenBLAS without changing the system:
+
+    apt-get download libopenblas0-pthread                 # just fetches the .deb, installs nothing
+    dpkg-deb -x libopenblas0-pthread_*.deb openblas        # unpacks it into ./openblas
+    export LD_LIBRARY_PATH="$PWD/openblas/usr/lib/x86_64-linux-gnu/openblas-pthread"
+    ./collapse bench --torch-reference                     # or run this script directly
+
+(An administrator can instead install libopenblas0-pthread, which makes OpenBLAS the system-wide libblas.so.3
+through update-alternatives; that changes every program on the machine, so the project never does it.)
+"""
+
+import argparse
+import json
+import math
+import os
+import statistics
+import sys
+import time
+
+VOCABULARY = 256
+INIT_STD = 0.02
+LAYER_NORM_EPS = 1e-5
+MASKED = -1e9
+LEARNING_RATE = 1e-3
+BETAS = (0.9, 0.95)
+EPSILON = 1e-8
+WEIGHT_DECAY = 0.1
+GRADIENT_CLIP = 1.0
+TEXT_LENGTH = 1 << 20
+
+
+def parse_arguments():
+    parser = argparse.ArgumentParser(description="Times collapse-lab's GPT training step in PyTorch.")
+    parser.add_argument("--threads", type=int, required=True, help="intra-op threads (inter-op threads are 1)")
+    parser.add_argument("--size", required=True, help="LAYERS/HEADS/WIDTH/CONTEXT, e.g. 4/4/128/128")
+    parser.add_argument("--batch", type=int, default=16, help="sequences per step (default 16)")
+    parser.add_argument("--warmup-steps", type=int, default=5, help="untimed steps first (default 5)")
+    parser.add_argument("--steps", type=int, default=4, help="steps per timed run (default 4)")
+    parser.add_argument("--repetitions", type=int, default=3, help="timed runs at most (default 3)")
+    parser.add_argument("--max-seconds", type=float, default=20.0,
+                        help="stop warming up, and stop repeating, once this much time is spent (default 20)")
+    args = parser.parse_args()
+    try:
+        layers, heads, width, context = (int(part) for part in args.size.split("/"))
+    except ValueError:
+        parser.error("--size must be LAYERS/HEADS/WIDTH/CONTEXT, e.g. 4/4/128/128, was " + args.size)
+    if min(layers, heads, width) < 1 or context < 2 or width % heads != 0:
+        parser.error("--size needs layers, heads, width >= 1, context >= 2 and heads dividing width")
+    if args.threads < 1 or args.batch < 1 or args.warmup_steps < 0 or args.steps < 1 or args.repetitions < 1 \
+            or not args.max_seconds > 0:
+        parser.error("--threads, --batch, --steps, --repetitions and --max-seconds must be positive")
+    args.layers, args.heads, args.width, args.context = layers, heads, width, context
+    return args
+
+
+def blas_in_use(torch):
+    """The BLAS library this process has loaded, as (label, library path): what the matrix products ran on."""
+    libraries = []
+    try:
+        with open("/proc/self/maps") as maps:
+            for line in maps:
+                path = line.split()[-1]
+                name = os.path.basename(path).lower()
+                if ("blas" in name or "mkl" in name or "blis" in name) and path not in libraries:
+                    libraries.append(path)
+    except OSError:
+        pass
+    for path in libraries:
+        lowered = path.lower()
+        if "openblas" in lowered:
+            return "OpenBLAS", path
+        if "mkl" in lowered:
+            return "MKL", path
+        if "blis" in lowered:
+            return "BLIS", path
+    for path in libraries:
+        if "/blas/libblas" in path:
+            return "reference BLAS (Netlib)", path
+    if libraries:
+        return "unknown", libraries[0]
+    # Wheels from pytorch.org link MKL statically: no BLAS library of its own appears in the process's maps.
+    config = torch.__config__.show()
+    built_in = next((item.split("=", 1)[1] for item in config.replace(",", " ").split() if item.startswith("BLAS_INFO=")),
+                    "unknown")
+    return "built into libtorch (" + built_in + ")", ""
+
+
+def build_model(torch, layers, heads, width, context):
+    nn = torch.nn
+    functional = torch.nn.functional
+
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.ln_1 = nn.LayerNorm(width, eps=LAYER_NORM_EPS)
+            self.c_attn = nn.Linear(width, 3 * width)
+            self.attn_proj = nn.Linear(width, width)
+            self.ln_2 = nn.LayerNorm(width, eps=LAYER_NORM_EPS)
+            self.c_fc = nn.Linear(width, 4 * width)
+            self.mlp_proj = nn.Linear(4 * width, width)
+
+        def attention(self, x, mask):
+            b, t, c = x.shape
+            q, k, v = self.c_attn(x).split(c, dim=2)
+            q, k, v = (a.view(b, t, heads, c // heads).transpose(1, 2) for a in (q, k, v))
+            att = (q @ k.transpose(2, 3)) * (1.0 / math.sqrt(c // heads)) + mask[:t, :t]
+            y = (att.softmax(-1) @ v).transpose(1, 2).reshape(b, t, c)
+            return self.attn_proj(y)
+
+        def forward(self, x, mask):
+            x = x + self.attention(self.ln_1(x), mask)
+            return x + self.mlp_proj(functional.gelu(self.c_fc(self.ln_2(x))))
+
+    class Gpt(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.wte = nn.Parameter(torch.empty(VOCABULARY, width))
+            self.wpe = nn.Parameter(torch.empty(context, width))
+            self.blocks = nn.ModuleList(Block() for _ in range(layers))
+            self.ln_f = nn.LayerNorm(width, eps=LAYER_NORM_EPS)
+            self.register_buffer("mask", torch.full((context, context), MASKED).triu(1))
+
+        def forward(self, tokens):
+            t = tokens.shape[1]
+            x = functional.embedding(tokens, self.wte) + self.wpe[:t]
+            for block in self.blocks:
+                x = block(x, self.mask)
+            return functional.linear(self.ln_f(x), self.wte)
+
+    model = Gpt()
+    residual_std = INIT_STD / math.sqrt(2 * layers)
+    with torch.no_grad():
+        for name, parameter in model.named_parameters():
+            if ".ln_" in name or name.startswith("ln_"):
+                continue  # LayerNorm starts as ones and zeros already
+            if name.endswith(".bias"):
+                parameter.zero_()
+            else:
+                parameter.normal_(0.0, residual_std if name.endswith("_proj.weight") else INIT_STD)
+    return model
+
+
+def median_rate(args, units_per_run, run):
+    rates, spent = [], 0.0
+    while len(rates) < args.repetitions and spent < args.max_seconds:
+        start = time.perf_counter()
+        run()
+        seconds = time.perf_counter() - start
+        rates.append(units_per_run / seconds)
+        spent += seconds
+    return statistics.median(rates), len(rates)
+
+
+def main():
+    args = parse_arguments()
+    os.environ["OPENBLAS_NUM_THREADS"] = str(args.threads)
+    os.environ["OMP_NUM_THREADS"] = str(args.threads)
+    import torch  # after the environment is set: OpenBLAS and OpenMP read it when they load
+
+    torch.set_num_threads(args.threads)
+    torch.set_num_interop_threads(1)
+    torch.manual_seed(1)
+    blas, blas_library = blas_in_use(torch)
+    if blas.startswith("reference"):
+        print("torch_reference: PyTorch runs on the reference BLAS (" + blas_library + "), many times slower than "
+              "OpenBLAS; see the header of bench/torch_reference.py for how to use OpenBLAS", file=sys.stderr)
+
+    model = build_model(torch, args.layers, args.heads, args.width, args.context)
+    matrices = [p for p in model.parameters() if p.dim() >= 2]
+    vectors = [p for p in model.parameters() if p.dim() < 2]
+    optimizer = torch.optim.AdamW([{"params": matrices, "weight_decay": WEIGHT_DECAY},
+                                   {"params": vectors, "weight_decay": 0.0}],
+                                  lr=LEARNING_RATE, betas=BETAS, eps=EPSILON)
+    text = torch.randint(0, VOCABULARY, (TEXT_LENGTH,), dtype=torch.int64)
+    window = args.context + 1
+
+    def step():
+        starts = torch.randint(0, TEXT_LENGTH - window + 1, (args.batch,)).tolist()
+        windows = torch.stack([text[s:s + window] for s in starts])
+        inputs, targets = windows[:, :-1], windows[:, 1:]
+        logits = model(inputs)
+        loss = logits.reshape(-1, VOCABULARY).log_softmax(1).gather(1, targets.reshape(-1, 1)).mean().neg()
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), GRADIENT_CLIP)
+        optimizer.step()
+        return loss.item()
+
+    def steps(count):
+        for _ in range(count):
+            step()
+
+    warmup_start = time.perf_counter()
+    warmed = 0
+    while warmed < args.warmup_steps and time.perf_counter() - warmup_start < args.max_seconds:
+        step()
+        warmed += 1
+    tokens_per_run = args.batch * args.context * args.steps
+    rate, runs = median_rate(args, tokens_per_run, lambda: steps(args.steps))
+    print(json.dumps({
+        "size": args.size,
+        "threads": torch.get_num_threads(),
+        "batchSize": args.batch,
+        "warmupSteps": warmed,
+        "stepsPerRepetition": args.steps,
+        "repetitions": runs,
+        "trainTokensPerSecond": rate,
+        "torch": torch.__version__,
+        "blas": blas,
+        "blasLibrary": blas_library,
+    }), flush=True)
+
+
+if __name__ == "__main__":
+    main()

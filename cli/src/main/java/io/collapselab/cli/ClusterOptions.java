@@ -1,0 +1,309 @@
+package io.collapselab.cli;
+
+import io.collapselab.artifacts.ArtifactStore;
+import io.collapselab.artifacts.S3Settings;
+import io.collapselab.cli.local.LocalProcesses;
+import io.collapselab.localstack.StackConnection;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.KafkaException;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * Where the cluster is, for commands that talk to Kafka and the object store. Two ways to say it:
+ * <ul>
+ *   <li>a real cluster: {@code --bootstrap-servers} and {@code --s3-endpoint} (or {@code $KAFKA_BOOTSTRAP_SERVERS}
+ *       and {@code $COLLAPSE_S3_ENDPOINT}), with the access key from {@code --s3-access-key} or
+ *       {@code $COLLAPSE_S3_ACCESS_KEY} and the secret key from {@code $COLLAPSE_S3_SECRET_KEY} or
+ *       {@code --s3-secret-key-file}. The secret is never an option value, which would land in the shell's history
+ *       and the process list, and is never printed;</li>
+ *   <li>with neither an address option nor its variable given: the embedded local stack that {@code collapse up}
+ *       keeps in {@value #LOCAL_STACK_DIR_NAME}, whose ports and credentials are read from the stack's
+ *       {@value #LOCAL_STACK_STATE_FILE}. Its credentials are its own; {@code --s3-bucket} and {@code --s3-region}
+ *       still apply.</li>
+ * </ul>
+ * Giving only one of the two addresses is an error rather than a mix of a real cluster and the local stack. Every
+ * problem is a {@link UsageError} that says what to pass.
+ */
+public final class ClusterOptions {
+
+    public static final String BOOTSTRAP_SERVERS_ENV = "KAFKA_BOOTSTRAP_SERVERS";
+    public static final String S3_ENDPOINT_ENV = "COLLAPSE_S3_ENDPOINT";
+    public static final String S3_BUCKET_ENV = "COLLAPSE_S3_BUCKET";
+    public static final String S3_REGION_ENV = "COLLAPSE_S3_REGION";
+    public static final String S3_ACCESS_KEY_ENV = "COLLAPSE_S3_ACCESS_KEY";
+    public static final String S3_SECRET_KEY_ENV = "COLLAPSE_S3_SECRET_KEY";
+    public static final String DEFAULT_BUCKET = "collapse";
+    public static final String DEFAULT_REGION = "us-east-1";
+
+    /** Where {@code collapse up} keeps its local stack, relative to the working directory. */
+    public static final Path LOCAL_STACK_DIR = Path.of(".collapse", "stack");
+
+    /** The local stack's record of its ports and credentials; the keys are those the local-stack module writes. */
+    static final String LOCAL_STACK_STATE_FILE = "local-stack.properties";
+
+    private static final String LOCAL_STACK_DIR_NAME = ".collapse/stack";
+    private static final String LOCAL_HOST = "127.0.0.1";
+    private static final Duration BROKER_TIMEOUT = Duration.ofSeconds(15);
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
+            description = "Kafka brokers of the cluster (default: $" + BOOTSTRAP_SERVERS_ENV
+                    + ", else the local stack in " + LOCAL_STACK_DIR_NAME + ").")
+    String bootstrapServers;
+
+    @Option(names = "--s3-endpoint", paramLabel = "URL",
+            description = "S3 endpoint of the cluster's object store, e.g. http://minio:9000 (default: $"
+                    + S3_ENDPOINT_ENV + ", else the local stack in " + LOCAL_STACK_DIR_NAME + ").")
+    String s3Endpoint;
+
+    @Option(names = "--s3-bucket", paramLabel = "NAME",
+            description = "Bucket of the checkpoints and corpora (default: $" + S3_BUCKET_ENV + ", else "
+                    + DEFAULT_BUCKET + ").")
+    String s3Bucket;
+
+    @Option(names = "--s3-region", paramLabel = "REGION",
+            description = "S3 region (default: $" + S3_REGION_ENV + ", else " + DEFAULT_REGION + ").")
+    String s3Region;
+
+    @Option(names = "--s3-access-key", paramLabel = "KEY",
+            description = "S3 access key (default: $" + S3_ACCESS_KEY_ENV + ").")
+    String s3AccessKey;
+
+    @Option(names = "--s3-secret-key-file", paramLabel = "FILE",
+            description = "File holding the S3 secret key (default: $" + S3_SECRET_KEY_ENV + ").")
+    Path s3SecretKeyFile;
+
+    // Accepted only to be refused without echoing it: an unknown option's value would be printed back.
+    @Option(names = "--s3-secret-key", hidden = true, paramLabel = "SECRET")
+    String secretKeyOnCommandLine;
+
+    // Seams for tests, which can set neither the process environment nor the working directory.
+    Function<String, String> environment = System::getenv;
+    Path localStackDir = LOCAL_STACK_DIR;
+
+    /** Where the events and objects are, for commands that need both. */
+    record Cluster(String bootstrapServers, S3Settings s3) {
+
+        static Cluster embedded(StackConnection stack) {
+            return new Cluster(stack.bootstrapServers(), new S3Settings(stack.s3Endpoint(), stack.s3AccessKey(),
+                    stack.s3SecretKey(), stack.bucket(), stack.s3Region()));
+        }
+    }
+
+    /**
+     * The cluster these options name, else the local stack of {@code local}'s state directory, after checking that
+     * its broker answers.
+     */
+    Cluster resolve(LocalProcesses local) {
+        localStackDir = local.stackDir();
+        brokerProblem(BROKER_TIMEOUT).ifPresent(problem -> {
+            throw new UsageError(problem);
+        });
+        return new Cluster(bootstrapServers(), s3Settings());
+    }
+
+    /** The Kafka bootstrap servers. */
+    public String bootstrapServers() {
+        refuseSecretOnCommandLine();
+        Optional<String> explicit = setting(bootstrapServers, BOOTSTRAP_SERVERS_ENV);
+        if (explicit.isPresent()) {
+            return explicit.get();
+        }
+        if (setting(s3Endpoint, S3_ENDPOINT_ENV).isPresent()) {
+            throw new UsageError("--s3-endpoint is given but not --bootstrap-servers: pass both (or $"
+                    + BOOTSTRAP_SERVERS_ENV + " and $" + S3_ENDPOINT_ENV + ") for a cluster, or neither for the"
+                    + " local stack");
+        }
+        return LOCAL_HOST + ":" + localStack().port("kafka.port");
+    }
+
+    /** Where the object store is and how to sign in; {@link S3Settings#toString()} hides the secret. */
+    public S3Settings s3Settings() {
+        refuseSecretOnCommandLine();
+        String bucket = setting(s3Bucket, S3_BUCKET_ENV).orElse(DEFAULT_BUCKET);
+        String region = setting(s3Region, S3_REGION_ENV).orElse(DEFAULT_REGION);
+        Optional<String> endpoint = setting(s3Endpoint, S3_ENDPOINT_ENV);
+        if (endpoint.isEmpty() && setting(bootstrapServers, BOOTSTRAP_SERVERS_ENV).isPresent()) {
+            throw new UsageError("--bootstrap-servers is given but not --s3-endpoint: pass both (or $"
+                    + BOOTSTRAP_SERVERS_ENV + " and $" + S3_ENDPOINT_ENV + ") for a cluster, or neither for the"
+                    + " local stack");
+        }
+        if (endpoint.isEmpty()) {
+            LocalStackState stack = localStack();
+            return settings("http://" + LOCAL_HOST + ":" + stack.port("s3.port"), stack.text("s3.access-key"),
+                    stack.text("s3.secret-key"), bucket, region);
+        }
+        String accessKey = setting(s3AccessKey, S3_ACCESS_KEY_ENV).orElseThrow(() -> new UsageError(
+                "no S3 access key for " + endpoint.get() + ": pass --s3-access-key or set $" + S3_ACCESS_KEY_ENV));
+        return settings(endpoint.get(), accessKey, secretKey(endpoint.get()), bucket, region);
+    }
+
+    /**
+     * Why the Kafka cluster cannot be used, in one line that says what to do; empty when a broker answered within
+     * {@code timeout}. Clients otherwise retry for minutes before they give up on an address nobody listens on.
+     */
+    public Optional<String> brokerProblem(Duration timeout) {
+        String servers = bootstrapServers();
+        int timeoutMs = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        Admin admin;
+        try {
+            admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
+                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs,
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs));
+        } catch (KafkaException e) {
+            // Thrown for addresses that are not host:port or do not resolve.
+            return Optional.of("cannot use Kafka bootstrap servers '" + servers + "': " + rootMessage(e) + "; "
+                    + hint());
+        }
+        try {
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs)).clusterId()
+                    .get(timeoutMs + 1_000L, TimeUnit.MILLISECONDS);
+            return Optional.empty();
+        } catch (ExecutionException | TimeoutException e) {
+            return Optional.of("no Kafka broker answered at " + servers + " within " + timeout.toSeconds() + " s; "
+                    + hint());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted while connecting to Kafka at " + servers);
+        } finally {
+            admin.close(Duration.ZERO);
+        }
+    }
+
+    /** Why the object store cannot be used, in one line that says what to do; empty when it answered. */
+    public Optional<String> s3Problem() {
+        S3Settings settings = s3Settings();
+        try (ArtifactStore store = new ArtifactStore(settings)) {
+            if (store.isReachable()) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of("the S3 server at " + settings.endpoint() + " did not answer, or refused the"
+                + " credentials; " + hint() + (explicitlyAddressed() ? ", and the S3 access and secret key" : ""));
+    }
+
+    private void refuseSecretOnCommandLine() {
+        if (secretKeyOnCommandLine != null) {
+            throw new UsageError("--s3-secret-key is not accepted, since a secret on the command line lands in the"
+                    + " shell's history and the process list: set $" + S3_SECRET_KEY_ENV + " or pass"
+                    + " --s3-secret-key-file FILE");
+        }
+    }
+
+    private String hint() {
+        return explicitlyAddressed()
+                ? "check the address and that the cluster is up"
+                : "start the local stack with ./collapse up, or pass --bootstrap-servers and --s3-endpoint";
+    }
+
+    private boolean explicitlyAddressed() {
+        return setting(bootstrapServers, BOOTSTRAP_SERVERS_ENV).isPresent()
+                || setting(s3Endpoint, S3_ENDPOINT_ENV).isPresent();
+    }
+
+    private String secretKey(String endpoint) {
+        if (s3SecretKeyFile != null) {
+            String secret;
+            try {
+                secret = Files.readString(s3SecretKeyFile, StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new UsageError("cannot read the S3 secret key file " + s3SecretKeyFile + " ("
+                        + e.getClass().getSimpleName() + "); check --s3-secret-key-file");
+            }
+            if (secret.isEmpty()) {
+                throw new UsageError("the S3 secret key file " + s3SecretKeyFile + " is empty; check"
+                        + " --s3-secret-key-file");
+            }
+            return secret;
+        }
+        return setting(null, S3_SECRET_KEY_ENV).orElseThrow(() -> new UsageError("no S3 secret key for " + endpoint
+                + ": set $" + S3_SECRET_KEY_ENV + " or pass --s3-secret-key-file FILE"));
+    }
+
+    private static S3Settings settings(String endpoint, String accessKey, String secretKey, String bucket,
+                                       String region) {
+        try {
+            return new S3Settings(endpoint, accessKey, secretKey, bucket, region);
+        } catch (IllegalArgumentException e) {
+            // The settings' own messages name the endpoint or bucket, never the secret.
+            throw new UsageError(e.getMessage() + "; check --s3-endpoint and --s3-bucket");
+        }
+    }
+
+    private Optional<String> setting(String optionValue, String environmentVariable) {
+        if (optionValue != null && !optionValue.isBlank()) {
+            return Optional.of(optionValue.strip());
+        }
+        String fromEnvironment = environment.apply(environmentVariable);
+        return fromEnvironment == null || fromEnvironment.isBlank()
+                ? Optional.empty()
+                : Optional.of(fromEnvironment.strip());
+    }
+
+    private LocalStackState localStack() {
+        Path file = localStackDir.resolve(LOCAL_STACK_STATE_FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new UsageError("no cluster given and no local stack in " + localStackDir + ": pass"
+                    + " --bootstrap-servers and --s3-endpoint (or set $" + BOOTSTRAP_SERVERS_ENV + " and $"
+                    + S3_ENDPOINT_ENV + "), or start the local stack with ./collapse up");
+        }
+        Properties properties = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(in);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new UsageError("cannot read the local stack's state " + file + " (" + e.getClass().getSimpleName()
+                    + "); start the local stack again with ./collapse up");
+        }
+        return new LocalStackState(file, properties);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+
+    /** The local stack's state file, read for the few values a client needs. */
+    private record LocalStackState(Path file, Properties properties) {
+
+        String text(String key) {
+            String value = properties.getProperty(key);
+            if (value == null || value.isBlank()) {
+                throw new UsageError("the local stack's state " + file + " lacks '" + key + "'; start the local"
+                        + " stack again with ./collapse up");
+            }
+            return value.strip();
+        }
+
+        int port(String key) {
+            String value = text(key);
+            try {
+                int port = Integer.parseInt(value);
+                if (port >= 1 && port <= 65535) {
+                    return port;
+                }
+            } catch (NumberFormatException e) {
+                // reported below, with the value
+            }
+            throw new UsageError("the local stack's state " + file + " has " + key + "=" + value + ", which is not"
+                    + " a port; start the local stack again with ./collapse up");
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.collapselab.cli;
+
+import io.collapselab.cli.runs.RunIds;
+import io.collapselab.cli.runs.RunLog;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code collapse watch RUN...}: live progress of runs until they complete, then their tables. */
+@Command(name = "watch", mixinStandardHelpOptions = true,
+        description = "Follows runs live (one progress bar per run) until they complete, then prints each run's "
+                + "per-generation table. Exit 0 when all ended normally, 1 when one failed.")
+final class WatchCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "RUN", arity = "1..*", description = "Run ids.")
+    List<String> runIds;
+
+    @Mixin
+    ClusterOptions cluster;
+
+    @Mixin
+    StateOptions state;
+
+    @Option(names = "--timeout", paramLabel = "MINUTES", description = "Give up after this long (default: "
+            + "${DEFAULT-VALUE}).")
+    long timeoutMinutes = 24 * 60;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the run summaries as JSON.")
+    Path json;
+
+    @Option(names = "--verbose", description = "Print stack traces of failures.")
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        runIds.forEach(id -> {
+            if (!RunIds.isValid(id)) {
+                throw new UsageError("invalid run id: " + RunIds.problem(id));
+            }
+        });
+        ClusterOptions.Cluster target = cluster.resolve(state.processes());
+        Map<String, RunLog> logs = RunResults.follow(target, runIds, Duration.ofMinutes(timeoutMinutes),
+                System.err);
+        return RunResults.report(logs, json, System.out);
+    }
+}

@@ -1,0 +1,194 @@
+package io.collapselab.cli.audit;
+
+import io.collapselab.artifacts.ArtifactStore;
+import io.collapselab.artifacts.ArtifactStoreException;
+import io.collapselab.artifacts.DigestMismatchException;
+import io.collapselab.artifacts.ObjectKey;
+import io.collapselab.artifacts.ObjectNotFoundException;
+import io.collapselab.cli.audit.Discrepancy.Kind;
+import io.collapselab.cli.audit.LogAnalysis.Generation;
+import io.collapselab.cli.audit.LogAnalysis.Located;
+import io.collapselab.cli.audit.Recomputation.DigestComparison;
+import io.collapselab.events.CheckpointPublished;
+import io.collapselab.events.CorpusGenerated;
+import io.collapselab.events.ObjectRef;
+import io.collapselab.events.RunRequested;
+import io.collapselab.lm.loop.ExperimentConfig;
+import io.collapselab.lm.loop.GenerationSteps;
+import io.collapselab.lm.loop.Progress;
+import io.collapselab.lm.loop.TrainingMix;
+import io.collapselab.lm.random.Rng;
+import io.collapselab.lm.random.SeedRole;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Re-executes one generation in this process with exactly the functions and seeds the services use
+ * ({@link GenerationSteps}, {@link TrainingMix}, {@link Rng#derive}), from the run's recorded, verified inputs:
+ * generation 0 from the training text, generation g from checkpoint g-1 and the training mix of corpora 0..g-1.
+ * The corpus is re-sampled from the generation's checkpoint, so the generator's step is checked as well as the
+ * trainer's.
+ */
+final class GenerationRecompute {
+
+    /** What every process computing generations runs with, besides the same intra-op thread count. */
+    static final Map<String, String> DETERMINISTIC_ENVIRONMENT =
+            Map.of("MKL_DYNAMIC", "FALSE", "OMP_DYNAMIC", "FALSE", "MKL_CBWR", "AUTO");
+
+    /** The recomputation and the mismatches it found. */
+    record Outcome(Recomputation recomputation, List<Discrepancy> discrepancies) {
+    }
+
+    private final ArtifactStore store;
+    private final LogAnalysis log;
+    private final int generation;
+    private final int intraOpThreads;
+    private final Function<String, String> environment;
+
+    GenerationRecompute(ArtifactStore store, LogAnalysis log, int generation, int intraOpThreads,
+                        Function<String, String> environment) {
+        this.store = store;
+        this.log = log;
+        this.generation = generation;
+        this.intraOpThreads = intraOpThreads;
+        this.environment = environment;
+    }
+
+    /**
+     * @throws AuditException when the log does not say what to recompute (no request, no such generation), the
+     *                        object store fails, or the computation itself fails
+     */
+    Outcome run(Progress progress) {
+        RunRequested request = log.request().map(Located::event).orElseThrow(() -> new AuditException(
+                "cannot recompute generation " + generation + " of run " + log.runId() + ": the log holds no sound"
+                        + " RunRequested, so its config is unknown"));
+        Generation target = log.generation(generation).filter(g -> g.checkpoint() != null)
+                .orElseThrow(() -> new AuditException("cannot recompute generation " + generation + " of run "
+                        + log.runId() + ": the log has no checkpoint of it (" + checkpointRange() + ")"));
+        try {
+            return recompute(ExperimentConfigs.of(request.config()), request, target, progress);
+        } catch (AuditException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new AuditException("recomputing generation " + generation + " of run " + log.runId() + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private Outcome recompute(ExperimentConfig config, RunRequested request, Generation target, Progress progress) {
+        Optional<byte[]> train = verified(request.inputs().train());
+        if (train.isEmpty()) {
+            return notRecomputed("the training text is missing or altered");
+        }
+        GenerationSteps.TrainedCheckpoint trained;
+        if (generation == 0) {
+            trained = GenerationSteps.pretrain(config, train.get(), progress);
+        } else {
+            Optional<byte[]> parent = log.generation(generation - 1)
+                    .map(Generation::checkpoint)
+                    .flatMap(checkpoint -> verified(checkpoint.event().checkpoint()));
+            if (parent.isEmpty()) {
+                return notRecomputed("checkpoint " + (generation - 1) + " is absent from the log, missing or"
+                        + " altered");
+            }
+            List<byte[]> corpora = new ArrayList<>();
+            for (int c = 0; c < generation; c++) {
+                Optional<byte[]> corpus = log.generation(c)
+                        .map(Generation::corpus)
+                        .flatMap(located -> verified(located.event().corpus()));
+                if (corpus.isEmpty()) {
+                    return notRecomputed("corpus " + c + " is absent from the log, missing or altered");
+                }
+                corpora.add(corpus.get());
+            }
+            byte[] mix = TrainingMix.build(config.mixing(), train.get(), corpora,
+                    Rng.derive(config.seed(), generation, SeedRole.MIXING));
+            trained = GenerationSteps.trainNext(config, parent.get(), mix, generation, progress);
+        }
+        List<Discrepancy> mismatches = new ArrayList<>();
+        Located<CheckpointPublished> recordedCheckpoint = target.checkpoint();
+        DigestComparison checkpoint = DigestComparison.of(recordedCheckpoint.event().checkpoint().sha256(),
+                trained.sha256());
+        if (!checkpoint.matches()) {
+            mismatches.add(new Discrepancy(Kind.RECOMPUTE_MISMATCH, generation, recordedCheckpoint.location(),
+                    "recomputing generation " + generation + " gave checkpoint " + checkpoint.recomputed() + ", but "
+                            + LogAnalysis.label(recordedCheckpoint.event()) + " records " + checkpoint.recorded()));
+        }
+        List<String> notes = new ArrayList<>();
+        DigestComparison corpus = null;
+        Located<CorpusGenerated> recordedCorpus = target.corpus();
+        if (recordedCorpus == null) {
+            notes.add("the log has no corpus of generation " + generation + " to compare with");
+        } else {
+            // Sampling needs the checkpoint with the recorded digest: the recomputed one if it is that, else the
+            // stored one if it still is.
+            Optional<byte[]> source = checkpoint.matches()
+                    ? Optional.of(trained.checkpoint())
+                    : verified(recordedCheckpoint.event().checkpoint());
+            if (source.isEmpty()) {
+                notes.add("corpus " + generation + " was not re-sampled: no checkpoint with the recorded digest is"
+                        + " at hand");
+            } else {
+                GenerationSteps.SampledCorpus sampled = GenerationSteps.sample(config, source.get(), generation,
+                        progress);
+                corpus = DigestComparison.of(recordedCorpus.event().corpus().sha256(), sampled.sha256());
+                if (!corpus.matches()) {
+                    mismatches.add(new Discrepancy(Kind.RECOMPUTE_MISMATCH, generation, recordedCorpus.location(),
+                            "re-sampling generation " + generation + " from its checkpoint gave corpus "
+                                    + corpus.recomputed() + ", but " + LogAnalysis.label(recordedCorpus.event())
+                                    + " records " + corpus.recorded()));
+                }
+            }
+        }
+        if (!mismatches.isEmpty()) {
+            notes.add(determinismNote());
+        }
+        return new Outcome(new Recomputation(generation, intraOpThreads, checkpoint, corpus,
+                String.join("; ", notes)), mismatches);
+    }
+
+    private Outcome notRecomputed(String reason) {
+        return new Outcome(new Recomputation(generation, intraOpThreads, null, null, "generation " + generation
+                + " was not recomputed: " + reason + " (see the discrepancies)"), List.of());
+    }
+
+    /** The bytes of a recorded object when it exists with its recorded digest. */
+    private Optional<byte[]> verified(ObjectRef ref) {
+        try {
+            return Optional.of(store.get(ObjectKey.parseUri(ref.uri(), store.settings().bucket()), ref.sha256()));
+        } catch (ObjectNotFoundException | DigestMismatchException | IllegalArgumentException e) {
+            // Reported by the object checks; here it only means the input is not at hand.
+            return Optional.empty();
+        } catch (ArtifactStoreException e) {
+            throw new AuditException("could not read " + ref.uri() + " from the object store: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    private String determinismNote() {
+        List<String> unset = DETERMINISTIC_ENVIRONMENT.entrySet().stream()
+                .filter(setting -> !setting.getValue().equalsIgnoreCase(environment.apply(setting.getKey())))
+                .map(setting -> setting.getKey() + "=" + setting.getValue())
+                .sorted()
+                .toList();
+        return "digests are bit-identical only with the intra-op thread count the services used (here "
+                + intraOpThreads + "; pass --threads) and with MKL_CBWR=AUTO, MKL_DYNAMIC=FALSE and OMP_DYNAMIC=FALSE"
+                + " in the environment (docs/determinism.md)"
+                + (unset.isEmpty() ? "" : "; not set here: " + String.join(", ", unset));
+    }
+
+    private String checkpointRange() {
+        List<Integer> withCheckpoint = log.generations().stream()
+                .filter(g -> g.checkpoint() != null)
+                .map(Generation::generation)
+                .toList();
+        return withCheckpoint.isEmpty()
+                ? "it has none"
+                : "it has checkpoints of generations " + withCheckpoint.get(0) + ".."
+                        + withCheckpoint.get(withCheckpoint.size() - 1);
+    }
+}

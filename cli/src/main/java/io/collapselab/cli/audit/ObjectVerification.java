@@ -1,0 +1,167 @@
+package io.collapselab.cli.audit;
+
+import io.collapselab.artifacts.ArtifactStore;
+import io.collapselab.artifacts.ArtifactStoreException;
+import io.collapselab.artifacts.DigestMismatchException;
+import io.collapselab.artifacts.ObjectKey;
+import io.collapselab.artifacts.ObjectNotFoundException;
+import io.collapselab.cli.audit.Discrepancy.Kind;
+import io.collapselab.cli.audit.LogAnalysis.Generation;
+import io.collapselab.cli.audit.LogAnalysis.Located;
+import io.collapselab.events.CheckpointPublished;
+import io.collapselab.events.CollapseEvent;
+import io.collapselab.events.ObjectRef;
+import io.collapselab.events.RunInputs;
+import io.collapselab.events.RunRequested;
+import io.collapselab.lm.loop.ExperimentConfig;
+import io.collapselab.lm.loop.MixingSettings;
+import io.collapselab.lm.loop.TrainingMix;
+import io.collapselab.lm.model.Checkpoint;
+import io.collapselab.lm.random.Rng;
+import io.collapselab.lm.random.SeedRole;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Checks every object the run's accepted events name: the inputs, each generation's checkpoint and corpus. An
+ * object must lie where the layout puts it, exist, and have the digest and size of the event that named it; the
+ * bytes are read in full, since only the bytes tell whether they still have their digest.
+ *
+ * <p>Under the {@code accumulate} and {@code mix} policies a checkpoint's {@code trainedOnSha256} is the digest of
+ * its training mix, which only the texts tell: the mix is rebuilt with {@link TrainingMix}, exactly as the trainer
+ * builds it, from the verified training text and corpora. (Under {@code replace} the mix is the previous corpus,
+ * which {@link LogAnalysis} checks from the events alone.)
+ */
+final class ObjectVerification {
+
+    private final ArtifactStore store;
+    private final LogAnalysis log;
+    private final String bucket;
+    private final List<Discrepancy> discrepancies = new ArrayList<>();
+
+    private ObjectVerification(ArtifactStore store, LogAnalysis log) {
+        this.store = store;
+        this.log = log;
+        this.bucket = store.settings().bucket();
+    }
+
+    /**
+     * The discrepancies of the run's objects.
+     *
+     * @throws AuditException when the object store fails for another reason than a missing or altered object
+     */
+    static List<Discrepancy> verify(ArtifactStore store, LogAnalysis log) {
+        return new ObjectVerification(store, log).run();
+    }
+
+    private List<Discrepancy> run() {
+        String runId = log.runId();
+        Optional<Located<RunRequested>> request = log.request();
+        ExperimentConfig config = request.map(r -> ExperimentConfigs.of(r.event().config())).orElse(null);
+        boolean mixNeedsTexts = config != null && !MixingSettings.REPLACE.equals(config.mixing().policy());
+        byte[] train = null;
+        if (request.isPresent()) {
+            RunInputs inputs = request.get().event().inputs();
+            train = fetch(inputs.train(), "the training text", request.get(), null);
+            fetch(inputs.heldout(), "the held-out text", request.get(), null);
+        }
+        Map<Integer, byte[]> corpora = new HashMap<>();
+        for (Generation g : log.generations()) {
+            int n = g.generation();
+            if (g.checkpoint() != null) {
+                fetch(g.checkpoint().event().checkpoint(), "checkpoint " + n, g.checkpoint(),
+                        ObjectKey.checkpoint(runId, n));
+            }
+            if (g.corpus() != null) {
+                byte[] corpus = fetch(g.corpus().event().corpus(), "corpus " + n, g.corpus(),
+                        ObjectKey.corpus(runId, n));
+                if (mixNeedsTexts && corpus != null) {
+                    corpora.put(n, corpus);
+                }
+            }
+        }
+        if (mixNeedsTexts && train != null) {
+            checkTrainingMixes(config, train, corpora);
+        }
+        return discrepancies;
+    }
+
+    /**
+     * The object's bytes once verified, else {@code null} with the discrepancy recorded.
+     *
+     * @param expectedKey where the layout puts the object; {@code null} for inputs, whose names are the
+     *                    submitter's choice
+     */
+    private byte[] fetch(ObjectRef ref, String what, Located<? extends CollapseEvent> namedBy,
+                         ObjectKey expectedKey) {
+        Integer generation = namedBy.event() instanceof RunRequested ? null : namedBy.event().generation();
+        String by = LogAnalysis.label(namedBy.event());
+        ObjectKey key;
+        try {
+            key = ObjectKey.parseUri(ref.uri(), bucket);
+        } catch (IllegalArgumentException e) {
+            add(Kind.WRONG_OBJECT_KEY, generation, namedBy, what + " named by " + by + ": " + e.getMessage());
+            return null;
+        }
+        if (expectedKey != null && !expectedKey.equals(key)) {
+            add(Kind.WRONG_OBJECT_KEY, generation, namedBy, by + " names " + what + " " + ref.uri()
+                    + ", but the layout puts it at " + expectedKey.toUri(bucket));
+        }
+        byte[] bytes;
+        try {
+            bytes = store.get(key, ref.sha256());
+        } catch (ObjectNotFoundException e) {
+            add(Kind.MISSING_OBJECT, generation, namedBy, what + " " + ref.uri() + " named by " + by + " does not"
+                    + " exist in the object store at " + store.settings().endpoint());
+            return null;
+        } catch (DigestMismatchException e) {
+            add(Kind.DIGEST_MISMATCH, generation, namedBy, what + " " + ref.uri() + " has sha256 "
+                    + e.actualSha256() + ", but " + by + " names " + e.expectedSha256() + ": the object was changed"
+                    + " after it was written, or the event names other content");
+            return null;
+        } catch (ArtifactStoreException e) {
+            throw new AuditException("could not read " + ref.uri() + " from the object store: " + e.getMessage(),
+                    e);
+        }
+        if (bytes.length != ref.size()) {
+            add(Kind.SIZE_MISMATCH, generation, namedBy, what + " " + ref.uri() + " has " + bytes.length
+                    + " bytes and the digest " + by + " names, but " + by + " gives its size as " + ref.size());
+        }
+        return bytes;
+    }
+
+    private void checkTrainingMixes(ExperimentConfig config, byte[] train, Map<Integer, byte[]> corpora) {
+        for (Generation g : log.generations()) {
+            int n = g.generation();
+            if (n == 0 || g.checkpoint() == null) {
+                continue;
+            }
+            List<byte[]> earlier = new ArrayList<>();
+            for (int c = 0; c < n && corpora.containsKey(c); c++) {
+                earlier.add(corpora.get(c));
+            }
+            // A corpus that is missing or altered has been reported; without it the mix cannot be rebuilt.
+            if (earlier.size() < n) {
+                continue;
+            }
+            byte[] mix = TrainingMix.build(config.mixing(), train, earlier,
+                    Rng.derive(config.seed(), n, SeedRole.MIXING));
+            String mixSha = Checkpoint.sha256(mix);
+            CheckpointPublished checkpoint = g.checkpoint().event();
+            if (!mixSha.equals(checkpoint.trainedOnSha256())) {
+                add(Kind.LINEAGE_BREAK, n, g.checkpoint(), LogAnalysis.label(checkpoint) + " was trained on "
+                        + checkpoint.trainedOnSha256() + ", but the " + config.mixing().policy() + " training mix of"
+                        + " generation " + n + ", rebuilt from the training text and corpora 0.." + (n - 1) + ", is "
+                        + mixSha);
+            }
+        }
+    }
+
+    private void add(Kind kind, Integer generation, Located<? extends CollapseEvent> namedBy, String message) {
+        discrepancies.add(new Discrepancy(kind, generation, namedBy.location(), message));
+    }
+}

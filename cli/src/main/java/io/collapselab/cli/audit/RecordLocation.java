@@ -1,0 +1,16 @@
+package io.collapselab.cli.audit;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/** Where a record sits in the event log; printed as {@code topic-partition@offset}, as Kafka's tools do. */
+public record RecordLocation(String topic, int partition, long offset) {
+
+    static RecordLocation of(ConsumerRecord<?, ?> record) {
+        return new RecordLocation(record.topic(), record.partition(), record.offset());
+    }
+
+    @Override
+    public String toString() {
+        return topic + "-" + partition + "@" + offset;
+    }
+}

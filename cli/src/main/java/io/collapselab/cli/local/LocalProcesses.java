@@ -1,0 +1,342 @@
+package io.collapselab.cli.local;
+
+import io.collapselab.localstack.LocalStack;
+import io.collapselab.localstack.StackConnection;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The embedded system as background processes: the local stack (Kafka + S3) and the three services, each a separate
+ * JVM started in its own session so it outlives the command that started it. Everything lives under one state
+ * directory: {@code stack/} (broker and object data), {@code logs/<name>.log}, {@code run/<name>.pid} and
+ * {@code run/<name>.port}.
+ */
+public final class LocalProcesses {
+
+    /** Name of the stack process; the services are named after their modules without "-service". */
+    public static final String STACK = "stack";
+    public static final List<String> SERVICES = List.of("trainer", "generator", "evaluator");
+
+    private static final Duration STACK_START = Duration.ofMinutes(3);
+    private static final Duration SERVICE_START = Duration.ofMinutes(4);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
+    private final Path stateDir;
+    private final Path home;
+
+    /**
+     * @param stateDir where state, logs and pid files live (the CLI's {@code .collapse})
+     * @param home     the collapse-lab checkout, whose modules hold the services' runner jars
+     */
+    public LocalProcesses(Path stateDir, Path home) {
+        this.stateDir = stateDir.toAbsolutePath();
+        this.home = home.toAbsolutePath();
+    }
+
+    public Path stackDir() {
+        return stateDir.resolve("stack");
+    }
+
+    public Path logsDir() {
+        return stateDir.resolve("logs");
+    }
+
+    public Path log(String name) {
+        return logsDir().resolve(name + ".log");
+    }
+
+    /** The runner jar of a service, built by Maven into its module. */
+    public Path runnerJar(String service) {
+        return home.resolve(service + "-service").resolve("target/quarkus-app/quarkus-run.jar");
+    }
+
+    /** The running process of that name, if any (a stale pid file whose process is gone counts as none). */
+    public Optional<ProcessHandle> running(String name) {
+        Path pidFile = pidFile(name);
+        if (!Files.isRegularFile(pidFile)) {
+            return Optional.empty();
+        }
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile).strip());
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(p -> isOurs(p, name));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Connection details of the local stack, once it has been started at least once. */
+    public Optional<StackConnection> connection() {
+        try {
+            return StackConnection.of(stackDir(), LocalStack.DEFAULT_BUCKET);
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable local stack state in " + stackDir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** HTTP port of a running service. */
+    public Optional<Integer> port(String service) {
+        try {
+            Path file = stateDir.resolve("run").resolve(service + ".port");
+            return Files.isRegularFile(file) ? Optional.of(Integer.parseInt(Files.readString(file).strip()))
+                    : Optional.empty();
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Starts whatever is not running yet and waits until all of it is ready.
+     *
+     * @param threads  intra-op threads of each service's tensor engine
+     * @param progress where to say what is happening
+     * @throws LocalProcessException naming the process that failed and its log
+     */
+    public StackConnection up(int threads, PrintStream progress) {
+        for (String service : SERVICES) {
+            if (!Files.isRegularFile(runnerJar(service))) {
+                throw new LocalProcessException("the " + service + " service is not built (" + runnerJar(service)
+                        + " is missing); run ./collapse again from the checkout, which builds it, or "
+                        + "./mvnw package -DskipTests");
+            }
+        }
+        mkdirs();
+        if (running(STACK).isEmpty()) {
+            progress.println("starting the local stack (Kafka + S3) in " + stackDir());
+            start(STACK, List.of(java(), "-Xmx512m", marker(), "-cp", System.getProperty("java.class.path"),
+                    StackMain.class.getName(), stackDir().toString()), Map.of());
+            awaitLogLine(STACK, "ready=true", STACK_START);
+        }
+        StackConnection connection = connection().orElseThrow(() -> new LocalProcessException(
+                "the local stack started but left no state in " + stackDir() + "; see " + log(STACK)));
+        List<String> starting = new ArrayList<>();
+        for (String service : SERVICES) {
+            if (running(service).isEmpty()) {
+                int port = freePort();
+                progress.println("starting the " + service + " service on port " + port);
+                start(service, serviceCommand(service, threads), serviceEnvironment(service, connection, port));
+                write(stateDir.resolve("run").resolve(service + ".port"), Integer.toString(port));
+                starting.add(service);
+            }
+        }
+        for (String service : starting) {
+            awaitReady(service, SERVICE_START);
+        }
+        return connection;
+    }
+
+    /**
+     * Stops every process this state directory started, services first, and waits until each is gone.
+     *
+     * @return the names of the processes that were stopped
+     */
+    public List<String> down(PrintStream progress) {
+        List<String> stopped = new ArrayList<>();
+        List<String> order = new ArrayList<>(SERVICES);
+        order.add(STACK);
+        for (String name : order) {
+            Optional<ProcessHandle> process = running(name);
+            if (process.isPresent()) {
+                progress.println("stopping " + name + " (pid " + process.get().pid() + ")");
+                stop(process.get());
+                stopped.add(name);
+            }
+            deleteQuietly(pidFile(name));
+            deleteQuietly(stateDir.resolve("run").resolve(name + ".port"));
+        }
+        return stopped;
+    }
+
+    private List<String> serviceCommand(String service, int threads) {
+        return List.of(java(), "-Xmx2g", marker(), "-Dai.djl.pytorch.num_threads=" + threads,
+                "-Dai.djl.pytorch.num_interop_threads=1", "-jar", runnerJar(service).toString());
+    }
+
+    private static Map<String, String> serviceEnvironment(String service, StackConnection c, int port) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", c.bootstrapServers());
+        env.put("COLLAPSE_S3_ENDPOINT", c.s3Endpoint());
+        env.put("COLLAPSE_S3_ACCESS_KEY", c.s3AccessKey());
+        env.put("COLLAPSE_S3_SECRET_KEY", c.s3SecretKey());
+        env.put("COLLAPSE_S3_BUCKET", c.bucket());
+        env.put("COLLAPSE_S3_REGION", c.s3Region());
+        env.put("COLLAPSE_INSTANCE", "local-" + service);
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        env.put("MKL_DYNAMIC", "FALSE");
+        env.put("OMP_DYNAMIC", "FALSE");
+        env.put("MKL_CBWR", "AUTO");
+        return env;
+    }
+
+    /** Starts a process in a new session (so a Ctrl-C in this terminal does not reach it), output to its log. */
+    private void start(String name, List<String> command, Map<String, String> environment) {
+        List<String> full = new ArrayList<>();
+        if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+            full.add("/usr/bin/setsid");
+        }
+        full.addAll(command);
+        ProcessBuilder builder = new ProcessBuilder(full)
+                .directory(stateDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(log(name).toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+        builder.environment().putAll(environment);
+        try {
+            Process process = builder.start();
+            write(pidFile(name), Long.toString(process.pid()));
+        } catch (IOException e) {
+            throw new LocalProcessException("could not start " + name + ": " + e.getMessage());
+        }
+    }
+
+    private void awaitLogLine(String name, String line, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (Files.isRegularFile(log(name)) && Files.readAllLines(log(name), StandardCharsets.UTF_8)
+                        .stream().anyMatch(l -> l.strip().equals(line))) {
+                    return;
+                }
+            } catch (IOException | UncheckedIOException e) {
+                // the log is being written; look again
+            }
+            if (running(name).isEmpty()) {
+                throw new LocalProcessException(name + " exited during start-up; see " + log(name));
+            }
+            sleep(250);
+        }
+        throw new LocalProcessException(name + " was not ready after " + timeout.toSeconds() + " s; see " + log(name));
+    }
+
+    private void awaitReady(String service, Duration timeout) {
+        int port = port(service).orElseThrow();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(5)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LocalProcessException("interrupted while waiting for " + service);
+            }
+            if (running(service).isEmpty()) {
+                throw new LocalProcessException("the " + service + " service exited during start-up; see "
+                        + log(service));
+            }
+            sleep(500);
+        }
+        throw new LocalProcessException("the " + service + " service was not ready after " + timeout.toSeconds()
+                + " s; see " + log(service));
+    }
+
+    private static void stop(ProcessHandle process) {
+        process.destroy();
+        try {
+            process.onExit().get(STOP_GRACE.toSeconds(), TimeUnit.SECONDS);
+        } catch (Exception e) {
+            process.destroyForcibly();
+            try {
+                process.onExit().get(10, TimeUnit.SECONDS);
+            } catch (Exception again) {
+                throw new LocalProcessException("process " + process.pid() + " did not stop, even when killed");
+            }
+        }
+    }
+
+    /** Every process started for this state directory, found by the marker on its command line. */
+    public List<ProcessHandle> allStarted() {
+        String marker = marker();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+                .toList();
+    }
+
+    /** A system property naming the state directory, so our processes are recognisable by their command line. */
+    private String marker() {
+        return "-Dcollapse.state-dir=" + stateDir;
+    }
+
+    /** Guards against a recycled pid: the process must be one of ours by its command line. */
+    private boolean isOurs(ProcessHandle process, String name) {
+        String commandLine = process.info().commandLine().orElse("");
+        return commandLine.contains(marker()) && (STACK.equals(name) ? commandLine.contains(StackMain.class.getName())
+                : commandLine.contains(runnerJar(name).toString()));
+    }
+
+    private Path pidFile(String name) {
+        return stateDir.resolve("run").resolve(name + ".pid");
+    }
+
+    private void mkdirs() {
+        try {
+            Files.createDirectories(logsDir());
+            Files.createDirectories(stateDir.resolve("run"));
+            Files.createDirectories(stackDir());
+        } catch (IOException e) {
+            throw new LocalProcessException("cannot create " + stateDir + ": " + e.getMessage());
+        }
+    }
+
+    private static void write(Path file, String content) {
+        try {
+            Files.writeString(file, content + "\n");
+        } catch (IOException e) {
+            throw new LocalProcessException("cannot write " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // a leftover pid file is re-checked against the live process next time
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new LocalProcessException("no free port: " + e.getMessage());
+        }
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static java.io.File nullDevice() {
+        return new java.io.File("/dev/null");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LocalProcessException("interrupted");
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package io.collapselab.cli.runs;
+
+import io.collapselab.events.CollapseEvent;
+import io.collapselab.lm.loop.GenerationReport;
+
+/** Hears how a run advances while a {@link RunObserver} reads it; called on the reading thread. */
+public interface RunListener {
+
+    RunListener NONE = new RunListener() {
+    };
+
+    /** The first copy of an event of the run was read (later copies of the same event are not reported). */
+    default void onEvent(CollapseEvent event) {
+    }
+
+    /** A generation's summary entry can be given, see {@link RunLog#report}; called in generation order. */
+    default void onGeneration(GenerationReport report) {
+    }
+}

@@ -1,0 +1,315 @@
+package io.collapselab.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.collapselab.artifacts.ObjectKey;
+import io.collapselab.events.CheckpointPublished;
+import io.collapselab.events.CollapseEvent;
+import io.collapselab.events.ObjectRef;
+import io.collapselab.events.ProducerInfo;
+import io.collapselab.events.kafka.Topics;
+import io.collapselab.lm.data.Wikitext2;
+import io.collapselab.lm.model.Checkpoint;
+import io.collapselab.localstack.LocalStack;
+import io.collapselab.localstack.LocalStackExtension;
+import io.collapselab.localstack.TopicSpec;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code collapse audit} through the command line, against the local stack's real Kafka broker and S3 server, on
+ * runs published as the services publish them ({@link RunFixture}). Each test publishes and damages its own run.
+ */
+class AuditCommandIT {
+
+    @RegisterExtension
+    static LocalStackExtension extension = LocalStackExtension.withTopics(Topics.ALL.stream()
+            .map(topic -> new TopicSpec(topic.name(), topic.partitions(), topic.configs()))
+            .toList());
+
+    private static RunFixture fixture;
+
+    private final LocalStack stack;
+    private final Path secretFile;
+
+    AuditCommandIT(LocalStack stack, @TempDir Path dir) throws Exception {
+        this.stack = stack;
+        // The secret key travels as a file, as it would in a deployment; the tests check it is never printed.
+        this.secretFile = Files.writeString(dir.resolve("s3-secret"), stack.s3SecretKey());
+    }
+
+    @Test
+    void aCleanRunIsConsistentAndTheAuditJoinsNoConsumerGroup() throws Exception {
+        RunFixture run = fixture();
+        run.publish(stack, "audit-clean");
+
+        Result result = audit("audit-clean");
+
+        assertEquals(AuditCommand.CONSISTENT, result.exitCode(), result.describe());
+        assertEquals("", result.err());
+        List<String> lines = result.out().lines().toList();
+        assertEquals("CONSISTENT", lines.get(lines.size() - 1), result.out());
+        assertTrue(lines.get(0).startsWith("run audit-clean: audit-tiny, 1 generations, mixing replace, seed 1234;"
+                + " status max-generations"), result.out());
+        for (int g = 0; g <= run.lastGeneration(); g++) {
+            String generation = String.format("%4d  %s  %s", g, run.checkpointSha256(g).substring(0, 12),
+                    g == 0 ? "-           " : run.checkpointSha256(g - 1).substring(0, 12));
+            String line = lines.stream().filter(l -> l.startsWith(generation)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no lineage line '" + generation + "' in\n" + result.out()));
+            assertTrue(line.contains(run.corpusSha256(g).substring(0, 12)), line);
+            assertTrue(line.endsWith("  ok"), line);
+        }
+        assertEquals(List.of(), groups(), "the audit must never join a consumer group");
+    }
+
+    @Test
+    void theJsonReportHoldsTheLineageAndTheVerdict() throws Exception {
+        RunFixture run = fixture();
+        run.publish(stack, "audit-json");
+
+        Result result = audit("audit-json", "--json");
+
+        assertEquals(AuditCommand.CONSISTENT, result.exitCode(), result.describe());
+        JsonNode report = new ObjectMapper().readTree(result.out());
+        assertEquals("CONSISTENT", report.get("verdict").asText());
+        assertEquals("max-generations", report.get("status").asText());
+        assertEquals(0, report.get("discrepancies").size());
+        assertEquals(2 + 3 * (run.lastGeneration() + 1), report.get("records").get("total").asInt(),
+                "RunRequested, three events per generation, RunCompleted");
+        JsonNode lineage = report.get("lineage");
+        assertEquals(run.lastGeneration() + 1, lineage.size());
+        JsonNode one = lineage.get(1);
+        assertEquals(run.checkpointSha256(1), one.get("checkpointSha256").asText());
+        assertEquals(run.checkpointSha256(0), one.get("parentCheckpointSha256").asText());
+        assertEquals(run.corpusSha256(0), one.get("trainedOnSha256").asText(), "replace trains on corpus 0");
+        assertEquals(run.corpusSha256(1), one.get("corpusSha256").asText());
+        assertTrue(one.get("heldoutPerplexity").asDouble() > 1, one.toString());
+        assertEquals("ok", one.get("status").asText());
+    }
+
+    @Test
+    void recomputingAGenerationReproducesItsCheckpointAndCorpus() throws Exception {
+        RunFixture run = fixture();
+        run.publish(stack, "audit-recompute");
+
+        Result result = audit("audit-recompute", "--recompute", "1");
+
+        assertEquals(AuditCommand.CONSISTENT, result.exitCode(), result.describe());
+        assertTrue(result.out().contains("(" + ThreadOptions.effective() + " intra-op threads): checkpoint "
+                + run.checkpointSha256(1).substring(0, 12) + " matches; corpus " + run.corpusSha256(1).substring(0, 12)
+                + " matches"), result.out());
+    }
+
+    @Test
+    void aRunWhoseRecordedSeedDidNotProduceItsGenerationsFailsRecomputation() throws Exception {
+        RunFixture run = fixture();
+        run.publishClaiming(stack, "audit-unreproducible", RunFixture.CONFIG.withSeed(99));
+
+        Result result = audit("audit-unreproducible", "--recompute", "1");
+
+        assertEquals(AuditCommand.DISCREPANCIES, result.exitCode(), result.describe());
+        List<String> discrepancies = discrepancyLines(result);
+        assertEquals(2, discrepancies.size(), result.out());
+        assertTrue(discrepancies.get(0).matches("  RECOMPUTE_MISMATCH generation 1, collapse\\.checkpoints-\\d+@\\d+:"
+                + " recomputing generation 1 gave checkpoint [0-9a-f]{64}, but CheckpointPublished\\(1\\) records "
+                + run.checkpointSha256(1)), discrepancies.get(0));
+        assertTrue(discrepancies.get(1).matches("  RECOMPUTE_MISMATCH generation 1, collapse\\.corpora-\\d+@\\d+:"
+                + " re-sampling generation 1 from its checkpoint gave corpus [0-9a-f]{64}, but CorpusGenerated\\(1\\)"
+                + " records " + run.corpusSha256(1)), discrepancies.get(1));
+        assertTrue(result.out().contains("  note: digests are bit-identical only with the intra-op thread count the"
+                + " services used (here " + ThreadOptions.effective() + "; pass --threads)"), result.out());
+    }
+
+    @Test
+    void aDeletedObjectIsMissingInItsGeneration() throws Exception {
+        fixture().publish(stack, "audit-deleted");
+        ObjectKey corpus = ObjectKey.corpus("audit-deleted", 1);
+        Files.delete(RunFixture.file(stack, corpus));
+
+        Result result = audit("audit-deleted");
+
+        assertEquals(AuditCommand.DISCREPANCIES, result.exitCode(), result.describe());
+        List<String> discrepancies = discrepancyLines(result);
+        assertEquals(1, discrepancies.size(), result.out());
+        assertTrue(discrepancies.get(0).matches("  MISSING_OBJECT generation 1, collapse\\.corpora-\\d+@\\d+: "
+                + Pattern.quote("corpus 1 " + corpus.toUri(stack.bucket()) + " named by CorpusGenerated(1) does not"
+                + " exist in the object store at ") + ".*"), discrepancies.get(0));
+        assertTrue(result.out().endsWith("DISCREPANCIES: 1" + System.lineSeparator()), result.out());
+    }
+
+    @Test
+    void alteredBytesAreADigestMismatchNamingBothDigests() throws Exception {
+        RunFixture run = fixture();
+        run.publish(stack, "audit-altered");
+        ObjectKey checkpoint = ObjectKey.checkpoint("audit-altered", 0);
+        Path file = RunFixture.file(stack, checkpoint);
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length / 2] ^= 1;
+        // Rewritten in place, so that the S3 server keeps the object's metadata and serves the new bytes.
+        Files.write(file, bytes);
+
+        Result result = audit("audit-altered");
+
+        assertEquals(AuditCommand.DISCREPANCIES, result.exitCode(), result.describe());
+        List<String> discrepancies = discrepancyLines(result);
+        assertEquals(1, discrepancies.size(), result.out());
+        assertTrue(discrepancies.get(0).startsWith("  DIGEST_MISMATCH generation 0, collapse.checkpoints-"),
+                discrepancies.get(0));
+        assertTrue(discrepancies.get(0).contains(checkpoint.toUri(stack.bucket()) + " has sha256 "
+                + Checkpoint.sha256(bytes) + ", but CheckpointPublished(0) names " + run.checkpointSha256(0)),
+                discrepancies.get(0));
+    }
+
+    @Test
+    void aForgedEventWithAnotherDigestIsNamedWhereItSits() throws Exception {
+        RunFixture run = fixture();
+        List<CollapseEvent> events = run.publish(stack, "audit-forged");
+        CheckpointPublished genuine = events.stream()
+                .filter(e -> e instanceof CheckpointPublished && e.generation() == 1)
+                .map(CheckpointPublished.class::cast)
+                .findFirst().orElseThrow();
+        String forgedSha = Checkpoint.sha256("forged".getBytes(StandardCharsets.UTF_8));
+        CheckpointPublished forged = CheckpointPublished.of("audit-forged", 1, Instant.now(),
+                new ProducerInfo("trainer-service", "intruder", "test"), new ObjectRef(genuine.checkpoint().uri(),
+                        forgedSha, genuine.checkpoint().size()), genuine.parentCheckpointSha256(),
+                genuine.trainedOnSha256(), genuine.steps(), genuine.tokensSeen(), genuine.trainLoss(),
+                genuine.wallMs());
+        RecordMetadata where = RunFixture.append(stack, forged);
+
+        Result result = audit("audit-forged");
+
+        assertEquals(AuditCommand.DISCREPANCIES, result.exitCode(), result.describe());
+        List<String> discrepancies = discrepancyLines(result);
+        assertEquals(1, discrepancies.size(), result.out());
+        assertTrue(discrepancies.get(0).startsWith("  CONFLICTING_DUPLICATE generation 1, " + Topics.CHECKPOINTS
+                + "-" + where.partition() + "@" + where.offset() + ": CheckpointPublished(1) differs from its first"
+                + " copy"), discrepancies.get(0));
+        assertTrue(discrepancies.get(0).contains("checkpoint.sha256 (\"" + run.checkpointSha256(1) + "\" vs \""
+                + forgedSha + "\")"), discrepancies.get(0));
+    }
+
+    @Test
+    void anUnknownRunCannotBeAudited() {
+        Result result = audit("audit-nobody");
+
+        assertEquals(AuditCommand.NOT_AUDITED, result.exitCode(), result.describe());
+        assertEquals("", result.out());
+        assertOnlyLine(result.err(), "collapse: unknown run audit-nobody: the event log at "
+                + stack.bootstrapServers() + " holds no record of it; `collapse runs` lists the runs");
+    }
+
+    @Test
+    void anUnreachableBrokerIsOneLineAndNoAudit() {
+        Result result = run("audit", "audit-clean", "--bootstrap-servers", "127.0.0.1:1", "--s3-endpoint",
+                stack.s3Endpoint(), "--s3-access-key", stack.s3AccessKey(), "--s3-secret-key-file",
+                secretFile.toString());
+
+        assertEquals(AuditCommand.NOT_AUDITED, result.exitCode(), result.describe());
+        assertEquals("", result.out());
+        assertOnlyLine(result.err(), "collapse: no Kafka broker answered at 127.0.0.1:1 within 10 s; check the"
+                + " address and that the cluster is up");
+    }
+
+    @Test
+    void anUnreachableObjectStoreIsOneLineAndNoAudit() {
+        Result result = run("audit", "audit-clean", "--bootstrap-servers", stack.bootstrapServers(),
+                "--s3-endpoint", "http://127.0.0.1:1", "--s3-access-key", stack.s3AccessKey(),
+                "--s3-secret-key-file", secretFile.toString());
+
+        assertEquals(AuditCommand.NOT_AUDITED, result.exitCode(), result.describe());
+        assertEquals("", result.out());
+        assertOnlyLine(result.err(), "collapse: the S3 server at http://127.0.0.1:1 did not answer, or refused the"
+                + " credentials; check the address and that the cluster is up, and the S3 access and secret key");
+    }
+
+    @Test
+    void aRecomputationOfAGenerationTheRunDoesNotHaveIsRefused() throws Exception {
+        fixture().publish(stack, "audit-short");
+
+        Result result = audit("audit-short", "--recompute", "7");
+
+        assertEquals(AuditCommand.NOT_AUDITED, result.exitCode(), result.describe());
+        assertOnlyLine(result.err(), "collapse: cannot recompute generation 7 of run audit-short: the log has no"
+                + " checkpoint of it (it has checkpoints of generations 0..1)");
+    }
+
+    private Result audit(String runId, String... options) {
+        List<String> args = new ArrayList<>(List.of("audit", runId, "--bootstrap-servers", stack.bootstrapServers(),
+                "--s3-endpoint", stack.s3Endpoint(), "--s3-access-key", stack.s3AccessKey(),
+                "--s3-secret-key-file", secretFile.toString()));
+        args.addAll(List.of(options));
+        return run(args.toArray(String[]::new));
+    }
+
+    private Result run(String... args) {
+        CommandLine commandLine = CollapseMain.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        Result result = new Result(commandLine.execute(args), out.toString(), err.toString());
+        assertFalse(result.out().contains(stack.s3SecretKey()) || result.err().contains(stack.s3SecretKey()),
+                "the S3 secret key must never be printed");
+        return result;
+    }
+
+    private static List<String> discrepancyLines(Result result) {
+        List<String> lines = result.out().lines().toList();
+        int heading = lines.indexOf("discrepancies:");
+        assertTrue(heading >= 0, result.out());
+        return lines.subList(heading + 1, lines.size() - 1);
+    }
+
+    private static void assertOnlyLine(String err, String expected) {
+        assertEquals(expected, err.strip());
+    }
+
+    private List<String> groups() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                stack.bootstrapServers()))) {
+            return admin.listGroups().all().get(30, TimeUnit.SECONDS).stream().map(GroupListing::groupId).toList();
+        }
+    }
+
+    /** The generations, computed once for all tests on WikiText-2 (skipped without it, as the other tests are). */
+    private static synchronized RunFixture fixture() throws Exception {
+        if (fixture == null) {
+            String dir = System.getProperty("collapse.data.dir", "");
+            Assumptions.assumeFalse(dir.isBlank() || dir.startsWith("${"),
+                    "set COLLAPSE_DATA_DIR to a directory holding wikitext-2/");
+            Wikitext2 wikitext = Wikitext2.locate(Path.of(dir));
+            fixture = RunFixture.compute(Files.readAllBytes(wikitext.trainText()),
+                    Files.readAllBytes(wikitext.heldoutText()));
+        }
+        return fixture;
+    }
+
+    private record Result(int exitCode, String out, String err) {
+
+        String describe() {
+            return "exit " + exitCode + "\nout:\n" + out + "\nerr:\n" + err;
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package io.collapselab.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LoopCommandTest {
+
+    static final List<String> GENERATION_FIELDS = List.of("generation", "trainLoss", "heldoutLoss",
+            "heldoutPerplexity", "distinct1", "distinct2", "distinct3", "repetition", "entropy", "tailMass",
+            "cycleLength", "checkpointSha256", "corpusSha256", "sampleExcerpt", "wallMs");
+
+    @Test
+    void smokeRunWritesOneJsonEntryPerGeneration(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("out.json");
+        Result result = run("loop", "--preset", "smoke", "--generations", "1", "--data-dir", dataDir(),
+                "--json", json.toString(), "--run-id", "smoke-test");
+
+        assertEquals(CollapseMain.OK, result.exitCode(), result.err());
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        assertEquals("smoke-test", root.get("runId").asText());
+        assertEquals("max-generations", root.get("status").asText());
+        assertEquals("smoke", root.get("config").get("name").asText());
+        JsonNode generations = root.get("generations");
+        assertEquals(2, generations.size());
+        for (int g = 0; g < generations.size(); g++) {
+            JsonNode entry = generations.get(g);
+            assertEquals(g, entry.get("generation").asInt());
+            for (String field : GENERATION_FIELDS) {
+                assertTrue(entry.has(field), "generation " + g + " lacks " + field);
+            }
+            assertTrue(entry.get("checkpointSha256").asText().matches("[0-9a-f]{64}"));
+            assertTrue(entry.get("heldoutPerplexity").asDouble() > 1);
+        }
+    }
+
+    @Test
+    void unknownPresetIsABadInput() {
+        Result result = run("loop", "--preset", "nonsense", "--data-dir", "unused");
+        assertEquals(CollapseMain.BAD_INPUT, result.exitCode());
+        assertOneLine(result.err(), "unknown preset 'nonsense'");
+    }
+
+    @Test
+    void impossibleConfigIsRejectedBeforeAnyWork(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("bad.json");
+        String smoke = new ObjectMapper().writeValueAsString(io.collapselab.lm.loop.Presets.get("smoke"));
+        Files.writeString(config, smoke.replace("\"heads\":2", "\"heads\":3").replace("\"contextLength\":32",
+                "\"contextLength\":1"));
+        Result result = run("loop", "--config", config.toString(), "--data-dir", dir.toString());
+        assertEquals(CollapseMain.BAD_INPUT, result.exitCode());
+        assertOneLine(result.err(), "model.heads (3) must divide model.width (32)");
+        assertTrue(result.err().contains("model.contextLength must be between 2 and 65536, was 1"), result.err());
+    }
+
+    @Test
+    void missingDataSaysWhatToPass(@TempDir Path dir) {
+        Result result = run("loop", "--preset", "smoke", "--data-dir", dir.toString());
+        assertEquals(CollapseMain.BAD_INPUT, result.exitCode());
+        assertOneLine(result.err(), "WikiText-2 not found");
+        assertTrue(result.err().contains("--data-dir"), result.err());
+    }
+
+    @Test
+    void missingHeldoutFileNamesTheOption(@TempDir Path dir) throws Exception {
+        Path train = Files.writeString(dir.resolve("train.txt"), "some real text");
+        Result result = run("loop", "--preset", "smoke", "--train-text", train.toString(), "--heldout-text",
+                dir.resolve("absent.txt").toString());
+        assertEquals(CollapseMain.BAD_INPUT, result.exitCode());
+        assertOneLine(result.err(), "held-out text not found at");
+        assertTrue(result.err().contains("--heldout-text"), result.err());
+    }
+
+    @Test
+    void badOptionValueIsABadInput() {
+        Result result = run("loop", "--generations", "many");
+        assertEquals(CollapseMain.BAD_INPUT, result.exitCode());
+        assertTrue(result.err().contains("--generations"), result.err());
+    }
+
+    @Test
+    void negativeLearningRateIsRejected() {
+        Result result = run("loop", "--preset", "smoke", "--lr", "-1", "--data-dir", "unused");
+        assertEquals(CollapseMain.BAD_INPUT, result.exitCode());
+        assertOneLine(result.err(), "selfTraining.learningRate must be in (0, 10], was -1.0");
+    }
+
+    private static void assertOneLine(String err, String expected) {
+        String trimmed = err.strip();
+        assertTrue(trimmed.contains(expected), trimmed);
+        assertFalse(trimmed.contains("\n"), "expected one line, got: " + trimmed);
+        assertFalse(trimmed.contains("Exception"), "no stack trace or exception names: " + trimmed);
+    }
+
+    private static String dataDir() {
+        String dir = System.getProperty("collapse.data.dir", "");
+        Assumptions.assumeFalse(dir.isBlank() || dir.startsWith("${"),
+                "set COLLAPSE_DATA_DIR to a directory holding wikitext-2/");
+        return dir;
+    }
+
+    record Result(int exitCode, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        CommandLine commandLine = CollapseMain.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        int exitCode = commandLine.execute(args);
+        return new Result(exitCode, out.toString(), err.toString());
+    }
+}

@@ -1,0 +1,138 @@
+package io.collapselab.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.collapselab.cli.CollapseMain;
+import io.collapselab.cli.local.LocalProcesses;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The user's commands against the embedded system: demo, up, runs, down. */
+class CommandsIT {
+
+    @BeforeAll
+    static void locateTheServices() {
+        E2eEnvironment.runnerJars();
+        System.setProperty("collapse.home", E2eEnvironment.repoRoot().toString());
+    }
+
+    @Test
+    void demoOfASweepWritesTheReportAndJsonThenStopsEverything(@TempDir Path dir) throws Exception {
+        Path state = dir.resolve("state");
+        Path json = dir.resolve("demo.json");
+        Path report = dir.resolve("demo.html");
+        Result result = run("demo", "--preset", "smoke", "--generations", "1", "--sweep", "seed=5,6",
+                "--state-dir", state.toString(), "--threads", Integer.toString(E2eEnvironment.torchThreads()),
+                "--data-dir", dataDir(), "--json", json.toString(), "--report", report.toString());
+
+        assertEquals(0, result.exitCode(), result.err());
+        JsonNode runs = new ObjectMapper().readTree(json.toFile());
+        assertEquals(2, runs.size());
+        List<String> ids = new ArrayList<>();
+        for (JsonNode run : runs) {
+            ids.add(run.get("runId").asText());
+            assertEquals("max-generations", run.get("status").asText());
+            assertEquals(2, run.get("generations").size());
+        }
+        String html = Files.readString(report);
+        List<String> charts = charts(html);
+        assertEquals(3, charts.size());
+        for (String chart : charts) {
+            for (String id : ids) {
+                assertEquals(1, count(chart, "<polyline class=\"series\" data-run=\"" + id + "\""), id);
+                assertEquals(2, count(chart, "<circle class=\"point\" data-run=\"" + id + "\""), id);
+            }
+        }
+        assertTrue(result.out().contains("report: "), result.out());
+        assertEquals(List.of(), new LocalProcesses(state, E2eEnvironment.repoRoot()).allStarted(),
+                "demo must leave no process behind");
+    }
+
+    @Test
+    void downStopsEveryProcessThatUpStarted(@TempDir Path dir) {
+        Path state = dir.resolve("state");
+        LocalProcesses local = new LocalProcesses(state, E2eEnvironment.repoRoot());
+        try {
+            Result up = run("up", "--state-dir", state.toString(), "--threads", "1");
+            assertEquals(0, up.exitCode(), up.err());
+            List<ProcessHandle> started = local.allStarted();
+            assertEquals(4, started.size(), "the stack and three services");
+            Result runs = run("runs", "--state-dir", state.toString());
+            assertEquals(0, runs.exitCode(), runs.err());
+            assertTrue(runs.out().contains("no runs yet"), runs.out());
+
+            Result down = run("down", "--state-dir", state.toString());
+            assertEquals(0, down.exitCode(), down.err());
+            for (ProcessHandle process : started) {
+                assertTrue(!process.isAlive(), "process " + process.pid() + " still running");
+            }
+            assertEquals(List.of(), local.allStarted());
+            assertTrue(run("down", "--state-dir", state.toString()).out().contains("nothing was running"));
+        } finally {
+            local.down(System.err);
+        }
+    }
+
+    @Test
+    void commandsWithoutAClusterSayWhatToDo(@TempDir Path dir) {
+        Result result = run("runs", "--state-dir", dir.toString());
+        assertEquals(2, result.exitCode());
+        assertTrue(result.err().contains("run ./collapse up"), result.err());
+    }
+
+    private static String dataDir() {
+        String dir = System.getProperty("collapse.data.dir", "");
+        Assumptions.assumeFalse(dir.isBlank() || dir.startsWith("${"), "set COLLAPSE_DATA_DIR");
+        return dir;
+    }
+
+    record Result(int exitCode, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        CommandLine commandLine = CollapseMain.commandLine();
+        StringWriter err = new StringWriter();
+        commandLine.setErr(new PrintWriter(err, true));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream original = System.out;
+        System.setOut(new java.io.PrintStream(out, true));
+        try {
+            int exitCode = commandLine.execute(args);
+            return new Result(exitCode, out.toString(), err.toString());
+        } finally {
+            System.setOut(original);
+        }
+    }
+
+    private static List<String> charts(String html) {
+        List<String> charts = new ArrayList<>();
+        Matcher m = Pattern.compile("<svg .*?</svg>", Pattern.DOTALL).matcher(html);
+        while (m.find()) {
+            charts.add(m.group());
+        }
+        return charts;
+    }
+
+    private static int count(String text, String needle) {
+        int count = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+            count++;
+        }
+        return count;
+    }
+}

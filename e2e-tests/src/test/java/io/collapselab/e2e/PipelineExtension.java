@@ -1,0 +1,51 @@
+package io.collapselab.e2e;
+
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * One {@link Pipeline} per test class, started before its first test and shut down after its last, injected into
+ * test methods that declare a {@code Pipeline} parameter. Its logs go to {@code <logs>/<TestClass>/}.
+ *
+ * <p>Before each test: the test is skipped, with a message saying what is missing, where the real texts or the
+ * services' runner jars are not there (checked per test so that every skipped test shows the reason, and before
+ * anything is started); and a service that an earlier test left dead (a crash test that failed between its kill
+ * and its restart) is started again, so that one failure does not cascade into the next test.
+ */
+final class PipelineExtension implements BeforeEachCallback, ParameterResolver {
+
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(
+            PipelineExtension.class);
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        Experiments.texts();
+        E2eEnvironment.runnerJars();
+        Pipeline pipeline = pipeline(context);
+        for (Service service : Service.values()) {
+            if (!pipeline.process(service).isAlive()) {
+                pipeline.restart(service);
+            }
+        }
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        return parameterContext.getParameter().getType() == Pipeline.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        return pipeline(extensionContext);
+    }
+
+    /** The class's pipeline, started on first use; stored values that are AutoCloseable close with the class. */
+    private static Pipeline pipeline(ExtensionContext context) {
+        ExtensionContext classContext = context.getParent().orElseThrow();
+        String testName = classContext.getRequiredTestClass().getSimpleName();
+        return classContext.getStore(NAMESPACE).computeIfAbsent(Pipeline.class, type -> Pipeline.start(testName),
+                Pipeline.class);
+    }
+}

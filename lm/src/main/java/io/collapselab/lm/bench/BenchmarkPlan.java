@@ -1,0 +1,40 @@
+package io.collapselab.lm.bench;
+
+/**
+ * How much work each measurement of a benchmark does. Training runs {@code warmupSteps} untimed steps, then up to
+ * {@code repetitions} timed runs of {@code stepsPerRepetition} steps; each sampling configuration runs one short
+ * untimed generation, then up to {@code repetitions} timed generations. Warm-up stops early once it has taken
+ * {@code maxSecondsPerMeasurement}, and so does repeating once the timed runs add up to that, so a slow machine (or
+ * a slow BLAS under the PyTorch reference) makes a benchmark less repeated, not endless; at least one timed run
+ * always happens.
+ */
+public record BenchmarkPlan(int warmupSteps, int stepsPerRepetition, int repetitions,
+                            double maxSecondsPerMeasurement) {
+
+    /** Training work per timed run, in floating-point operations; about a second on two cores for any size. */
+    private static final double FLOPS_PER_REPETITION = 3e10;
+    private static final int MIN_STEPS = 2;
+    private static final int MAX_STEPS = 20;
+
+    public BenchmarkPlan {
+        if (warmupSteps < 0 || stepsPerRepetition < 1 || repetitions < 1 || !(maxSecondsPerMeasurement > 0)) {
+            throw new IllegalArgumentException("invalid benchmark plan: warm-up " + warmupSteps + ", steps "
+                    + stepsPerRepetition + ", repetitions " + repetitions + ", max seconds "
+                    + maxSecondsPerMeasurement);
+        }
+    }
+
+    /**
+     * The plan for one model size. Steps per timed run scale inversely with the work of a step (about 6 floating
+     * point operations per parameter and token, forward plus backward), so small and large models time similar
+     * stretches. {@code quick} is a smoke run: it shows that everything works and gives rough numbers.
+     */
+    public static BenchmarkPlan forSize(ModelSize size, int batchSize, boolean quick) {
+        double flopsPerStep = 6.0 * size.config(256).parameterCount() * batchSize * size.contextLength();
+        int steps = (int) Math.max(MIN_STEPS, Math.min(MAX_STEPS, Math.round(FLOPS_PER_REPETITION / flopsPerStep)));
+        if (quick) {
+            return new BenchmarkPlan(2, Math.max(1, steps / 4), 1, 5);
+        }
+        return new BenchmarkPlan(5, steps, 3, 20);
+    }
+}
