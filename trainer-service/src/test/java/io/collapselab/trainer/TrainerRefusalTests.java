@@ -97,7 +97,8 @@ class TrainerRefusalTests {
         events.sendUnchecked(TrainerService.RUNS, invalid);
 
         DeadLetter deadLetter = events.awaitDeadLetter("bad-config");
-        assertTrue(deadLetter.reason().contains("generations must be between 0 and 100000, was -1"),
+        assertTrue(deadLetter.reason().contains(
+                "config: generations must be between 0 and 9999 (object keys hold four digits), was -1"),
                 deadLetter.reason());
         RunCompleted failed = events.awaitPublished(RunCompleted.class, "bad-config", 0);
         assertEquals(RunCompleted.Reason.FAILED, failed.reason());
