@@ -142,7 +142,7 @@ public final class RunLog {
         return Optional.ofNullable(generations.get(generation));
     }
 
-    /** The reason of the {@code RunCompleted} ({@code max-generations}, {@code failed}, ...), else {@value #RUNNING}. */
+    /** The reason of the {@code RunCompleted} ({@code max-generations}, {@code failed}, ...), or {@value #RUNNING}. */
     public String status() {
         return completion == null ? RUNNING : completion.reason().wireName();
     }

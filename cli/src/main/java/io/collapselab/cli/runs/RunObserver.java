@@ -138,7 +138,9 @@ public final class RunObserver implements AutoCloseable {
                 for (ConsumerRecord<String, byte[]> record
                         : consumer.poll(left.compareTo(POLL_INTERVAL) < 0 ? left : POLL_INTERVAL)) {
                     String key = record.key();
-                    if (key == null || (runIds != null && !runIds.contains(key))) {
+                    // A record whose key is no run id belongs to no run (the services dead-letter it); the log
+                    // keeps it forever, so it must not break every later listing.
+                    if (!RunIds.isValid(key) || (runIds != null && !runIds.contains(key))) {
                         continue;
                     }
                     readings.computeIfAbsent(key, id -> new Reading(new RunLog(id), listeners.apply(id)))

@@ -161,6 +161,49 @@ class RunObserverIT {
     }
 
     @Test
+    void readingEveryRunGroupsRecordsByRunAndSkipsRecordsOfNoRun() throws Exception {
+        Lineage f = new Lineage("observe-f");
+        Lineage g = new Lineage("observe-g");
+        publish(f.all());
+        producer.send(new ProducerRecord<>(Topics.RUNS, "Not a run id", "{}".getBytes(StandardCharsets.UTF_8)))
+                .get(30, TimeUnit.SECONDS);
+        producer.send(new ProducerRecord<>(Topics.RUNS, null, "{}".getBytes(StandardCharsets.UTF_8)))
+                .get(30, TimeUnit.SECONDS);
+        publish(g.withoutCompletion());
+
+        Map<String, RunLog> runs = observer.readAll(TIMEOUT);
+
+        assertTrue(runs.keySet().containsAll(List.of("observe-f", "observe-g")), runs.keySet().toString());
+        assertTrue(runs.keySet().stream().allMatch(RunIds::isValid), runs.keySet().toString());
+        assertEquals("max-generations", runs.get("observe-f").status());
+        assertEquals(RunLog.RUNNING, runs.get("observe-g").status());
+        assertEquals(g.withoutCompletion().size(), runs.get("observe-g").entries().size());
+    }
+
+    @Test
+    void awaitingSeveralRunsReturnsWhenEveryOneIsComplete() throws Exception {
+        Lineage h = new Lineage("observe-h");
+        Lineage i = new Lineage("observe-i");
+        publish(h.all());
+        publish(i.withoutCompletion());
+        CompletableFuture<Void> completion = CompletableFuture.runAsync(() -> {
+            try {
+                Thread.sleep(1_000);
+                publish(List.of(i.completed()));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        Map<String, RunLog> logs = observer.awaitCompletion(List.of("observe-h", "observe-i"), TIMEOUT,
+                id -> RunListener.NONE);
+        completion.get(10, TimeUnit.SECONDS);
+
+        assertEquals(List.of("observe-h", "observe-i"), List.copyOf(logs.keySet()));
+        assertTrue(logs.values().stream().allMatch(RunLog::isComplete));
+    }
+
+    @Test
     void anUnknownRunReadsAsEmpty() {
         RunLog log = observer.read("observe-nothing", TIMEOUT);
 
