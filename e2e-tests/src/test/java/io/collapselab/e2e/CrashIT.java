@@ -40,7 +40,8 @@ class CrashIT {
 
     @Test
     void aGeneratorKilledWhileSamplingAGenerationIsRestartedAndTheRunEndsAsIfUndisturbed(Pipeline pipeline) {
-        crashAndRecover(pipeline, Service.GENERATOR, "CheckpointPublished(1), which starts the sampling of generation 1",
+        crashAndRecover(pipeline, Service.GENERATOR,
+                "CheckpointPublished(1), which starts the sampling of generation 1",
                 log -> log.generation(1).map(g -> g.checkpoint() != null).orElse(false),
                 "CorpusGenerated(1)", log -> log.generation(1).map(g -> g.corpus() == null).orElse(true));
     }

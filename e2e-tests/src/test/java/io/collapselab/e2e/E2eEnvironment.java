@@ -53,6 +53,16 @@ final class E2eEnvironment {
     }
 
     /**
+     * The environment every process that computes generations needs for bit-identical results across processes:
+     * oneMKL may neither shrink its thread count under load nor pick kernels by memory alignment (see
+     * docs/determinism.md). Set explicitly, not inherited, so that a test started without the build's settings
+     * still compares like with like.
+     */
+    static Map<String, String> deterministicMath() {
+        return Map.of("MKL_DYNAMIC", "FALSE", "OMP_DYNAMIC", "FALSE", "MKL_CBWR", "AUTO");
+    }
+
+    /**
      * The class path of the packaged command line, {@code cli/target/collapse-cli.jar} and {@code cli/target/lib/*},
      * as the {@code collapse} launcher uses it; skips the calling test when it has not been packaged.
      */

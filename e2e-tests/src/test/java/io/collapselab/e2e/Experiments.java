@@ -29,11 +29,11 @@ import java.util.concurrent.TimeUnit;
  * 8192 tokens sampled as 2 sequences of 4096 (sampling costs about the same per position whether 2 or 8 sequences
  * advance together, so fewer, longer sequences make the phase last seconds).
  *
- * <p>The reference of a config is what {@code collapse loop} computes for it: the packaged command line, run in a
- * JVM of its own with the services' intra-op thread count. Not in this JVM: the in-process loop computed here, in
- * the JVM that hosts the local stack while the pipeline runs, gave other checkpoint digests from generation 1 or 2
- * on than the same loop in a fresh JVM (which agreed with the pipeline bit for bit); a reference has to be
- * computed where nothing else can touch its numbers.
+ * <p>The reference of a config is what {@code collapse loop} computes for it: the packaged command line, run as a
+ * user runs it, in a JVM of its own with the services' intra-op threads and MKL settings. Not in this JVM, which
+ * hosts the local stack under the pipeline's load: computed here without the MKL settings of docs/determinism.md,
+ * the loop's digests drifted from generation 1 or 2 on, and a reference must not depend on what else its process
+ * is doing.
  */
 final class Experiments {
 
@@ -93,8 +93,10 @@ final class Experiments {
                     "--train-text", train.toString(), "--heldout-text", heldout.toString(),
                     "--threads", Integer.toString(threads), "--run-id", "reference", "--json", json.toString()));
             Path log = dir.resolve("loop.log");
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
-                    .start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment().putAll(E2eEnvironment.deterministicMath());
+            Process process = builder.start();
             if (!process.waitFor(REFERENCE_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
                 throw new IllegalStateException("collapse loop for the reference of " + config.name()

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -147,7 +148,8 @@ final class Pipeline implements AutoCloseable {
         // Three services and the test JVM share the machine: a bounded heap and the serial collector keep each
         // service's footprint and background threads small.
         command.addAll(List.of("-Xmx512m", "-XX:+UseSerialGC", "-jar", jars.get(service).toString()));
-        Map<String, String> environment = Map.of(
+        Map<String, String> environment = new HashMap<>(E2eEnvironment.deterministicMath());
+        environment.putAll(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers(),
                 "COLLAPSE_S3_ENDPOINT", stack.s3Endpoint(),
                 "COLLAPSE_S3_ACCESS_KEY", stack.s3AccessKey(),
@@ -155,7 +157,7 @@ final class Pipeline implements AutoCloseable {
                 "COLLAPSE_S3_BUCKET", stack.bucket(),
                 "COLLAPSE_S3_REGION", stack.s3Region(),
                 "COLLAPSE_INSTANCE", service.module() + "-1",
-                "QUARKUS_HTTP_PORT", Integer.toString(port));
+                "QUARKUS_HTTP_PORT", Integer.toString(port)));
         ServiceProcess process = ServiceProcess.start(
                 new ServiceProcess.Spec(service.module(), command, environment, port, log));
         processes.put(service, process);
