@@ -60,6 +60,9 @@ final class AuditCommand implements Callable<Integer> {
     @Mixin
     ThreadOptions threads;
 
+    @Mixin
+    StateOptions state;
+
     @Option(names = "--verbose", description = "Print stack traces of failures.")
     boolean verbose;
 
@@ -78,6 +81,7 @@ final class AuditCommand implements Callable<Integer> {
             throw new UsageError("--recompute takes a generation (0 or more), was " + recompute);
         }
         threads.apply();
+        cluster.localStackDir = state.processes().stackDir();
         String bootstrapServers = cluster.bootstrapServers();
         S3Settings s3 = cluster.s3Settings();
         Optional<String> unreachable = cluster.brokerProblem(BROKER_TIMEOUT).or(cluster::s3Problem);

@@ -104,11 +104,16 @@ class ServiceConfigurationTest {
         Map<String, Map<String, String>> environments = new LinkedHashMap<>();
         Manifests.DEPLOYABLE.forEach((directory, rendered) -> {
             List<Map<String, Object>> resources = Manifests.withSecretTemplates(rendered);
+            // The audit job runs in a cluster deployed from an overlay and takes its ConfigMap and Secret from there.
+            List<Map<String, Object>> context = new ArrayList<>(resources);
+            if (directory.equals(Manifests.AUDIT)) {
+                context.addAll(Manifests.DEPLOYABLE.get(Manifests.CPU));
+            }
             for (Map<String, Object> workload : Resources.workloads(resources)) {
                 for (Map<String, Object> container : Resources.containers(workload)) {
                     if (isCli(Yaml.string(container, "image"))) {
                         environments.put(directory + " " + Resources.id(workload),
-                                Manifests.environment(container, resources));
+                                Manifests.environment(container, context));
                     }
                 }
             }

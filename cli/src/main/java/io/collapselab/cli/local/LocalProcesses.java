@@ -216,7 +216,7 @@ public final class LocalProcesses {
             } catch (IOException | UncheckedIOException e) {
                 // the log is being written; look again
             }
-            if (running(name).isEmpty()) {
+            if (!startedAlive(name)) {
                 throw new LocalProcessException(name + " exited during start-up; see " + log(name));
             }
             sleep(250);
@@ -241,7 +241,7 @@ public final class LocalProcesses {
                 Thread.currentThread().interrupt();
                 throw new LocalProcessException("interrupted while waiting for " + service);
             }
-            if (running(service).isEmpty()) {
+            if (!startedAlive(service)) {
                 throw new LocalProcessException("the " + service + " service exited during start-up; see "
                         + log(service));
             }
@@ -265,24 +265,56 @@ public final class LocalProcesses {
         }
     }
 
+    /**
+     * Whether the process just started under that name still lives. Its command line is not checked: right after
+     * the start it may still be the session launcher that is about to become the JVM.
+     */
+    private boolean startedAlive(String name) {
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile(name)).strip());
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        } catch (IOException | NumberFormatException e) {
+            return false;
+        }
+    }
+
     /** Every process started for this state directory, found by the marker on its command line. */
     public List<ProcessHandle> allStarted() {
         String marker = marker();
         return ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+                .filter(p -> commandLine(p).contains(marker))
                 .toList();
     }
 
-    /** A system property naming the state directory, so our processes are recognisable by their command line. */
+    /**
+     * A system property naming the state directory, so our processes are recognisable by their command line. Outside
+     * the services' {@code collapse.} configuration prefix, which they validate strictly.
+     */
     private String marker() {
-        return "-Dcollapse.state-dir=" + stateDir;
+        return "-Dcollapselab.local-state=" + stateDir;
     }
 
     /** Guards against a recycled pid: the process must be one of ours by its command line. */
     private boolean isOurs(ProcessHandle process, String name) {
-        String commandLine = process.info().commandLine().orElse("");
+        String commandLine = commandLine(process);
         return commandLine.contains(marker()) && (STACK.equals(name) ? commandLine.contains(StackMain.class.getName())
                 : commandLine.contains(runnerJar(name).toString()));
+    }
+
+    /**
+     * The full command line. The JDK's {@code ProcessHandle.Info} gives none for command lines as long as a JVM's
+     * with its class path spelled out, so Linux's own record is read first.
+     */
+    private static String commandLine(ProcessHandle process) {
+        Path procCmdline = Path.of("/proc", Long.toString(process.pid()), "cmdline");
+        try {
+            if (Files.isReadable(procCmdline)) {
+                return new String(Files.readAllBytes(procCmdline), StandardCharsets.UTF_8).replace('\0', ' ');
+            }
+        } catch (IOException e) {
+            // the process ended meanwhile; fall back to what the JDK knows
+        }
+        return process.info().commandLine().orElse("");
     }
 
     private Path pidFile(String name) {

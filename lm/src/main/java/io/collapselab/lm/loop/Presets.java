@@ -35,7 +35,7 @@ public final class Presets {
                 new SamplingSettings(4096, 16, 0.9, 20, 1.0, "\n", true),
                 new MixingSettings(MixingSettings.REPLACE, 0),
                 new EvaluationSettings(32_768, 32, 0.1, 240),
-                new CollapsePolicy(0.0, 8, false),
+                new CollapsePolicy(0.4, 8, false),
                 2024));
         PRESETS.put("paper", new ExperimentConfig("paper",
                 new ModelSettings(4, 4, 128, 100, 0f, ModelSettings.BPE_TOKENIZER, 2048),
