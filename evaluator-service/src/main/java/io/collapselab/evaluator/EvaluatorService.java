@@ -26,6 +26,8 @@ import io.collapselab.service.ServiceIdentity;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -51,6 +53,17 @@ public class EvaluatorService {
     static final String CORPUS_EVALUATION = "corpus-evaluation.json";
 
     private static final Logger LOG = Logger.getLogger(EvaluatorService.class);
+
+    /** Runs whose real-text profile is kept; a generation's corpora of one run arrive one after the other. */
+    private static final int PROFILED_RUNS = 8;
+
+    /** Real-text profile per run id: built once per run instead of once per corpus (it reads the whole text). */
+    private final Map<String, RealTextProfile> realTextProfiles = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, RealTextProfile> eldest) {
+            return size() > PROFILED_RUNS;
+        }
+    };
 
     private final EventIntake intake;
     private final ObjectOutbox outbox;
@@ -110,13 +123,18 @@ public class EvaluatorService {
         byte[] text = artifacts.corpus(runId, generation, corpus.corpus());
         Tokenizer tokenizer = Checkpoint.readTokenizer(
                 artifacts.checkpoint(runId, generation, corpus.checkpointSha256()));
-        RealTextProfile realText = RealTextProfile.of(artifacts.trainText(run), config.evaluation().tailQuantile());
+        RealTextProfile realText = realTextProfile(run);
         CorpusEvaluation evaluation = compute.measure(() ->
                 GenerationSteps.evaluateCorpus(config, text, tokenizer, realText));
         TextMetrics m = evaluation.metrics();
         files.writeJsonOnce(runId, generation, CORPUS_EVALUATION, new CorpusResult(corpus.checkpointSha256(),
                 corpus.corpus().sha256(), m.distinct1(), m.distinct2(), m.distinct3(), m.repetition(), m.entropy(),
                 m.tailMass(), evaluation.cycleLength(), evaluation.excerpt()), CorpusResult.class);
+    }
+
+    private synchronized RealTextProfile realTextProfile(Run run) {
+        return realTextProfiles.computeIfAbsent(run.runId(), id ->
+                RealTextProfile.of(artifacts.trainText(run), run.config().evaluation().tailQuantile()));
     }
 
     /** Publishes the generation's evaluation once both halves are known, and ends the run if it is over. */

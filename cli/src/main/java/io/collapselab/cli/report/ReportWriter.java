@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToDoubleFunction;
 
 /**
  * One self-contained HTML page comparing runs: held-out perplexity, distinct-2 and entropy against generation
@@ -95,7 +96,7 @@ public final class ReportWriter {
     }
 
     private static List<SvgChart.Series> series(List<RunJson> runs,
-                                                java.util.function.ToDoubleFunction<GenerationReport> value) {
+                                                ToDoubleFunction<GenerationReport> value) {
         List<SvgChart.Series> series = new ArrayList<>();
         for (RunJson run : runs) {
             series.add(SvgChart.Series.of(run.runId(), run.generations(), GenerationReport::generation, value));

@@ -140,10 +140,6 @@ public final class AdamW extends Optimizer {
         stepCount = 0;
     }
 
-    public boolean hasState() {
-        return stepCount > 0;
-    }
-
     private static NDArray zerosIn(NDManager manager, NDArray like) {
         return manager.zeros(like.getShape(), like.getDataType(), like.getDevice());
     }
