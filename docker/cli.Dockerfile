@@ -25,7 +25,8 @@ ENV DJL_CACHE_DIR=/opt/djl \
     DJL_OFFLINE=true \
     MKL_DYNAMIC=FALSE \
     OMP_DYNAMIC=FALSE \
-    MKL_CBWR=AUTO
+    MKL_CBWR=AUTO \
+    GLIBC_TUNABLES=glibc.malloc.arena_max=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824
 # The CLI keeps local state (.collapse/) under its working directory.
 WORKDIR /var/lib/collapse
 USER 10001:10001

@@ -57,6 +57,7 @@ ENV PYTORCH_FLAVOR=${PYTORCH_FLAVOR} \
     MKL_DYNAMIC=FALSE \
     OMP_DYNAMIC=FALSE \
     MKL_CBWR=AUTO \
+    GLIBC_TUNABLES=glibc.malloc.arena_max=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824 \
     QUARKUS_HTTP_PORT=8080
 WORKDIR /app
 USER 10001:10001

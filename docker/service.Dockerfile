@@ -41,6 +41,7 @@ ENV DJL_CACHE_DIR=/opt/djl \
     MKL_DYNAMIC=FALSE \
     OMP_DYNAMIC=FALSE \
     MKL_CBWR=AUTO \
+    GLIBC_TUNABLES=glibc.malloc.arena_max=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824 \
     QUARKUS_HTTP_PORT=8080
 WORKDIR /app
 USER 10001:10001

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.collapselab.lm.ComputeEnvironment;
 import io.collapselab.lm.bench.Benchmark;
 import io.collapselab.lm.bench.BenchmarkPlan;
 import io.collapselab.lm.bench.BenchmarkResult;
@@ -32,6 +33,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * {@code collapse bench}: training and sampling throughput of the GPT for a few sizes and thread counts, optionally
@@ -298,7 +300,11 @@ final class BenchCommand implements Callable<Integer> {
     /** Runs a child with standard error shared and standard output handed to {@code lines}; its exit code. */
     private static int runChild(List<String> command, Consumer<String> lines) throws IOException,
             InterruptedException {
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+        // Java and Python children alike: the allocator settings speed up PyTorch as much as DJL, so a comparison
+        // is only fair when both run with them.
+        builder.environment().putAll(ComputeEnvironment.forComputeProcess());
+        Process process = builder.start();
         process.getOutputStream().close();
         boolean readToEnd = false;
         try (BufferedReader out = new BufferedReader(
@@ -432,6 +438,8 @@ final class BenchCommand implements Callable<Integer> {
         Set<String> engines = new LinkedHashSet<>();
         results.forEach(r -> engines.add(r.engine()));
         out.println("engine: " + String.join(", ", engines));
+        out.println("environment of every measuring process: " + ComputeEnvironment.forComputeProcess().entrySet()
+                .stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().collect(Collectors.joining(" ")));
         if (!torchReference) {
             out.println("PyTorch reference: not asked for (--torch-reference)");
         } else if (referenceSkipped != null) {

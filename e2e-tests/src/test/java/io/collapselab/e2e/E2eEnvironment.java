@@ -2,6 +2,8 @@ package io.collapselab.e2e;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.collapselab.lm.ComputeEnvironment;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,13 +55,12 @@ final class E2eEnvironment {
     }
 
     /**
-     * The environment every process that computes generations needs for bit-identical results across processes:
-     * oneMKL may neither shrink its thread count under load nor pick kernels by memory alignment (see
-     * docs/determinism.md). Set explicitly, not inherited, so that a test started without the build's settings
-     * still compares like with like.
+     * The environment every process that computes generations starts with (bit-identical math, the tuned
+     * allocator; see {@link ComputeEnvironment}). Set explicitly, not inherited, so that a test started without the
+     * build's settings still compares like with like.
      */
-    static Map<String, String> deterministicMath() {
-        return Map.of("MKL_DYNAMIC", "FALSE", "OMP_DYNAMIC", "FALSE", "MKL_CBWR", "AUTO");
+    static Map<String, String> computeEnvironment() {
+        return ComputeEnvironment.forComputeProcess();
     }
 
     /**

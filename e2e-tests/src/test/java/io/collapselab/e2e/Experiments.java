@@ -95,7 +95,7 @@ final class Experiments {
             Path log = dir.resolve("loop.log");
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(log.toFile());
-            builder.environment().putAll(E2eEnvironment.deterministicMath());
+            builder.environment().putAll(E2eEnvironment.computeEnvironment());
             Process process = builder.start();
             if (!process.waitFor(REFERENCE_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
                 process.destroyForcibly();

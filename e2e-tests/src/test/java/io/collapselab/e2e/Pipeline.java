@@ -148,7 +148,7 @@ final class Pipeline implements AutoCloseable {
         // Three services and the test JVM share the machine: a bounded heap and the serial collector keep each
         // service's footprint and background threads small.
         command.addAll(List.of("-Xmx512m", "-XX:+UseSerialGC", "-jar", jars.get(service).toString()));
-        Map<String, String> environment = new HashMap<>(E2eEnvironment.deterministicMath());
+        Map<String, String> environment = new HashMap<>(E2eEnvironment.computeEnvironment());
         environment.putAll(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers(),
                 "COLLAPSE_S3_ENDPOINT", stack.s3Endpoint(),

@@ -13,6 +13,7 @@ import io.collapselab.events.CheckpointPublished;
 import io.collapselab.events.CorpusGenerated;
 import io.collapselab.events.ObjectRef;
 import io.collapselab.events.RunRequested;
+import io.collapselab.lm.ComputeEnvironment;
 import io.collapselab.lm.loop.ExperimentConfig;
 import io.collapselab.lm.loop.GenerationSteps;
 import io.collapselab.lm.loop.Progress;
@@ -36,8 +37,7 @@ import java.util.function.Function;
 final class GenerationRecompute {
 
     /** What every process computing generations runs with, besides the same intra-op thread count. */
-    static final Map<String, String> DETERMINISTIC_ENVIRONMENT =
-            Map.of("MKL_DYNAMIC", "FALSE", "OMP_DYNAMIC", "FALSE", "MKL_CBWR", "AUTO");
+    static final Map<String, String> DETERMINISTIC_ENVIRONMENT = ComputeEnvironment.DETERMINISTIC_MATH;
 
     /** The recomputation and the mismatches it found. */
     record Outcome(Recomputation recomputation, List<Discrepancy> discrepancies) {

@@ -1,5 +1,6 @@
 package io.collapselab.cli.local;
 
+import io.collapselab.lm.ComputeEnvironment;
 import io.collapselab.localstack.LocalStack;
 import io.collapselab.localstack.StackConnection;
 
@@ -178,9 +179,7 @@ public final class LocalProcesses {
         env.put("COLLAPSE_S3_REGION", c.s3Region());
         env.put("COLLAPSE_INSTANCE", "local-" + service);
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        env.put("MKL_DYNAMIC", "FALSE");
-        env.put("OMP_DYNAMIC", "FALSE");
-        env.put("MKL_CBWR", "AUTO");
+        env.putAll(ComputeEnvironment.forComputeProcess());
         return env;
     }
 

@@ -50,7 +50,6 @@ public final class Benchmark {
     private static final double TEMPERATURE = 1.0;
     private static final int TOP_K = 40;
     private static final int[] SAMPLING_BATCHES = {1, BATCH_SIZE};
-    private static final int WARMUP_SAMPLE_TOKENS = 16;
     private static final byte[] PROMPT = "\n".getBytes(StandardCharsets.US_ASCII);
     private static final long INIT_SEED = 1;
     private static final long WINDOW_SEED = 2;
@@ -125,9 +124,11 @@ public final class Benchmark {
     private static SamplingSpeed measureSampling(LanguageModel model, BenchmarkPlan plan, int sequences,
                                                  boolean kvCache) {
         int newTokens = model.config().contextLength();
-        int warmupTokens = Math.min(newTokens, WARMUP_SAMPLE_TOKENS);
-        Sampler.sample(model, request(sequences, warmupTokens, kvCache), null);
         SampleRequest timedRequest = request(sequences, newTokens, kvCache);
+        long warmupEnd = System.nanoTime() + (long) (plan.samplingWarmupSeconds() * 1e9);
+        do {
+            Sampler.sample(model, timedRequest, null);
+        } while (System.nanoTime() - warmupEnd < 0);
         double[] rates = timed(plan, (double) sequences * newTokens, () -> Sampler.sample(model, timedRequest, null));
         return new SamplingSpeed(sequences, kvCache, newTokens, rates.length, median(rates));
     }

@@ -2,14 +2,16 @@ package io.collapselab.lm.bench;
 
 /**
  * How much work each measurement of a benchmark does. Training runs {@code warmupSteps} untimed steps, then up to
- * {@code repetitions} timed runs of {@code stepsPerRepetition} steps; each sampling configuration runs one short
- * untimed generation, then up to {@code repetitions} timed generations. Warm-up stops early once it has taken
+ * {@code repetitions} timed runs of {@code stepsPerRepetition} steps; each sampling configuration repeats its
+ * generation untimed for {@code samplingWarmupSeconds} (a token costs a few dozen small operations, so the Java
+ * side dominates at batch 1 and runs at full speed only once the JIT has compiled it, which takes seconds), then up
+ * to {@code repetitions} timed generations. Warm-up stops early once it has taken
  * {@code maxSecondsPerMeasurement}, and so does repeating once the timed runs add up to that, so a slow machine (or
  * a slow BLAS under the PyTorch reference) makes a benchmark less repeated, not endless; at least one timed run
  * always happens.
  */
 public record BenchmarkPlan(int warmupSteps, int stepsPerRepetition, int repetitions,
-                            double maxSecondsPerMeasurement) {
+                            double maxSecondsPerMeasurement, double samplingWarmupSeconds) {
 
     /** Training work per timed run, in floating-point operations; about a second on two cores for any size. */
     private static final double FLOPS_PER_REPETITION = 3e10;
@@ -17,10 +19,11 @@ public record BenchmarkPlan(int warmupSteps, int stepsPerRepetition, int repetit
     private static final int MAX_STEPS = 20;
 
     public BenchmarkPlan {
-        if (warmupSteps < 0 || stepsPerRepetition < 1 || repetitions < 1 || !(maxSecondsPerMeasurement > 0)) {
+        if (warmupSteps < 0 || stepsPerRepetition < 1 || repetitions < 1 || !(maxSecondsPerMeasurement > 0)
+                || !(samplingWarmupSeconds >= 0)) {
             throw new IllegalArgumentException("invalid benchmark plan: warm-up " + warmupSteps + ", steps "
                     + stepsPerRepetition + ", repetitions " + repetitions + ", max seconds "
-                    + maxSecondsPerMeasurement);
+                    + maxSecondsPerMeasurement + ", sampling warm-up seconds " + samplingWarmupSeconds);
         }
     }
 
@@ -33,8 +36,8 @@ public record BenchmarkPlan(int warmupSteps, int stepsPerRepetition, int repetit
         double flopsPerStep = 6.0 * size.config(256).parameterCount() * batchSize * size.contextLength();
         int steps = (int) Math.max(MIN_STEPS, Math.min(MAX_STEPS, Math.round(FLOPS_PER_REPETITION / flopsPerStep)));
         if (quick) {
-            return new BenchmarkPlan(2, Math.max(1, steps / 4), 1, 5);
+            return new BenchmarkPlan(2, Math.max(1, steps / 4), 1, 5, 0.5);
         }
-        return new BenchmarkPlan(5, steps, 3, 20);
+        return new BenchmarkPlan(5, steps, 3, 20, 4);
     }
 }

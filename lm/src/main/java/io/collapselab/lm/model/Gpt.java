@@ -3,6 +3,7 @@ package io.collapselab.lm.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -16,6 +17,7 @@ import io.collapselab.lm.random.Rng;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A GPT decoder in the manner of nanoGPT's {@code model.py}: token and learned position embeddings, pre-LayerNorm
@@ -34,13 +36,25 @@ public final class Gpt {
     private static final float INIT_STD = 0.02f;
     private static final float LAYER_NORM_EPS = 1e-5f;
     private static final float MASKED = -1e9f;
+    /** Selects the last position of (B, T, ...), dropping the time axis; built once, not parsed per token. */
+    private static final NDIndex LAST_POSITION = new NDIndex().addAllDim().addIndices(-1);
 
     private final GptConfig config;
     private final Map<String, NDArray> weights;
+    /**
+     * 1/sqrt(D) as a float32 scalar array owned by the model, applied to the queries rather than to the (B, H, T, T)
+     * scores: the same product on an array T/D times smaller, forward and backward. Float32, because libtorch
+     * multiplies a float32 array by a float64 scalar on a slow element-by-element path (about 20 times slower here).
+     * Owned by the model, because autograd keeps the scalar for the backward pass, and an array DJL creates from Java
+     * data borrows Java memory that is released with its handle: created inside a {@link #scoped} block, it would
+     * be gone by the time backward reads it.
+     */
+    private final NDArray attentionScale;
 
-    private Gpt(GptConfig config, Map<String, NDArray> weights) {
+    private Gpt(GptConfig config, Map<String, NDArray> weights, NDManager manager) {
         this.config = config;
         this.weights = weights;
+        this.attentionScale = manager.create((float) (1.0 / Math.sqrt(config.headWidth())));
     }
 
     /** Names and shapes of the weights of a config, in the fixed order used by checkpoints and the optimizer. */
@@ -89,7 +103,7 @@ public final class Gpt {
             }
             weights.put(name, value);
         });
-        return new Gpt(config, weights);
+        return new Gpt(config, weights, manager);
     }
 
     /** A model over given weights (from a checkpoint); names and shapes must be exactly those of this config. */
@@ -111,7 +125,7 @@ public final class Gpt {
             throw new IllegalArgumentException("got " + weights.size() + " weights, the config needs "
                     + expected.size());
         }
-        return new Gpt(config, ordered);
+        return new Gpt(config, ordered, ordered.values().iterator().next().getManager());
     }
 
     public GptConfig config() {
@@ -148,7 +162,12 @@ public final class Gpt {
             x = block(i, x, cache, false);
         }
         cache.advance((int) n);
-        return head(x.get(":, -1, :"));
+        return head(lastPosition(x));
+    }
+
+    /** {@code x (B, T, ...)} at its last position: {@code (B, ...)}. */
+    public static NDArray lastPosition(NDArray x) {
+        return x.get(LAST_POSITION);
     }
 
     private NDArray embed(NDArray tokens, int firstPosition, boolean training) {
@@ -161,8 +180,25 @@ public final class Gpt {
 
     private NDArray block(int layer, NDArray x, KvCache cache, boolean training) {
         String h = "h." + layer + ".";
-        x = x.add(attention(layer, layerNorm(x, h + "ln_1"), cache, training));
-        return x.add(mlp(h, layerNorm(x, h + "ln_2"), training));
+        x = x.add(scoped(layerNorm(x, h + "ln_1"), in -> attention(layer, in, cache, training)));
+        return x.add(scoped(layerNorm(x, h + "ln_2"), in -> mlp(h, in, training)));
+    }
+
+    /**
+     * Applies {@code body} with its intermediate arrays in a scope of their own that closes when it returns. The
+     * autograd graph keeps whatever backward needs; everything else is freed at once, so the allocator hands the
+     * same, cache-warm memory to the next layer instead of the step's footprint growing layer by layer (worth a
+     * fifth of a training step here). {@code body} must not create arrays from Java data that autograd saves (see
+     * {@link #attentionScale}).
+     */
+    private static NDArray scoped(NDArray input, UnaryOperator<NDArray> body) {
+        NDManager outer = input.getManager();
+        try (NDManager scope = outer.newSubManager()) {
+            input.tempAttach(scope);
+            NDArray output = body.apply(input);
+            output.attach(outer);
+            return output;
+        }
     }
 
     private NDArray attention(int layer, NDArray x, KvCache cache, boolean training) {
@@ -171,7 +207,7 @@ public final class Gpt {
         long b = shape.get(0);
         long t = shape.get(1);
         NDList qkv = linear(x, a + "c_attn").split(3, 2);                    // 3 x (B, T, C)
-        NDArray q = splitHeads(qkv.get(0));                                  // (B, H, T, D)
+        NDArray q = splitHeads(qkv.get(0).mul(attentionScale));              // (B, H, T, D), pre-scaled
         NDArray k = splitHeads(qkv.get(1));
         NDArray v = splitHeads(qkv.get(2));
         int past = 0;
@@ -180,7 +216,7 @@ public final class Gpt {
             k = cache.appendKeys(layer, k);                                   // (B, H, past + T, D)
             v = cache.appendValues(layer, v);
         }
-        NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(config.headWidth())); // (B, H, T, past+T)
+        NDArray att = q.matMul(k.transpose(0, 1, 3, 2));                    // (B, H, T, past + T)
         if (t > 1) {
             att = att.add(causalMask(x.getManager(), t, past));
         }

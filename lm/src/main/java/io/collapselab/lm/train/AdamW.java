@@ -58,14 +58,17 @@ public final class AdamW extends Optimizer {
     public double step(Map<String, NDArray> weights, double stepLearningRate, double gradientClip) {
         try (NDManager scope = manager.newSubManager()) {
             Map<String, NDArray> gradients = new LinkedHashMap<>();
-            NDList squares = new NDList();
+            Map<String, NDArray> squaredGradients = new LinkedHashMap<>();
+            NDList sums = new NDList();
             for (Map.Entry<String, NDArray> e : weights.entrySet()) {
                 NDArray grad = e.getValue().getGradient();
                 grad.attach(scope);
+                NDArray squared = grad.square();
                 gradients.put(e.getKey(), grad);
-                squares.add(grad.square().sum());
+                squaredGradients.put(e.getKey(), squared);
+                sums.add(squared.sum());
             }
-            double norm = Math.sqrt(NDArrays.stack(squares).sum().getFloat());
+            double norm = Math.sqrt(NDArrays.stack(sums).sum().getFloat());
             if (!Double.isFinite(norm)) {
                 throw new ArithmeticException("gradient norm is " + norm + ": training diverged; lower the "
                         + "learning rate or enable gradient clipping");
@@ -73,9 +76,10 @@ public final class AdamW extends Optimizer {
             double scale = gradientClip > 0 ? Math.min(1.0, gradientClip / (norm + CLIP_EPSILON)) : 1.0;
             stepCount++;
             learningRate = stepLearningRate;
+            Coefficients coefficients = coefficients(scope, scale);
             for (Map.Entry<String, NDArray> e : weights.entrySet()) {
                 NDArray grad = gradients.get(e.getKey());
-                update(e.getKey(), e.getValue(), scale < 1.0 ? grad.mul(scale) : grad);
+                apply(e.getKey(), e.getValue(), grad, squaredGradients.get(e.getKey()), coefficients);
                 grad.subi(grad);
             }
             return norm;
@@ -83,23 +87,52 @@ public final class AdamW extends Optimizer {
     }
 
     /**
-     * The AdamW update of one weight. The gradient must belong to a scope that the caller closes afterwards
-     * ({@link #step} does this): the moments join that scope for the update, so every temporary dies with it.
+     * The AdamW update of one weight with the current step's learning rate and count, without clipping. The
+     * gradient must belong to a scope that the caller closes afterwards: the moments join that scope for the
+     * update, so every temporary dies with it.
      */
     @Override
     public void update(String parameterName, NDArray weight, NDArray grad) {
+        apply(parameterName, weight, grad, grad.square(), coefficients(grad.getManager(), 1.0));
+    }
+
+    /**
+     * The scalars of this step as arrays, created once and shared by every weight's update. They are float32:
+     * PyTorch casts its Python-number scalars to the array's type anyway, and a float64 scalar array would send
+     * libtorch down a slow element-by-element path. {@code gradientScale} is the clipping factor, folded into the
+     * moments' coefficients instead of being multiplied into every gradient.
+     */
+    private Coefficients coefficients(NDManager scope, double gradientScale) {
+        double firstCorrection = 1 - Math.pow(beta1, stepCount);
+        double secondCorrection = 1 - Math.pow(beta2, stepCount);
+        return new Coefficients(
+                scope.create((float) (1 - learningRate * weightDecay)),
+                scope.create((float) beta1),
+                scope.create((float) ((1 - beta1) * gradientScale)),
+                scope.create((float) beta2),
+                scope.create((float) ((1 - beta2) * gradientScale * gradientScale)),
+                scope.create((float) Math.sqrt(secondCorrection)),
+                scope.create((float) EPSILON),
+                scope.create((float) (learningRate / firstCorrection)));
+    }
+
+    /** m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2, w -= lr / c1 * m / (sqrt(v) / sqrt(c2) + eps), after decay. */
+    private void apply(String parameterName, NDArray weight, NDArray grad, NDArray squaredGrad, Coefficients c) {
         NDArray m = firstMoments.computeIfAbsent(parameterName, k -> zerosIn(manager, weight));
         NDArray v = secondMoments.computeIfAbsent(parameterName, k -> zerosIn(manager, weight));
         grad.getManager().tempAttachAll(m, v);
         if (weight.getShape().dimension() >= 2 && weightDecay > 0) {
-            weight.muli(1 - learningRate * weightDecay);
+            weight.muli(c.decay());
         }
-        m.muli(beta1).addi(grad.mul(1 - beta1));
-        v.muli(beta2).addi(grad.square().muli(1 - beta2));
-        double firstCorrection = 1 - Math.pow(beta1, stepCount);
-        double secondCorrection = 1 - Math.pow(beta2, stepCount);
-        NDArray denominator = v.sqrt().divi(Math.sqrt(secondCorrection)).addi(EPSILON);
-        weight.subi(m.div(denominator).muli(learningRate / firstCorrection));
+        m.muli(c.beta1()).addi(grad.mul(c.gradientShare()));
+        v.muli(c.beta2()).addi(squaredGrad.muli(c.squaredGradientShare()));
+        NDArray denominator = v.sqrt().divi(c.secondCorrectionRoot()).addi(c.epsilon());
+        weight.subi(m.div(denominator).muli(c.stepSize()));
+    }
+
+    private record Coefficients(NDArray decay, NDArray beta1, NDArray gradientShare, NDArray beta2,
+                                NDArray squaredGradientShare, NDArray secondCorrectionRoot, NDArray epsilon,
+                                NDArray stepSize) {
     }
 
     /** Writes the step count and both moments of every parameter, by name. */

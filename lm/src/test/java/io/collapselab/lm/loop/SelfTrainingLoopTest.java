@@ -62,31 +62,33 @@ class SelfTrainingLoopTest {
 
     @Test
     void stopsAtTheFirstCollapsedGenerationWhenAsked() {
-        ExperimentConfig base = Presets.get("smoke").withGenerations(2);
-        byte[] train = RealText.train(100_000);
-        byte[] heldout = RealText.heldout(10_000);
-        List<GenerationReport> unstopped = new SelfTrainingLoop(base, train, heldout)
+        byte[] train = RealText.train(300_000);
+        byte[] heldout = RealText.heldout(40_000);
+        List<GenerationReport> unstopped = new SelfTrainingLoop(COLLAPSING, train, heldout)
                 .run(listener(new ArrayList<>())).generations();
-        int firstBelowOne = -1;
+        // A threshold halfway down the run's fall of distinct-2, so that the stop lands after generation 0.
+        double threshold = (unstopped.get(0).distinct2() + unstopped.get(unstopped.size() - 1).distinct2()) / 2;
+        int firstBelow = -1;
         for (GenerationReport report : unstopped) {
-            if (report.distinct2() < 1.0) {
-                firstBelowOne = report.generation();
+            if (report.distinct2() < threshold) {
+                firstBelow = report.generation();
                 break;
             }
         }
-        assertTrue(firstBelowOne >= 0, "some smoke generation should repeat a bigram");
-        ExperimentConfig stopping = new ExperimentConfig(base.name(), base.model(), base.pretraining(),
-                base.selfTraining(), base.generations(), base.sampling(), base.mixing(), base.evaluation(),
-                new CollapsePolicy(1.0, 0, true), base.seed());
+        assertTrue(firstBelow >= 1, "distinct-2 should fall below " + threshold + " after generation 0");
+        ExperimentConfig stopping = new ExperimentConfig(COLLAPSING.name(), COLLAPSING.model(),
+                COLLAPSING.pretraining(), COLLAPSING.selfTraining(), COLLAPSING.generations(), COLLAPSING.sampling(),
+                COLLAPSING.mixing(), COLLAPSING.evaluation(), new CollapsePolicy(threshold, 0, true),
+                COLLAPSING.seed());
 
         SelfTrainingLoop.Outcome outcome = new SelfTrainingLoop(stopping, train, heldout)
                 .run(listener(new ArrayList<>()));
 
         assertEquals(SelfTrainingLoop.Outcome.COLLAPSE_DETECTED, outcome.status());
-        assertEquals(firstBelowOne + 1, outcome.generations().size());
-        GenerationReport last = outcome.generations().get(firstBelowOne);
+        assertEquals(firstBelow + 1, outcome.generations().size());
+        GenerationReport last = outcome.generations().get(firstBelow);
         assertTrue(last.collapsed());
-        assertEquals(unstopped.get(firstBelowOne).checkpointSha256(), last.checkpointSha256());
+        assertEquals(unstopped.get(firstBelow).checkpointSha256(), last.checkpointSha256());
     }
 
     private static List<String> digests(SelfTrainingLoop.Outcome outcome) {
