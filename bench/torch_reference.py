@@ -31,12 +31,16 @@ which is the reference (Netlib) BLAS unless another implementation is installed.
 magnitude slower, so a comparison against it says nothing about DJL; the JSON line names the BLAS in use
 ("blas") and the script warns when it is the reference one. To run on OpenBLAS without changing the system:
 
-    apt-get download libopenblas0-pthread                 # just fetches the .deb, installs nothing
-    dpkg-deb -x libopenblas0-pthread_*.deb openblas        # unpacks it into ./openblas
-    export LD_LIBRARY_PATH="$PWD/openblas/usr/lib/x86_64-linux-gnu/openblas-pthread"
+    apt-get download libopenblas0-openmp                  # just fetches the .deb, installs nothing
+    dpkg-deb -x libopenblas0-openmp_*.deb openblas         # unpacks it into ./openblas
+    export LD_LIBRARY_PATH="$PWD/openblas/usr/lib/x86_64-linux-gnu/openblas-openmp"
     ./collapse bench --torch-reference                     # or run this script directly
 
-(An administrator can instead install libopenblas0-pthread, which makes OpenBLAS the system-wide libblas.so.3
+Take the OpenMP build, not libopenblas0-pthread: PyTorch runs its own operations on OpenMP threads, and the
+pthreads build's threads spin beside them, so at 2 threads on 2 cores that reference ran 2-3 times slower than at
+1 thread and would flatter any comparison.
+
+(An administrator can instead install libopenblas0-openmp, which makes OpenBLAS the system-wide libblas.so.3
 through update-alternatives; that changes every program on the machine, so the project never does it.)
 """
 
