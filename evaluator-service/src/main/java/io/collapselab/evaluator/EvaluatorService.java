@@ -57,6 +57,19 @@ public class EvaluatorService {
     /** Runs whose real-text profile is kept; a generation's corpora of one run arrive one after the other. */
     private static final int PROFILED_RUNS = 8;
 
+    private static final int REMEMBERED_TOKENIZERS = 32;
+
+    /**
+     * Tokenizer per checkpoint digest, noted when the checkpoint is evaluated, so that the same generation's corpus
+     * (which arrives just after it) need not download the whole checkpoint again to learn how to count tokens.
+     */
+    private final Map<String, Tokenizer> tokenizers = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Tokenizer> eldest) {
+            return size() > REMEMBERED_TOKENIZERS;
+        }
+    };
+
     /** Real-text profile per run id: built once per run instead of once per corpus (it reads the whole text). */
     private final Map<String, RealTextProfile> realTextProfiles = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -105,6 +118,7 @@ public class EvaluatorService {
             return;
         }
         byte[] model = artifacts.checkpoint(runId, generation, checkpoint.checkpoint());
+        rememberTokenizer(checkpoint.checkpoint().sha256(), model);
         byte[] heldout = artifacts.heldoutText(run);
         CheckpointEvaluation evaluation = compute.measure(() ->
                 GenerationSteps.evaluate(run.config(), model, heldout, generation, new ProgressLog(runId)));
@@ -121,8 +135,7 @@ public class EvaluatorService {
         }
         ExperimentConfig config = run.config();
         byte[] text = artifacts.corpus(runId, generation, corpus.corpus());
-        Tokenizer tokenizer = Checkpoint.readTokenizer(
-                artifacts.checkpoint(runId, generation, corpus.checkpointSha256()));
+        Tokenizer tokenizer = tokenizer(runId, generation, corpus.checkpointSha256());
         RealTextProfile realText = realTextProfile(run);
         CorpusEvaluation evaluation = compute.measure(() ->
                 GenerationSteps.evaluateCorpus(config, text, tokenizer, realText));
@@ -130,6 +143,23 @@ public class EvaluatorService {
         files.writeJsonOnce(runId, generation, CORPUS_EVALUATION, new CorpusResult(corpus.checkpointSha256(),
                 corpus.corpus().sha256(), m.distinct1(), m.distinct2(), m.distinct3(), m.repetition(), m.entropy(),
                 m.tailMass(), evaluation.cycleLength(), evaluation.excerpt()), CorpusResult.class);
+    }
+
+    private void rememberTokenizer(String checkpointSha256, byte[] checkpoint) {
+        Tokenizer tokenizer = Checkpoint.readTokenizer(checkpoint);
+        synchronized (tokenizers) {
+            tokenizers.put(checkpointSha256, tokenizer);
+        }
+    }
+
+    private Tokenizer tokenizer(String runId, int generation, String checkpointSha256) {
+        synchronized (tokenizers) {
+            Tokenizer known = tokenizers.get(checkpointSha256);
+            if (known != null) {
+                return known;
+            }
+        }
+        return Checkpoint.readTokenizer(artifacts.checkpoint(runId, generation, checkpointSha256));
     }
 
     private synchronized RealTextProfile realTextProfile(Run run) {

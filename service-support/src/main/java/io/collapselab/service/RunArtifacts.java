@@ -5,10 +5,17 @@ import io.collapselab.artifacts.ObjectKey;
 import io.collapselab.artifacts.StoredObject;
 import io.collapselab.events.ObjectRef;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 
 /**
  * A run's objects, read only from where the layout puts them and always checked against the digest an event
  * carries: the inputs the submitter uploaded, the checkpoints and the corpora.
+ *
+ * <p>A run's inputs are read again in every generation (the trainer's mix, the evaluator's held-out text), never
+ * change, and are named by their digest in {@code RunRequested}; so the most recently used ones stay in memory, up
+ * to {@value #INPUT_CACHE_BYTES} bytes, and are downloaded and verified once per run rather than once per
+ * generation.
  */
 @ApplicationScoped
 public class RunArtifacts {
@@ -17,8 +24,12 @@ public class RunArtifacts {
     public static final String TRAIN_INPUT = "train.txt";
     /** Name of the real held-out text among a run's inputs. */
     public static final String HELDOUT_INPUT = "heldout.txt";
+    static final long INPUT_CACHE_BYTES = 256L << 20;
 
     private final ArtifactStore store;
+    /** Verified inputs by key and digest, least recently used first. */
+    private final LinkedHashMap<String, byte[]> inputs = new LinkedHashMap<>(16, 0.75f, true);
+    private long cachedBytes;
 
     RunArtifacts(ArtifactStore store) {
         this.store = store;
@@ -84,7 +95,27 @@ public class RunArtifacts {
     private byte[] input(Run run, ObjectRef ref, String name, String field) {
         ObjectKey key = ObjectKey.input(run.runId(), name);
         requireAt(ref, key, field);
-        return store.get(key, ref.sha256());
+        String cacheKey = ref.uri() + "@" + ref.sha256();
+        synchronized (inputs) {
+            byte[] cached = inputs.get(cacheKey);
+            if (cached != null) {
+                return cached;
+            }
+        }
+        // Downloaded outside the lock: another run's handler need not wait for it. Two handlers of one run may
+        // both download it once; both copies are verified and equal.
+        byte[] content = store.get(key, ref.sha256());
+        synchronized (inputs) {
+            if (content.length <= INPUT_CACHE_BYTES && inputs.putIfAbsent(cacheKey, content) == null) {
+                cachedBytes += content.length;
+                Iterator<byte[]> eldest = inputs.values().iterator();
+                while (cachedBytes > INPUT_CACHE_BYTES) {
+                    cachedBytes -= eldest.next().length;
+                    eldest.remove();
+                }
+            }
+        }
+        return content;
     }
 
     private static ObjectRef ref(StoredObject stored) {
