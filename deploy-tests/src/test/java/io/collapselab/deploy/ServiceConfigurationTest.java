@@ -30,6 +30,7 @@ class ServiceConfigurationTest {
             "MKL_DYNAMIC", "oneMKL (docs/determinism.md)",
             "OMP_DYNAMIC", "OpenMP (docs/determinism.md)",
             "MKL_CBWR", "oneMKL (docs/determinism.md)",
+            "GLIBC_TUNABLES", "glibc's allocator (docs/performance.md)",
             "DJL_CACHE_DIR", "DJL",
             "DJL_OFFLINE", "DJL",
             "PYTORCH_FLAVOR", "DJL's PyTorch engine");
