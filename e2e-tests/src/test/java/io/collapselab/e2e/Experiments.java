@@ -26,8 +26,9 @@ import java.util.concurrent.TimeUnit;
  * <p>{@link #SMOKE} is the {@code smoke} preset as it is: three generations of a tiny model, seconds of work each.
  * {@link #CRASHABLE} stretches the two phases a crash test interrupts, so that a kill sent half a second after a
  * phase starts lands inside it: 600 self-training steps (seconds, where smoke's 15 take a fraction of one), and
- * 8192 tokens sampled as 2 sequences of 4096 (sampling costs about the same per position whether 2 or 8 sequences
- * advance together, so fewer, longer sequences make the phase last seconds).
+ * 32,768 tokens sampled as 2 sequences of 16,384 (sampling costs about the same per position whether 2 or 8
+ * sequences advance together, so fewer, longer sequences make the phase last seconds; 4096 positions stopped being
+ * enough once the KV cache stopped copying itself at every token).
  *
  * <p>The reference of a config is what {@code collapse loop} computes for it: the packaged command line, run as a
  * user runs it, in a JVM of its own with the services' intra-op threads and MKL settings. Not in this JVM, which
@@ -119,7 +120,7 @@ final class Experiments {
         SamplingSettings s = base.sampling();
         return base.withName("smoke-crashable")
                 .withSelfTraining(base.selfTraining().withSteps(600))
-                .withSampling(new SamplingSettings(8192, 2, s.temperature(), s.topK(), s.topP(), s.prompt(),
+                .withSampling(new SamplingSettings(32_768, 2, s.temperature(), s.topK(), s.topP(), s.prompt(),
                         s.kvCache()));
     }
 
