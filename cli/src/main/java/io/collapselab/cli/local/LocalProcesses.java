@@ -180,6 +180,11 @@ public final class LocalProcesses {
         env.put("COLLAPSE_INSTANCE", "local-" + service);
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         env.putAll(ComputeEnvironment.forComputeProcess());
+        // The three engines share this machine's cores (the evaluator works while the trainer trains), and
+        // OpenMP's idle threads spin by default: they took the cores from the busy service and more than doubled
+        // the demo's wall time. Passive waiting costs a lone process about a third of its speed, so only
+        // processes that share cores get it (docs/performance.md).
+        env.put("OMP_WAIT_POLICY", "PASSIVE");
         return env;
     }
 
