@@ -36,11 +36,20 @@ public final class LocalStackMain {
             System.exit(2);
             return;
         }
+        serve(Path.of(args[0]), topics);
+    }
+
+    /**
+     * Starts a stack with {@code topics} on {@code dataDir}, prints its {@code key=value} lines and
+     * {@code ready=true} as the class comment describes, and returns only once SIGTERM or SIGINT has shut it down.
+     * Exits with status 1 when it cannot start. For other mains that run a stack as a process.
+     */
+    public static void serve(Path dataDir, List<TopicSpec> topics) throws InterruptedException {
         LocalStack stack;
         try {
-            stack = LocalStack.builder().dataDir(Path.of(args[0])).topics(topics).start();
+            stack = LocalStack.builder().dataDir(dataDir).topics(topics).start();
         } catch (RuntimeException e) {
-            System.err.println(e.getMessage());
+            System.err.println("local stack failed to start: " + e.getMessage());
             System.exit(1);
             return;
         }
