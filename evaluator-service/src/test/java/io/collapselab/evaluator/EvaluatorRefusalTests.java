@@ -19,7 +19,6 @@ import io.collapselab.lm.loop.ExperimentConfig;
 import io.collapselab.lm.loop.GenerationSteps;
 import io.collapselab.lm.loop.GenerationSteps.TrainedCheckpoint;
 import io.collapselab.lm.loop.Progress;
-import io.collapselab.service.RunRegistry;
 import io.collapselab.service.testing.InMemoryEvents;
 import io.collapselab.service.testing.LocalStackResource;
 import io.collapselab.service.testing.TestRuns;
@@ -80,7 +79,7 @@ class EvaluatorRefusalTests {
         assertEquals("evaluator-service", deadLetter.refusedBy().service());
 
         ExperimentConfig config = TestRuns.tinyConfig();
-        RunRequested request = register("after-garbage", config);
+        RunRequested request = events.register(store, "after-garbage", config);
         TrainedCheckpoint checkpoint = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
         ObjectRef stored = TestRuns.ref(store.put(ObjectKey.checkpoint("after-garbage", 0),
                 checkpoint.checkpoint()));
@@ -92,7 +91,7 @@ class EvaluatorRefusalTests {
 
     @Test
     void aCorpusThatDoesNotMatchItsDigestFailsTheRun() {
-        RunRequested request = register("tampered", TestRuns.tinyConfig());
+        RunRequested request = events.register(store, "tampered", TestRuns.tinyConfig());
         byte[] corpus = "a corpus".getBytes(StandardCharsets.UTF_8);
         ObjectRef stored = TestRuns.ref(store.put(ObjectKey.corpus("tampered", 0), corpus));
         ObjectRef tampered = new ObjectRef(stored.uri(), "f".repeat(64), stored.size());
@@ -115,11 +114,5 @@ class EvaluatorRefusalTests {
                 corpus, 100, "e".repeat(64), TestRuns.runConfig(TestRuns.tinyConfig()).sampling(), 1));
 
         assertTrue(events.awaitDeadLetter("nobody").reason().startsWith("run nobody is unknown"));
-    }
-
-    private RunRequested register(String runId, ExperimentConfig config) {
-        RunRequested request = TestRuns.request(store, runId, config);
-        events.send(RunRegistry.CHANNEL, request);
-        return request;
     }
 }

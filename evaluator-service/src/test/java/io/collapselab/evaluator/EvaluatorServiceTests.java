@@ -23,12 +23,11 @@ import io.collapselab.lm.metrics.RealTextProfile;
 import io.collapselab.lm.model.Checkpoint;
 import io.collapselab.lm.random.Rng;
 import io.collapselab.lm.random.SeedRole;
-import io.collapselab.service.RunRegistry;
 import io.collapselab.service.testing.InMemoryEvents;
 import io.collapselab.service.testing.LocalStackResource;
+import io.collapselab.service.testing.ServiceMeters;
 import io.collapselab.service.testing.TestRuns;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.search.Search;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
@@ -66,11 +65,11 @@ class EvaluatorServiceTests {
     @Test
     void evaluatesAGenerationOnceBothHalvesAreKnown() {
         ExperimentConfig config = TestRuns.tinyConfig();
-        RunRequested request = register("both", config);
+        RunRequested request = events.register(store, "both", config);
         TrainedCheckpoint checkpoint = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
         byte[] corpus = GenerationSteps.sample(config, checkpoint.checkpoint(), 0, Progress.NONE).corpus();
 
-        events.send(EvaluatorService.GENERATIONS, checkpointPublished(request, checkpoint, 0));
+        events.send(EvaluatorService.GENERATIONS, TestRuns.checkpointPublished(store, request, checkpoint, 0));
         await().atMost(InMemoryEvents.TIMEOUT).until(() -> store.exists(
                 ObjectKey.generationFile("both", 0, EvaluatorService.HELDOUT_EVALUATION)));
         assertEquals(List.of(), events.published(EvaluationCompleted.class, "both"), "only one half is known");
@@ -102,12 +101,12 @@ class EvaluatorServiceTests {
     @Test
     void theLastGenerationCompletesTheRun() {
         ExperimentConfig config = TestRuns.tinyConfig().withGenerations(0);
-        RunRequested request = register("last", config);
+        RunRequested request = events.register(store, "last", config);
         TrainedCheckpoint checkpoint = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
         byte[] corpus = GenerationSteps.sample(config, checkpoint.checkpoint(), 0, Progress.NONE).corpus();
 
         events.send(EvaluatorService.GENERATIONS, corpusGenerated(request, checkpoint, corpus, 0));
-        events.send(EvaluatorService.GENERATIONS, checkpointPublished(request, checkpoint, 0));
+        events.send(EvaluatorService.GENERATIONS, TestRuns.checkpointPublished(store, request, checkpoint, 0));
 
         events.awaitPublished(EvaluationCompleted.class, "last", 0);
         RunCompleted completed = events.awaitPublished(RunCompleted.class, "last", 0);
@@ -121,12 +120,12 @@ class EvaluatorServiceTests {
         ExperimentConfig config = new ExperimentConfig(smoke.name(), smoke.model(), smoke.pretraining(),
                 smoke.selfTraining(), smoke.generations(), smoke.sampling(), smoke.mixing(), smoke.evaluation(),
                 new CollapsePolicy(0.5, 0, true), smoke.seed());
-        RunRequested request = register("collapsed", config);
+        RunRequested request = events.register(store, "collapsed", config);
         TrainedCheckpoint checkpoint = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
         // A corpus such as a collapsed model writes: one short phrase over and over.
         byte[] corpus = "the cat sat on the mat . ".repeat(40).getBytes(StandardCharsets.UTF_8);
 
-        events.send(EvaluatorService.GENERATIONS, checkpointPublished(request, checkpoint, 0));
+        events.send(EvaluatorService.GENERATIONS, TestRuns.checkpointPublished(store, request, checkpoint, 0));
         events.send(EvaluatorService.GENERATIONS, corpusGenerated(request, checkpoint, corpus, 0));
 
         EvaluationCompleted evaluation = events.awaitPublished(EvaluationCompleted.class, "collapsed", 0);
@@ -140,33 +139,18 @@ class EvaluatorServiceTests {
     @Test
     void aRedeliveredCheckpointIsDroppedWithoutEvaluatingAgain() {
         ExperimentConfig config = TestRuns.tinyConfig();
-        RunRequested request = register("redelivered", config);
-        CheckpointPublished checkpoint = checkpointPublished(request,
+        RunRequested request = events.register(store, "redelivered", config);
+        CheckpointPublished checkpoint = TestRuns.checkpointPublished(store, request,
                 GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE), 0);
         events.send(EvaluatorService.GENERATIONS, checkpoint);
-        await().atMost(InMemoryEvents.TIMEOUT).until(() -> evaluations() > 0);
-        double evaluationsBefore = evaluations();
-        double deduplicatedBefore = deduplicated();
+        await().atMost(InMemoryEvents.TIMEOUT).until(() -> ServiceMeters.computations(meters, "evaluate") > 0);
+        double evaluationsBefore = ServiceMeters.computations(meters, "evaluate");
+        double deduplicatedBefore = ServiceMeters.deduplicated(meters);
 
         events.send(EvaluatorService.GENERATIONS, checkpoint);
 
-        await().atMost(InMemoryEvents.TIMEOUT).until(() -> deduplicated() > deduplicatedBefore);
-        assertEquals(evaluationsBefore, evaluations());
-    }
-
-    private RunRequested register(String runId, ExperimentConfig config) {
-        RunRequested request = TestRuns.request(store, runId, config);
-        events.send(RunRegistry.CHANNEL, request);
-        return request;
-    }
-
-    private CheckpointPublished checkpointPublished(RunRequested request, TrainedCheckpoint checkpoint,
-                                                    int generation) {
-        ObjectRef stored = TestRuns.ref(store.put(ObjectKey.checkpoint(request.runId(), generation),
-                checkpoint.checkpoint()));
-        return CheckpointPublished.of(request.runId(), generation, Instant.now(), TestRuns.SUBMITTER, stored, null,
-                request.inputs().train().sha256(), checkpoint.steps(), checkpoint.tokensSeen(),
-                checkpoint.trainLoss(), 1);
+        await().atMost(InMemoryEvents.TIMEOUT).until(() -> ServiceMeters.deduplicated(meters) > deduplicatedBefore);
+        assertEquals(evaluationsBefore, ServiceMeters.computations(meters, "evaluate"));
     }
 
     private CorpusGenerated corpusGenerated(RunRequested request, TrainedCheckpoint checkpoint, byte[] corpus,
@@ -176,15 +160,5 @@ class EvaluatorServiceTests {
         return CorpusGenerated.of(request.runId(), generation, Instant.now(), TestRuns.SUBMITTER, stored, 128,
                 checkpoint.sha256(), request.config().sampling(),
                 Rng.derive(request.config().seed(), generation, SeedRole.SAMPLING));
-    }
-
-    private double evaluations() {
-        return Search.in(meters).name("collapse.tokens.per.second").tag("phase", "evaluate").summaries().stream()
-                .mapToDouble(summary -> summary.count()).sum();
-    }
-
-    private double deduplicated() {
-        return Search.in(meters).name("collapse.events.deduplicated").counters().stream()
-                .mapToDouble(counter -> counter.count()).sum();
     }
 }

@@ -18,7 +18,6 @@ import io.collapselab.lm.loop.ExperimentConfig;
 import io.collapselab.lm.loop.GenerationSteps;
 import io.collapselab.lm.loop.GenerationSteps.TrainedCheckpoint;
 import io.collapselab.lm.loop.Progress;
-import io.collapselab.service.RunRegistry;
 import io.collapselab.service.testing.InMemoryEvents;
 import io.collapselab.service.testing.LocalStackResource;
 import io.collapselab.service.testing.TestRuns;
@@ -79,7 +78,7 @@ class GeneratorRefusalTests {
         assertEquals("generator-service", deadLetter.refusedBy().service());
 
         ExperimentConfig config = TestRuns.tinyConfig();
-        RunRequested request = register("after-garbage", config);
+        RunRequested request = events.register(store, "after-garbage", config);
         TrainedCheckpoint checkpoint = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
         ObjectRef stored = TestRuns.ref(store.put(ObjectKey.checkpoint("after-garbage", 0),
                 checkpoint.checkpoint()));
@@ -89,7 +88,7 @@ class GeneratorRefusalTests {
 
     @Test
     void aCheckpointAnnouncedAtAnotherKeyFailsTheRun() {
-        RunRequested request = register("elsewhere", TestRuns.tinyConfig());
+        RunRequested request = events.register(store, "elsewhere", TestRuns.tinyConfig());
         ObjectRef wrongKey = new ObjectRef(ObjectKey.checkpoint("elsewhere", 1).toUri(store.settings().bucket()),
                 "d".repeat(64), 100);
 
@@ -113,12 +112,6 @@ class GeneratorRefusalTests {
 
         assertTrue(events.awaitDeadLetter("nobody").reason().startsWith("run nobody is unknown"));
         assertEquals(List.of(), events.published(CorpusGenerated.class, "nobody"));
-    }
-
-    private RunRequested register(String runId, ExperimentConfig config) {
-        RunRequested request = TestRuns.request(store, runId, config);
-        events.send(RunRegistry.CHANNEL, request);
-        return request;
     }
 
     private static CheckpointPublished checkpointAt(RunRequested request, ObjectRef checkpoint) {

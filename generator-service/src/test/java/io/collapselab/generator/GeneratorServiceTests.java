@@ -18,18 +18,16 @@ import io.collapselab.lm.loop.Progress;
 import io.collapselab.lm.random.Rng;
 import io.collapselab.lm.random.SeedRole;
 import io.collapselab.service.ObjectOutbox;
-import io.collapselab.service.RunRegistry;
 import io.collapselab.service.testing.InMemoryEvents;
 import io.collapselab.service.testing.LocalStackResource;
+import io.collapselab.service.testing.ServiceMeters;
 import io.collapselab.service.testing.TestRuns;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.search.Search;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 import jakarta.enterprise.inject.Any;
 import jakarta.inject.Inject;
-import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -59,10 +57,10 @@ class GeneratorServiceTests {
     @Test
     void samplesTheCorpusOfAPublishedCheckpoint() {
         ExperimentConfig config = TestRuns.tinyConfig();
-        RunRequested request = register("sample", config);
+        RunRequested request = events.register(store, "sample", config);
         TrainedCheckpoint checkpoint = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
 
-        events.send(GeneratorService.CHECKPOINTS, publish(request, checkpoint, 0));
+        events.send(GeneratorService.CHECKPOINTS, TestRuns.checkpointPublished(store, request, checkpoint, 0));
         CorpusGenerated published = events.awaitPublished(CorpusGenerated.class, "sample", 0);
 
         SampledCorpus expected = GenerationSteps.sample(config, checkpoint.checkpoint(), 0, Progress.NONE);
@@ -82,10 +80,10 @@ class GeneratorServiceTests {
     @Test
     void samplesTheLastGenerationToo() {
         ExperimentConfig config = TestRuns.tinyConfig().withGenerations(0);
-        RunRequested request = register("last", config);
+        RunRequested request = events.register(store, "last", config);
         TrainedCheckpoint checkpoint = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
 
-        events.send(GeneratorService.CHECKPOINTS, publish(request, checkpoint, 0));
+        events.send(GeneratorService.CHECKPOINTS, TestRuns.checkpointPublished(store, request, checkpoint, 0));
 
         assertEquals(GenerationSteps.sample(config, checkpoint.checkpoint(), 0, Progress.NONE).sha256(),
                 events.awaitPublished(CorpusGenerated.class, "last", 0).corpus().sha256());
@@ -94,43 +92,19 @@ class GeneratorServiceTests {
     @Test
     void aRedeliveredCheckpointIsDroppedWithoutSamplingAgain() {
         ExperimentConfig config = TestRuns.tinyConfig();
-        RunRequested request = register("redelivered", config);
-        CheckpointPublished checkpoint = publish(request,
+        RunRequested request = events.register(store, "redelivered", config);
+        CheckpointPublished checkpoint = TestRuns.checkpointPublished(store, request,
                 GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE), 0);
         events.send(GeneratorService.CHECKPOINTS, checkpoint);
         events.awaitPublished(CorpusGenerated.class, "redelivered", 0);
-        double samplingsBefore = samplings();
-        double deduplicatedBefore = deduplicated();
+        double samplingsBefore = ServiceMeters.computations(meters, "sample");
+        double deduplicatedBefore = ServiceMeters.deduplicated(meters);
 
         events.send(GeneratorService.CHECKPOINTS, checkpoint);
 
-        await().atMost(InMemoryEvents.TIMEOUT).until(() -> deduplicated() > deduplicatedBefore);
+        await().atMost(InMemoryEvents.TIMEOUT).until(() -> ServiceMeters.deduplicated(meters) > deduplicatedBefore);
         assertEquals(1, events.published(CorpusGenerated.class, "redelivered").size(),
                 "the in-memory dedupe suppresses the repeated event");
-        assertEquals(samplingsBefore, samplings());
-    }
-
-    private RunRequested register(String runId, ExperimentConfig config) {
-        RunRequested request = TestRuns.request(store, runId, config);
-        events.send(RunRegistry.CHANNEL, request);
-        return request;
-    }
-
-    /** Stores a checkpoint as the trainer would and returns its announcement. */
-    private CheckpointPublished publish(RunRequested request, TrainedCheckpoint checkpoint, int generation) {
-        return CheckpointPublished.of(request.runId(), generation, Instant.now(), TestRuns.SUBMITTER,
-                TestRuns.ref(store.put(ObjectKey.checkpoint(request.runId(), generation), checkpoint.checkpoint())),
-                null, request.inputs().train().sha256(), checkpoint.steps(), checkpoint.tokensSeen(),
-                checkpoint.trainLoss(), 1);
-    }
-
-    private double samplings() {
-        return Search.in(meters).name("collapse.tokens.per.second").tag("phase", "sample").summaries().stream()
-                .mapToDouble(summary -> summary.count()).sum();
-    }
-
-    private double deduplicated() {
-        return Search.in(meters).name("collapse.events.deduplicated").counters().stream()
-                .mapToDouble(counter -> counter.count()).sum();
+        assertEquals(samplingsBefore, ServiceMeters.computations(meters, "sample"));
     }
 }

@@ -24,12 +24,11 @@ import io.collapselab.lm.model.Checkpoint;
 import io.collapselab.lm.random.Rng;
 import io.collapselab.lm.random.SeedRole;
 import io.collapselab.service.ObjectOutbox;
-import io.collapselab.service.RunRegistry;
 import io.collapselab.service.testing.InMemoryEvents;
 import io.collapselab.service.testing.LocalStackResource;
+import io.collapselab.service.testing.ServiceMeters;
 import io.collapselab.service.testing.TestRuns;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.search.Search;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
@@ -86,7 +85,7 @@ class TrainerServiceTests {
     @Test
     void trainsTheNextGenerationOnTheLatestCorpus() {
         ExperimentConfig config = TestRuns.tinyConfig();
-        submitToRegistryOnly("next", config);
+        events.register(store, "next", config);
         TrainedCheckpoint generation0 = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
         CorpusGenerated corpus0 = upload("next", config, generation0, 0);
 
@@ -107,7 +106,7 @@ class TrainerServiceTests {
     @Test
     void accumulateTrainsOnTheRealTextAndEveryCorpusSoFar() {
         ExperimentConfig config = TestRuns.tinyConfig().withMixing(new MixingSettings(MixingSettings.ACCUMULATE, 0));
-        submitToRegistryOnly("accumulate", config);
+        events.register(store, "accumulate", config);
         TrainedCheckpoint generation0 = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
         CorpusGenerated corpus0 = upload("accumulate", config, generation0, 0);
         // The trainer finds earlier corpora through the CorpusGenerated the generator recorded beside them.
@@ -134,14 +133,15 @@ class TrainerServiceTests {
     @Test
     void neverTrainsPastTheLastGeneration() {
         ExperimentConfig config = TestRuns.tinyConfig().withGenerations(0);
-        submitToRegistryOnly("last", config);
+        events.register(store, "last", config);
         TrainedCheckpoint generation0 = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
         CorpusGenerated lastCorpus = upload("last", config, generation0, 0);
-        double handledBefore = handled("CorpusGenerated");
+        double handledBefore = ServiceMeters.handled(meters, "CorpusGenerated");
 
         events.send(TrainerService.CORPORA, lastCorpus);
 
-        await().atMost(InMemoryEvents.TIMEOUT).until(() -> handled("CorpusGenerated") > handledBefore);
+        await().atMost(InMemoryEvents.TIMEOUT)
+                .until(() -> ServiceMeters.handled(meters, "CorpusGenerated") > handledBefore);
         assertEquals(List.of(), events.published(CheckpointPublished.class, "last"));
         assertFalse(store.exists(ObjectKey.checkpoint("last", 1)));
     }
@@ -151,15 +151,15 @@ class TrainerServiceTests {
         ExperimentConfig config = TestRuns.tinyConfig();
         RunRequested request = submit("redelivered", config);
         events.awaitPublished(CheckpointPublished.class, "redelivered", 0);
-        double trainingsBefore = trainings();
-        double deduplicatedBefore = deduplicated();
+        double trainingsBefore = ServiceMeters.computations(meters, "train");
+        double deduplicatedBefore = ServiceMeters.deduplicated(meters);
 
         events.send(TrainerService.RUNS, request);
 
-        await().atMost(InMemoryEvents.TIMEOUT).until(() -> deduplicated() > deduplicatedBefore);
+        await().atMost(InMemoryEvents.TIMEOUT).until(() -> ServiceMeters.deduplicated(meters) > deduplicatedBefore);
         assertEquals(1, events.published(CheckpointPublished.class, "redelivered").size(),
                 "the in-memory dedupe suppresses the repeated event");
-        assertEquals(trainingsBefore, trainings());
+        assertEquals(trainingsBefore, ServiceMeters.computations(meters, "train"));
     }
 
     @Test
@@ -170,24 +170,18 @@ class TrainerServiceTests {
                 TestRuns.SUBMITTER, new ObjectRef(ObjectKey.checkpoint("crashed", 0).toUri(store.settings().bucket()),
                         "a".repeat(64), 1234), null, "b".repeat(64), 8, 256, 3.5, 1000);
         store.put(ObjectKey.generationFile("crashed", 0, ObjectOutbox.CHECKPOINT_EVENT), EventJson.toBytes(recorded));
-        double trainingsBefore = trainings();
+        double trainingsBefore = ServiceMeters.computations(meters, "train");
 
         submit("crashed", config);
 
         assertEquals(recorded, events.awaitPublished(CheckpointPublished.class, "crashed", 0));
-        assertEquals(trainingsBefore, trainings());
+        assertEquals(trainingsBefore, ServiceMeters.computations(meters, "train"));
         assertFalse(store.exists(ObjectKey.checkpoint("crashed", 0)));
     }
 
     private RunRequested submit(String runId, ExperimentConfig config) {
-        RunRequested request = submitToRegistryOnly(runId, config);
+        RunRequested request = events.register(store, runId, config);
         events.send(TrainerService.RUNS, request);
-        return request;
-    }
-
-    private RunRequested submitToRegistryOnly(String runId, ExperimentConfig config) {
-        RunRequested request = TestRuns.request(store, runId, config);
-        events.send(RunRegistry.CHANNEL, request);
         return request;
     }
 
@@ -200,20 +194,5 @@ class TrainerServiceTests {
         return CorpusGenerated.of(runId, generation, Instant.now(), TestRuns.SUBMITTER, stored,
                 corpus.tokenCount(), checkpoint.sha256(), TestRuns.runConfig(config).sampling(),
                 Rng.derive(config.seed(), generation, SeedRole.SAMPLING));
-    }
-
-    private double trainings() {
-        return Search.in(meters).name("collapse.tokens.per.second").tag("phase", "train").summaries().stream()
-                .mapToDouble(summary -> summary.count()).sum();
-    }
-
-    private double deduplicated() {
-        return Search.in(meters).name("collapse.events.deduplicated").counters().stream()
-                .mapToDouble(counter -> counter.count()).sum();
-    }
-
-    private double handled(String eventType) {
-        return Search.in(meters).name("collapse.generation.duration").tag("event", eventType).timers().stream()
-                .mapToDouble(timer -> timer.count()).sum();
     }
 }

@@ -2,14 +2,18 @@ package io.collapselab.service.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import io.collapselab.artifacts.ArtifactStore;
 import io.collapselab.events.CollapseEvent;
 import io.collapselab.events.DeadLetter;
+import io.collapselab.events.RunRequested;
 import io.collapselab.events.json.EventJson;
 import io.collapselab.events.kafka.DecodedEvent;
 import io.collapselab.events.kafka.EventDeserializer;
 import io.collapselab.events.kafka.EventRecords;
 import io.collapselab.events.kafka.Topics;
+import io.collapselab.lm.loop.ExperimentConfig;
 import io.collapselab.service.EventPublisher;
+import io.collapselab.service.RunRegistry;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 import io.smallrye.reactive.messaging.memory.InMemorySink;
 import java.time.Duration;
@@ -46,6 +50,13 @@ public final class InMemoryEvents {
     public void send(String channel, CollapseEvent event) {
         ProducerRecord<String, byte[]> record = EventRecords.toRecord(event);
         send(channel, record.topic(), record.key(), record.value(), record.headers());
+    }
+
+    /** Uploads a run's inputs as a submitter does and registers the run with the service; returns the request. */
+    public RunRequested register(ArtifactStore store, String runId, ExperimentConfig config) {
+        RunRequested request = TestRuns.request(store, runId, config);
+        send(RunRegistry.CHANNEL, request);
+        return request;
     }
 
     /** Sends any bytes, valid or not, as the value of a record on {@code topic}. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.collapselab.artifacts.ArtifactStore;
 import io.collapselab.artifacts.ObjectKey;
 import io.collapselab.artifacts.StoredObject;
+import io.collapselab.events.CheckpointPublished;
 import io.collapselab.events.ObjectRef;
 import io.collapselab.events.ProducerInfo;
 import io.collapselab.events.RunInputs;
@@ -14,6 +15,7 @@ import io.collapselab.lm.loop.EvaluationSettings;
 import io.collapselab.lm.loop.ExperimentConfig;
 import io.collapselab.lm.loop.Presets;
 import io.collapselab.lm.loop.SamplingSettings;
+import io.collapselab.lm.loop.GenerationSteps.TrainedCheckpoint;
 import io.collapselab.lm.loop.TrainingSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -72,6 +74,15 @@ public final class TestRuns {
         StoredObject heldout = store.put(ObjectKey.input(runId, "heldout.txt"), heldoutText());
         return RunRequested.of(runId, Instant.now(), SUBMITTER, runConfig(config),
                 new RunInputs(ref(train), ref(heldout)));
+    }
+
+    /** Stores a generation's checkpoint as the trainer does and returns the trainer's announcement of it. */
+    public static CheckpointPublished checkpointPublished(ArtifactStore store, RunRequested request,
+                                                          TrainedCheckpoint checkpoint, int generation) {
+        ObjectRef stored = ref(store.put(ObjectKey.checkpoint(request.runId(), generation), checkpoint.checkpoint()));
+        return CheckpointPublished.of(request.runId(), generation, Instant.now(), SUBMITTER, stored, null,
+                request.inputs().train().sha256(), checkpoint.steps(), checkpoint.tokensSeen(),
+                checkpoint.trainLoss(), 1);
     }
 
     public static ObjectRef ref(StoredObject stored) {
