@@ -2,7 +2,6 @@ package io.collapselab.e2e;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.collapselab.lm.ComputeEnvironment;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,15 +51,6 @@ final class E2eEnvironment {
             command.add("-DDJL_CACHE_DIR=" + djlCache);
         }
         return command;
-    }
-
-    /**
-     * The environment every process that computes generations starts with (bit-identical math, the tuned
-     * allocator; see {@link ComputeEnvironment}). Set explicitly, not inherited, so that a test started without the
-     * build's settings still compares like with like.
-     */
-    static Map<String, String> computeEnvironment() {
-        return ComputeEnvironment.forComputeProcess();
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.collapselab.cli.RunJson;
+import io.collapselab.lm.ComputeEnvironment;
 import io.collapselab.lm.loop.ExperimentConfig;
 import io.collapselab.lm.loop.Presets;
 import io.collapselab.lm.loop.SamplingSettings;
@@ -96,7 +97,7 @@ final class Experiments {
             Path log = dir.resolve("loop.log");
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(log.toFile());
-            builder.environment().putAll(E2eEnvironment.computeEnvironment());
+            builder.environment().putAll(ComputeEnvironment.forComputeProcess());
             Process process = builder.start();
             if (!process.waitFor(REFERENCE_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
                 process.destroyForcibly();

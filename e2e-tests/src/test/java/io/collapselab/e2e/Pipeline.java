@@ -5,6 +5,7 @@ import io.collapselab.artifacts.S3Settings;
 import io.collapselab.cli.runs.RunObserver;
 import io.collapselab.cli.runs.RunSubmitter;
 import io.collapselab.events.kafka.Topics;
+import io.collapselab.lm.ComputeEnvironment;
 import io.collapselab.localstack.LocalStack;
 import io.collapselab.localstack.TopicSpec;
 import java.io.IOException;
@@ -148,7 +149,7 @@ final class Pipeline implements AutoCloseable {
         // Three services and the test JVM share the machine: a bounded heap and the serial collector keep each
         // service's footprint and background threads small.
         command.addAll(List.of("-Xmx512m", "-XX:+UseSerialGC", "-jar", jars.get(service).toString()));
-        Map<String, String> environment = new HashMap<>(E2eEnvironment.computeEnvironment());
+        Map<String, String> environment = new HashMap<>(ComputeEnvironment.forComputeProcess());
         environment.putAll(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers(),
                 "COLLAPSE_S3_ENDPOINT", stack.s3Endpoint(),

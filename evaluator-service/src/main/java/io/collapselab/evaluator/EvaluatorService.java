@@ -63,20 +63,10 @@ public class EvaluatorService {
      * Tokenizer per checkpoint digest, noted when the checkpoint is evaluated, so that the same generation's corpus
      * (which arrives just after it) need not download the whole checkpoint again to learn how to count tokens.
      */
-    private final Map<String, Tokenizer> tokenizers = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Tokenizer> eldest) {
-            return size() > REMEMBERED_TOKENIZERS;
-        }
-    };
+    private final Map<String, Tokenizer> tokenizers = leastRecentlyUsed(REMEMBERED_TOKENIZERS);
 
     /** Real-text profile per run id: built once per run instead of once per corpus (it reads the whole text). */
-    private final Map<String, RealTextProfile> realTextProfiles = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, RealTextProfile> eldest) {
-            return size() > PROFILED_RUNS;
-        }
-    };
+    private final Map<String, RealTextProfile> realTextProfiles = leastRecentlyUsed(PROFILED_RUNS);
 
     private final EventIntake intake;
     private final ObjectOutbox outbox;
@@ -143,6 +133,16 @@ public class EvaluatorService {
         files.writeJsonOnce(runId, generation, CORPUS_EVALUATION, new CorpusResult(corpus.checkpointSha256(),
                 corpus.corpus().sha256(), m.distinct1(), m.distinct2(), m.distinct3(), m.repetition(), m.entropy(),
                 m.tailMass(), evaluation.cycleLength(), evaluation.excerpt()), CorpusResult.class);
+    }
+
+    /** A map that keeps its {@code capacity} most recently used entries; not thread-safe. */
+    private static <V> Map<String, V> leastRecentlyUsed(int capacity) {
+        return new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > capacity;
+            }
+        };
     }
 
     private void rememberTokenizer(String checkpointSha256, byte[] checkpoint) {

@@ -36,9 +36,6 @@ import java.util.function.Function;
  */
 final class GenerationRecompute {
 
-    /** What every process computing generations runs with, besides the same intra-op thread count. */
-    static final Map<String, String> DETERMINISTIC_ENVIRONMENT = ComputeEnvironment.DETERMINISTIC_MATH;
-
     /** The recomputation and the mismatches it found. */
     record Outcome(Recomputation recomputation, List<Discrepancy> discrepancies) {
     }
@@ -170,7 +167,7 @@ final class GenerationRecompute {
     }
 
     private String determinismNote() {
-        List<String> unset = DETERMINISTIC_ENVIRONMENT.entrySet().stream()
+        List<String> unset = ComputeEnvironment.DETERMINISTIC_MATH.entrySet().stream()
                 .filter(setting -> !setting.getValue().equalsIgnoreCase(environment.apply(setting.getKey())))
                 .map(setting -> setting.getKey() + "=" + setting.getValue())
                 .sorted()
