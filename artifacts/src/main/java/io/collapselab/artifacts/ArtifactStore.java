@@ -1,6 +1,5 @@
 package io.collapselab.artifacts;
 
-import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +25,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.minio.BucketExistsArgs;
+import io.minio.Checksum;
 import io.minio.GetObjectArgs;
 import io.minio.GetObjectResponse;
 import io.minio.ListObjectsArgs;
@@ -53,8 +53,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>Objects are immutable: writing a key again with the same content is a no-op that returns the stored
  *       object (so retried handlers are idempotent); writing different content is an {@link ObjectConflictException}.
- *       Where the server supports conditional writes ({@code If-None-Match: *}; S3Proxy, MinIO and AWS do), two
- *       writers racing for one key cannot both win.</li>
+ *       Where the server supports conditional writes ({@code If-None-Match: *}; S3Proxy, MinIO and AWS do), a
+ *       write is one request and two writers racing for one key cannot both win; on other servers each write
+ *       checks the key first. Which applies is found out at the first write, with a small object at
+ *       {@value #CONDITIONAL_WRITE_PROBE} in the bucket.</li>
  *   <li>Reads check the digest of the bytes actually read against the digest the caller expects, not against the
  *       stored metadata, and throw {@link DigestMismatchException} on a difference.</li>
  *   <li>Transient failures (connection refused or reset, timeouts, HTTP 5xx, throttling) are retried according to
@@ -73,6 +75,16 @@ public final class ArtifactStore implements AutoCloseable {
     // Per socket read or write, not per request: large objects still stream for as long as they need.
     private static final Duration IO_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * The checksum the server verifies each upload against. The SDK's default, CRC32C, is computed in plain Java
+     * byte by byte (about as long as the upload itself for a checkpoint); CRC32 uses the JDK's intrinsic. What
+     * identifies an object is still its SHA-256, checked on every read.
+     */
+    private static final Checksum.Algorithm UPLOAD_CHECKSUM = Checksum.Algorithm.CRC32;
+    /** Where {@link #supportsConditionalWrites} writes; outside {@code runs/}, so no run ever lists it. */
+    static final String CONDITIONAL_WRITE_PROBE = "collapse-lab/conditional-write-probe";
+    private static final byte[] PROBE_CONTENT = new byte[0];
+    private static final Map<String, String> IF_NONE_MATCH = Map.of("If-None-Match", "*");
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern STATUS_IN_MESSAGE = Pattern.compile("Response code: (\\d{3})");
     private static final Set<String> TRANSIENT_ERROR_CODES = Set.of("RequestTimeout", "SlowDown", "Throttling",
@@ -85,6 +97,7 @@ public final class ArtifactStore implements AutoCloseable {
     private final MinioClient client;
     private final MinioClient probeClient;
     private volatile boolean bucketReady;
+    private volatile Boolean conditionalWrites;
 
     public ArtifactStore(S3Settings settings) {
         this(settings, RetryPolicy.DEFAULT);
@@ -100,6 +113,7 @@ public final class ArtifactStore implements AutoCloseable {
                 .readTimeout(IO_TIMEOUT)
                 .writeTimeout(IO_TIMEOUT)
                 .protocols(List.of(Protocol.HTTP_1_1))
+                .socketFactory(new NoDelaySocketFactory())
                 .build();
         OkHttpClient probeHttp = http.newBuilder()
                 .connectTimeout(PROBE_TIMEOUT)
@@ -144,7 +158,8 @@ public final class ArtifactStore implements AutoCloseable {
         return putIfAbsent(key, sha256, content.length, headers -> client.putObject(PutObjectArgs.builder()
                 .bucket(settings.bucket())
                 .object(key.key())
-                .stream(new ByteArrayInputStream(content), (long) content.length, -1L)
+                .data(content, content.length)
+                .checksum(UPLOAD_CHECKSUM)
                 .contentType(contentType(key))
                 .userMetadata(Map.of(SHA256_METADATA, sha256))
                 .extraHeaders(headers)
@@ -291,6 +306,7 @@ public final class ArtifactStore implements AutoCloseable {
                 .bucket(settings.bucket())
                 .object(key.key())
                 .filename(file.toString())
+                .checksum(UPLOAD_CHECKSUM)
                 .contentType(contentType(key))
                 .userMetadata(Map.of(SHA256_METADATA, sha256))
                 .extraHeaders(headers)
@@ -299,24 +315,73 @@ public final class ArtifactStore implements AutoCloseable {
 
     /** Uploads content with a known digest unless the key already holds it; see the class comment. */
     private StoredObject putIfAbsent(ObjectKey key, String sha256, long size, Upload upload) {
+        boolean conditional = supportsConditionalWrites();
         return withRetries("put " + key, null, () -> {
-            Optional<StoredObject> existing = statOnce(key);
-            if (existing.isPresent()) {
-                return requireSameContent(existing.get(), sha256);
-            }
-            try {
-                upload.run(Map.of("If-None-Match", "*"));
-            } catch (ErrorResponseException e) {
-                if (e.response().code() != 412) {
-                    throw e;
+            if (conditional) {
+                try {
+                    upload.run(IF_NONE_MATCH);
+                } catch (ErrorResponseException e) {
+                    if (e.response().code() != 412) {
+                        throw e;
+                    }
+                    // The key holds an object already: stored earlier, or by a writer racing with us.
+                    StoredObject existing = statOnce(key).orElseThrow(() -> e);
+                    return requireSameContent(existing, sha256);
                 }
-                // Another writer stored the key between our check and our write.
-                StoredObject winner = statOnce(key).orElseThrow(() -> e);
-                return requireSameContent(winner, sha256);
+            } else {
+                Optional<StoredObject> existing = statOnce(key);
+                if (existing.isPresent()) {
+                    return requireSameContent(existing.get(), sha256);
+                }
+                upload.run(Map.of());
             }
             LOG.debug("Stored {} ({} bytes, sha256 {})", key.toUri(settings.bucket()), size, sha256);
             return new StoredObject(key, key.toUri(settings.bucket()), sha256, size);
         });
+    }
+
+    /**
+     * Whether the server refuses a write with {@code If-None-Match: *} to a key that exists. Found out once, at
+     * the first write, by writing {@value #CONDITIONAL_WRITE_PROBE} conditionally (twice when it did not exist yet):
+     * a 412 means yes; two accepted writes, or 501 Not Implemented, mean the server ignores or rejects the header.
+     */
+    private boolean supportsConditionalWrites() {
+        Boolean known = conditionalWrites;
+        if (known != null) {
+            return known;
+        }
+        synchronized (this) {
+            if (conditionalWrites == null) {
+                conditionalWrites = withRetries("probe conditional writes", null, this::probeConditionalWrites);
+                if (!conditionalWrites) {
+                    LOG.warn("The S3 server at {} does not refuse conditional writes (If-None-Match) to existing"
+                            + " keys; checking each key before writing it instead, which cannot stop two writers"
+                            + " racing for one key", settings.endpoint());
+                }
+            }
+            return conditionalWrites;
+        }
+    }
+
+    private boolean probeConditionalWrites() throws Exception {
+        for (int write = 0; write < 2; write++) {
+            try {
+                client.putObject(PutObjectArgs.builder()
+                        .bucket(settings.bucket())
+                        .object(CONDITIONAL_WRITE_PROBE)
+                        .data(PROBE_CONTENT, PROBE_CONTENT.length)
+                        .checksum(UPLOAD_CHECKSUM)
+                        .extraHeaders(IF_NONE_MATCH)
+                        .build());
+            } catch (ErrorResponseException e) {
+                int status = e.response().code();
+                if (status == 412 || status == 501) {
+                    return status == 412;
+                }
+                throw e;
+            }
+        }
+        return false;
     }
 
     private StoredObject requireSameContent(StoredObject existing, String sha256) {
