@@ -60,8 +60,8 @@ public class GeneratorService {
     private void sample(CheckpointPublished checkpoint, Run run, ComputeTime compute) {
         ExperimentConfig config = run.config();
         int generation = checkpoint.generation();
-        outbox.publishOnce(run.runId(), generation, ObjectOutbox.CORPUS_EVENT, () -> {
-            byte[] model = artifacts.checkpoint(run.runId(), generation, checkpoint.checkpoint());
+        outbox.publishOnce(run.runId(), generation, ObjectOutbox.CORPUS_EVENT,
+                () -> artifacts.checkpoint(run.runId(), generation, checkpoint.checkpoint()), model -> {
             SampledCorpus sampled = compute.measure(() ->
                     GenerationSteps.sample(config, model, generation, new ProgressLog(run.runId())));
             metrics.throughput("sample", sampled.tokenCount(), sampled.computeMs());

@@ -4,8 +4,14 @@ import io.collapselab.events.CollapseEvent;
 import io.collapselab.events.json.EventJson;
 import io.collapselab.events.kafka.EventSerializer;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.annotation.PreDestroy;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -39,11 +45,22 @@ public class ObjectOutbox {
     private final GenerationFiles files;
     private final EventPublisher publisher;
     private final PipelineMetrics metrics;
+    /** Looks recorded events up while handlers download their inputs; each lookup is one short S3 request. */
+    private final ExecutorService lookups = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "outbox-lookup");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     ObjectOutbox(GenerationFiles files, EventPublisher publisher, PipelineMetrics metrics) {
         this.files = files;
         this.publisher = publisher;
         this.metrics = metrics;
+    }
+
+    @PreDestroy
+    void stopLookups() {
+        lookups.shutdownNow();
     }
 
     /**
@@ -55,20 +72,64 @@ public class ObjectOutbox {
      */
     public CollapseEvent publishOnce(String runId, int generation, String name,
                                      Supplier<? extends CollapseEvent> compute) {
-        Optional<CollapseEvent> recorded = files.readEvent(runId, generation, name);
-        CollapseEvent event;
-        if (recorded.isPresent()) {
-            event = recorded.get();
-            metrics.republished(event.type().typeName());
-        } else {
-            CollapseEvent computed = compute.get();
-            // Validated before it is recorded: an invalid event must fail here, not on every redelivery.
-            byte[] bytes = SERIALIZER.serialize(null, computed);
-            byte[] stored = files.writeOnce(runId, generation, name, bytes);
-            // Another replica may have recorded its event (same work, another timestamp) first; that one counts.
-            event = Arrays.equals(stored, bytes) ? computed : EventJson.readEvent(stored);
+        return publishOnce(runId, generation, name, () -> null, nothing -> compute.get());
+    }
+
+    /**
+     * {@link #publishOnce(String, int, String, Supplier)} for work that first reads its inputs (downloads): they are
+     * read while the recorded event is looked up, so that the common case, nothing recorded yet, waits for one
+     * round trip to the store instead of two. When an event is recorded, the inputs are not used, and a failure
+     * to read them does not matter.
+     *
+     * @param inputs reads what the work needs
+     * @param compute does the work with those inputs (uploading its artifacts) and returns the event announcing it
+     */
+    public <I> CollapseEvent publishOnce(String runId, int generation, String name, Supplier<I> inputs,
+                                         Function<I, ? extends CollapseEvent> compute) {
+        CompletableFuture<Optional<CollapseEvent>> lookup =
+                CompletableFuture.supplyAsync(() -> files.readEvent(runId, generation, name), lookups);
+        I read;
+        try {
+            read = inputs.get();
+        } catch (RuntimeException e) {
+            Optional<CollapseEvent> recorded = recorded(lookup);
+            if (recorded.isEmpty()) {
+                throw e;
+            }
+            return republish(recorded.get());
         }
+        Optional<CollapseEvent> recorded = recorded(lookup);
+        if (recorded.isPresent()) {
+            return republish(recorded.get());
+        }
+        CollapseEvent computed = compute.apply(read);
+        // Validated before it is recorded: an invalid event must fail here, not on every redelivery.
+        byte[] bytes = SERIALIZER.serialize(null, computed);
+        byte[] stored = files.writeOnce(runId, generation, name, bytes);
+        // Another replica may have recorded its event (same work, another timestamp) first; that one counts.
+        CollapseEvent event = Arrays.equals(stored, bytes) ? computed : EventJson.readEvent(stored);
         publisher.publish(event);
         return event;
+    }
+
+    private CollapseEvent republish(CollapseEvent recorded) {
+        metrics.republished(recorded.type().typeName());
+        publisher.publish(recorded);
+        return recorded;
+    }
+
+    /** The lookup's result, or the exception it failed with (so that callers can tell transient failures). */
+    private static Optional<CollapseEvent> recorded(CompletableFuture<Optional<CollapseEvent>> lookup) {
+        try {
+            return lookup.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
     }
 }

@@ -7,15 +7,17 @@ import io.collapselab.events.ObjectRef;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.Optional;
 
 /**
  * A run's objects, read only from where the layout puts them and always checked against the digest an event
  * carries: the inputs the submitter uploaded, the checkpoints and the corpora.
  *
- * <p>A run's inputs are read again in every generation (the trainer's mix, the evaluator's held-out text), never
- * change, and are named by their digest in {@code RunRequested}; so the most recently used ones stay in memory, up
- * to {@value #INPUT_CACHE_BYTES} bytes, and are downloaded and verified once per run rather than once per
- * generation.
+ * <p>Some objects are read again and again by the same process: a run's inputs in every generation (the trainer's
+ * mix, the evaluator's held-out text), and the checkpoint the trainer stored for generation g when it trains g+1.
+ * Objects never change once stored and are always asked for by digest, so those stay in memory, the most recently
+ * used ones up to {@value #CACHE_BYTES} bytes in all: inputs once downloaded and verified, checkpoints once stored.
+ * Other objects are read once per process (the generator's and evaluator's checkpoints, corpora) and are not kept.
  */
 @ApplicationScoped
 public class RunArtifacts {
@@ -24,11 +26,11 @@ public class RunArtifacts {
     public static final String TRAIN_INPUT = "train.txt";
     /** Name of the real held-out text among a run's inputs. */
     public static final String HELDOUT_INPUT = "heldout.txt";
-    static final long INPUT_CACHE_BYTES = 256L << 20;
+    static final long CACHE_BYTES = 256L << 20;
 
     private final ArtifactStore store;
-    /** Verified inputs by key and digest, least recently used first. */
-    private final LinkedHashMap<String, byte[]> inputs = new LinkedHashMap<>(16, 0.75f, true);
+    /** Verified objects by URI and digest, least recently used first. */
+    private final LinkedHashMap<String, byte[]> cache = new LinkedHashMap<>(16, 0.75f, true);
     private long cachedBytes;
 
     RunArtifacts(ArtifactStore store) {
@@ -47,14 +49,15 @@ public class RunArtifacts {
 
     /** The checkpoint of a generation, as identified by the digest an event gives for it. */
     public byte[] checkpoint(String runId, int generation, String sha256) {
-        return store.get(ObjectKey.checkpoint(runId, generation), sha256);
+        ObjectKey key = ObjectKey.checkpoint(runId, generation);
+        return cached(key, sha256).orElseGet(() -> store.get(key, sha256));
     }
 
     /** The checkpoint an event points at, which must be the generation's checkpoint. */
     public byte[] checkpoint(String runId, int generation, ObjectRef ref) {
         ObjectKey key = ObjectKey.checkpoint(runId, generation);
         requireAt(ref, key, "checkpoint");
-        return store.get(key, ref.sha256());
+        return checkpoint(runId, generation, ref.sha256());
     }
 
     /** The corpus of a generation, as identified by the digest an event gives for it. */
@@ -69,9 +72,14 @@ public class RunArtifacts {
         return store.get(key, ref.sha256());
     }
 
-    /** Stores a checkpoint; storing the same bytes again is a no-op, different bytes a conflict. */
+    /**
+     * Stores a checkpoint; storing the same bytes again is a no-op, different bytes a conflict. The bytes are kept
+     * for the next generation's training; the caller must not change them.
+     */
     public ObjectRef storeCheckpoint(String runId, int generation, byte[] checkpoint) {
-        return ref(store.put(ObjectKey.checkpoint(runId, generation), checkpoint));
+        StoredObject stored = store.put(ObjectKey.checkpoint(runId, generation), checkpoint);
+        keep(stored.key(), stored.sha256(), checkpoint);
+        return ref(stored);
     }
 
     /** Stores a corpus; storing the same bytes again is a no-op, different bytes a conflict. */
@@ -95,27 +103,36 @@ public class RunArtifacts {
     private byte[] input(Run run, ObjectRef ref, String name, String field) {
         ObjectKey key = ObjectKey.input(run.runId(), name);
         requireAt(ref, key, field);
-        String cacheKey = ref.uri() + "@" + ref.sha256();
-        synchronized (inputs) {
-            byte[] cached = inputs.get(cacheKey);
-            if (cached != null) {
-                return cached;
-            }
+        return cached(key, ref.sha256()).orElseGet(() -> {
+            // Downloaded outside the lock: another run's handler need not wait for it. Two handlers of one run may
+            // both download it once; both copies are verified and equal.
+            byte[] content = store.get(key, ref.sha256());
+            keep(key, ref.sha256(), content);
+            return content;
+        });
+    }
+
+    private Optional<byte[]> cached(ObjectKey key, String sha256) {
+        synchronized (cache) {
+            return Optional.ofNullable(cache.get(cacheKey(key, sha256)));
         }
-        // Downloaded outside the lock: another run's handler need not wait for it. Two handlers of one run may
-        // both download it once; both copies are verified and equal.
-        byte[] content = store.get(key, ref.sha256());
-        synchronized (inputs) {
-            if (content.length <= INPUT_CACHE_BYTES && inputs.putIfAbsent(cacheKey, content) == null) {
+    }
+
+    private void keep(ObjectKey key, String sha256, byte[] content) {
+        synchronized (cache) {
+            if (content.length <= CACHE_BYTES && cache.putIfAbsent(cacheKey(key, sha256), content) == null) {
                 cachedBytes += content.length;
-                Iterator<byte[]> eldest = inputs.values().iterator();
-                while (cachedBytes > INPUT_CACHE_BYTES) {
+                Iterator<byte[]> eldest = cache.values().iterator();
+                while (cachedBytes > CACHE_BYTES) {
                     cachedBytes -= eldest.next().length;
                     eldest.remove();
                 }
             }
         }
-        return content;
+    }
+
+    private String cacheKey(ObjectKey key, String sha256) {
+        return key.toUri(store.settings().bucket()) + "@" + sha256;
     }
 
     private static ObjectRef ref(StoredObject stored) {

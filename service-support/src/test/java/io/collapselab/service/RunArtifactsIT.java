@@ -20,7 +20,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** A run's inputs against a real S3 server: verified once, then served from memory. */
+/**
+ * A run's objects against a real S3 server: inputs verified once and checkpoints this process stored are then served
+ * from memory; everything else is read from the store and verified every time.
+ */
 @ExtendWith(LocalStackExtension.class)
 class RunArtifactsIT {
 
@@ -58,6 +61,31 @@ class RunArtifactsIT {
         RunArtifacts artifacts = new RunArtifacts(store);
 
         assertThrows(DigestMismatchException.class, () -> artifacts.heldoutText(Run.of(request)));
+    }
+
+    @Test
+    void aCheckpointThisProcessStoredIsServedWithoutTheStore() throws IOException {
+        RunArtifacts artifacts = new RunArtifacts(store);
+        byte[] checkpoint = "weights of generation 3".getBytes(StandardCharsets.UTF_8);
+        String sha256 = artifacts.storeCheckpoint("run-stored", 3, checkpoint).sha256();
+
+        tamper(ObjectKey.checkpoint("run-stored", 3));
+
+        assertArrayEquals(checkpoint, artifacts.checkpoint("run-stored", 3, sha256));
+        assertThrows(DigestMismatchException.class, () -> new RunArtifacts(store).checkpoint("run-stored", 3, sha256),
+                "another process reads the object, and verifies it");
+    }
+
+    @Test
+    void aCheckpointReadIsVerifiedAtEveryRead() throws IOException {
+        RunArtifacts writer = new RunArtifacts(store);
+        String sha256 = writer.storeCheckpoint("run-read", 1, new byte[] {1, 2, 3}).sha256();
+        RunArtifacts reader = new RunArtifacts(store);
+        assertArrayEquals(new byte[] {1, 2, 3}, reader.checkpoint("run-read", 1, sha256));
+
+        tamper(ObjectKey.checkpoint("run-read", 1));
+
+        assertThrows(DigestMismatchException.class, () -> reader.checkpoint("run-read", 1, sha256));
     }
 
     /** Rewrites the object behind the store's back, as a faulty disk or an intruder would. */

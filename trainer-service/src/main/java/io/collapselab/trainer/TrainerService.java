@@ -77,13 +77,13 @@ public class TrainerService {
     }
 
     private void pretrain(RunRequested request, Run run, ComputeTime compute) {
-        outbox.publishOnce(run.runId(), 0, ObjectOutbox.CHECKPOINT_EVENT, () -> {
-            long started = System.nanoTime();
-            byte[] realTrain = artifacts.trainText(run);
-            TrainedCheckpoint trained = compute.measure(() ->
-                    GenerationSteps.pretrain(run.config(), realTrain, new ProgressLog(run.runId())));
-            return published(run, 0, trained, null, request.inputs().train().sha256(), started);
-        });
+        long started = System.nanoTime();
+        outbox.publishOnce(run.runId(), 0, ObjectOutbox.CHECKPOINT_EVENT, () -> artifacts.trainText(run),
+                realTrain -> {
+                    TrainedCheckpoint trained = compute.measure(() ->
+                            GenerationSteps.pretrain(run.config(), realTrain, new ProgressLog(run.runId())));
+                    return published(run, 0, trained, null, request.inputs().train().sha256(), started);
+                });
     }
 
     private void trainNext(CorpusGenerated corpus, Run run, ComputeTime compute) {
@@ -94,15 +94,21 @@ public class TrainerService {
             return;
         }
         int generation = parent + 1;
-        outbox.publishOnce(run.runId(), generation, ObjectOutbox.CHECKPOINT_EVENT, () -> {
-            long started = System.nanoTime();
-            byte[] parentCheckpoint = artifacts.checkpoint(run.runId(), parent, corpus.checkpointSha256());
-            byte[] mix = TrainingMix.build(config.mixing(), artifacts.trainText(run), corpora(run, corpus),
-                    Rng.derive(config.seed(), generation, SeedRole.MIXING));
-            TrainedCheckpoint trained = compute.measure(() -> GenerationSteps.trainNext(config, parentCheckpoint,
-                    mix, generation, new ProgressLog(run.runId())));
-            return published(run, generation, trained, corpus.checkpointSha256(), Checkpoint.sha256(mix), started);
-        });
+        long started = System.nanoTime();
+        outbox.publishOnce(run.runId(), generation, ObjectOutbox.CHECKPOINT_EVENT,
+                () -> new TrainingInputs(artifacts.checkpoint(run.runId(), parent, corpus.checkpointSha256()),
+                        TrainingMix.build(config.mixing(), artifacts.trainText(run), corpora(run, corpus),
+                                Rng.derive(config.seed(), generation, SeedRole.MIXING))),
+                inputs -> {
+                    TrainedCheckpoint trained = compute.measure(() -> GenerationSteps.trainNext(config,
+                            inputs.parentCheckpoint(), inputs.mix(), generation, new ProgressLog(run.runId())));
+                    return published(run, generation, trained, corpus.checkpointSha256(),
+                            Checkpoint.sha256(inputs.mix()), started);
+                });
+    }
+
+    /** What training a generation after the first reads: the parent checkpoint and the training mix. */
+    private record TrainingInputs(byte[] parentCheckpoint, byte[] mix) {
     }
 
     /**
