@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,6 +74,7 @@ class CommandsIT {
             assertEquals(0, up.exitCode(), up.err());
             List<ProcessHandle> started = local.allStarted();
             assertEquals(4, started.size(), "the stack and three services");
+            assertServicesYieldToTheStack(local);
             Result runs = run("runs", "--state-dir", state.toString());
             assertEquals(0, runs.exitCode(), runs.err());
             assertTrue(runs.out().contains("no runs yet"), runs.out());
@@ -85,6 +88,34 @@ class CommandsIT {
             assertTrue(run("down", "--state-dir", state.toString()).out().contains("nothing was running"));
         } finally {
             local.down(System.err);
+        }
+    }
+
+    /**
+     * The services run below the stack's priority, the evaluator below the other two. Checked where Linux's /proc
+     * tells priorities and the tests themselves do not already run at so low a priority that nice caps it.
+     */
+    private static void assertServicesYieldToTheStack(LocalProcesses local) {
+        Path stackStat = procStat(local.running(LocalProcesses.STACK).orElseThrow());
+        if (!Files.isReadable(stackStat) || niceness(stackStat) > 9) {
+            return;
+        }
+        int stack = niceness(stackStat);
+        assertEquals(List.of(stack + 5, stack + 5, stack + 10), LocalProcesses.SERVICES.stream()
+                .map(service -> niceness(procStat(local.running(service).orElseThrow()))).toList());
+    }
+
+    private static Path procStat(ProcessHandle process) {
+        return Path.of("/proc", Long.toString(process.pid()), "stat");
+    }
+
+    private static int niceness(Path procStat) {
+        try {
+            String line = Files.readString(procStat);
+            // Fields after the command name (in parentheses, which may hold spaces): state is the 3rd, nice the 19th.
+            return Integer.parseInt(line.substring(line.lastIndexOf(')') + 2).split(" ")[16]);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
