@@ -43,11 +43,12 @@ import java.util.stream.Collectors;
  * (same Java, same class path, this command with the hidden {@code --worker} flag) that prints one JSON line per
  * size; this process only launches, collects and prints.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = PipelineBenchCommand.class,
         description = {"Measures training and sampling speed (tokens per second) of the GPT for a few model sizes, "
                 + "at each thread count in a JVM of its own, and optionally the same training step in PyTorch.",
                 "Progress goes to standard error; the table to standard output. Timings are only as good as the "
-                        + "machine is quiet: the load average is printed with them."})
+                        + "machine is quiet: the load average is printed with them.",
+                "'collapse bench pipeline' measures the distributed pipeline's overhead instead."})
 final class BenchCommand implements Callable<Integer> {
 
     /** Marks the worker's result lines on its standard output, where a library might print too. */

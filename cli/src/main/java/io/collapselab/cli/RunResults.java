@@ -1,5 +1,6 @@
 package io.collapselab.cli;
 
+import io.collapselab.cli.runs.RunListener;
 import io.collapselab.cli.runs.RunLog;
 import io.collapselab.cli.runs.RunObserver;
 import io.collapselab.cli.runs.RunTimeoutException;
@@ -20,9 +21,16 @@ final class RunResults {
     /** Follows the runs until each has completed, or fails after {@code timeout} naming what is missing. */
     static Map<String, RunLog> follow(ClusterOptions.Cluster cluster, List<String> runIds, Duration timeout,
                                       PrintStream progressOut) {
+        return follow(cluster, runIds, timeout, progressOut, RunListener.NONE);
+    }
+
+    /** {@link #follow(ClusterOptions.Cluster, List, Duration, PrintStream)}, telling {@code listener} too. */
+    static Map<String, RunLog> follow(ClusterOptions.Cluster cluster, List<String> runIds, Duration timeout,
+                                      PrintStream progressOut, RunListener listener) {
         RunProgress progress = new RunProgress(progressOut, runIds);
         try (RunObserver observer = new RunObserver(cluster.bootstrapServers())) {
-            Map<String, RunLog> logs = observer.awaitCompletion(runIds, timeout, progress::listenerFor);
+            Map<String, RunLog> logs = observer.awaitCompletion(runIds, timeout,
+                    runId -> RunListener.both(progress.listenerFor(runId), listener));
             logs.forEach((id, log) -> progress.finish(id, log.status()));
             return logs;
         } catch (RunTimeoutException e) {

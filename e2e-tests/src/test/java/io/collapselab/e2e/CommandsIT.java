@@ -66,6 +66,30 @@ class CommandsIT {
     }
 
     @Test
+    void benchPipelineSplitsEachGenerationIntoComputeAndOverheadThenStopsEverything(@TempDir Path dir)
+            throws Exception {
+        Path state = dir.resolve("state");
+        Path json = dir.resolve("pipeline.json");
+        Result result = run("bench", "pipeline", "--preset", "smoke", "--generations", "3", "--warm-up-runs", "0",
+                "--runs", "1", "--state-dir", state.toString(), "--threads",
+                Integer.toString(E2eEnvironment.torchThreads()), "--data-dir", dataDir(), "--json", json.toString());
+
+        assertEquals(0, result.exitCode(), result.err());
+        JsonNode run = new ObjectMapper().readTree(json.toFile()).get("runs").get(0);
+        assertEquals(2, run.get("generationsMeasured").asInt(), "checkpoint 1 to 3");
+        for (String figure : List.of("wallMs", "samplingMs", "trainingMs", "generatorOverheadMs",
+                "trainerOverheadMs", "evaluatorMs")) {
+            assertTrue(run.get(figure).asDouble() > 0, figure + " in " + run);
+        }
+        // Every generation moves objects through S3 and events through Kafka between the two computations.
+        assertTrue(run.get("wallMs").asDouble() > run.get("samplingMs").asDouble()
+                + run.get("trainingMs").asDouble(), run.toString());
+        assertTrue(result.out().contains(run.get("runId").asText()), result.out());
+        assertEquals(List.of(), new LocalProcesses(state, E2eEnvironment.repoRoot()).allStarted(),
+                "the benchmark started the system, so it must stop it");
+    }
+
+    @Test
     void downStopsEveryProcessThatUpStarted(@TempDir Path dir) {
         Path state = dir.resolve("state");
         LocalProcesses local = new LocalProcesses(state, E2eEnvironment.repoRoot());

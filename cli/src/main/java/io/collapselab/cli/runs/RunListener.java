@@ -16,4 +16,21 @@ public interface RunListener {
     /** A generation's summary entry can be given, see {@link RunLog#report}; called in generation order. */
     default void onGeneration(GenerationReport report) {
     }
+
+    /** Tells {@code first}, then {@code second}. */
+    static RunListener both(RunListener first, RunListener second) {
+        return new RunListener() {
+            @Override
+            public void onEvent(CollapseEvent event) {
+                first.onEvent(event);
+                second.onEvent(event);
+            }
+
+            @Override
+            public void onGeneration(GenerationReport report) {
+                first.onGeneration(report);
+                second.onGeneration(report);
+            }
+        };
+    }
 }

@@ -1,0 +1,355 @@
+package io.collapselab.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.collapselab.cli.local.LocalProcesses;
+import io.collapselab.cli.runs.RunListener;
+import io.collapselab.cli.runs.RunLog;
+import io.collapselab.events.CheckpointPublished;
+import io.collapselab.events.CollapseEvent;
+import io.collapselab.events.RunCompleted;
+import io.collapselab.lm.loop.ExperimentConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code collapse bench pipeline}: how much of a generation's wall time the distribution costs on the embedded
+ * system, i.e. everything that is not the language model's own work (S3 transfers and digests, the object outbox,
+ * Kafka hand-offs, waiting for a worker).
+ *
+ * <p>A generation's critical path runs from one checkpoint to the next: the generator samples from checkpoint g,
+ * the trainer trains g+1 on that corpus; the evaluator works beside them. Its wall time is taken from the event log
+ * (the mean interval between consecutive {@code CheckpointPublished} events from generation 1 on, since generation
+ * 0 pretrains), its compute from the services' own metrics (handling time minus overhead, see
+ * {@code PipelineMetrics}) over the same stretch of the run ({@link Window}). Warm-up runs come first, so that the
+ * numbers describe a running system rather than JVMs that are still compiling.
+ */
+@Command(name = "pipeline", mixinStandardHelpOptions = true,
+        description = {"Measures the pipeline overhead on the embedded system: runs the experiment (default: the "
+                + "demo preset) after warm-up runs and prints, per generation, the wall time of the critical path "
+                + "(checkpoint to checkpoint), the training and sampling compute in it, and the rest: S3, the "
+                + "outbox, Kafka and waiting.",
+                "Starts the embedded stack and services if they are not running (and stops them afterwards)."})
+final class PipelineBenchCommand implements Callable<Integer> {
+
+    private static final Pattern METRIC = Pattern.compile(
+            "^collapse_(generation_duration|pipeline_overhead)_seconds_(sum|count)\\{([^}]*)}\\s+(\\S+)$");
+    private static final Pattern EVENT_LABEL = Pattern.compile("event=\"([^\"]+)\"");
+    private static final Duration METRICS_TIMEOUT = Duration.ofSeconds(10);
+    private static final String CHECKPOINT = "CheckpointPublished";
+    private static final String CORPUS = "CorpusGenerated";
+
+    @Mixin
+    ExperimentOptions experiment;
+
+    @Mixin
+    DataOptions data;
+
+    @Mixin
+    StateOptions state;
+
+    @Mixin
+    ThreadOptions threads;
+
+    @Option(names = "--warm-up-runs", paramLabel = "N", defaultValue = "1",
+            description = "Runs of the same experiment before the measured one (default: ${DEFAULT-VALUE}).")
+    int warmUpRuns;
+
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "3",
+            description = "Measured runs, one after the other; each is reported, then their mean (default: "
+                    + "${DEFAULT-VALUE}).")
+    int measuredRuns;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
+    Path json;
+
+    @Option(names = "--timeout", paramLabel = "MINUTES", defaultValue = "60",
+            description = "Give up on a run after this long (default: ${DEFAULT-VALUE}).")
+    long timeoutMinutes;
+
+    /** The figures of one measured run, per generation on the critical path, in milliseconds. */
+    record PipelineFigures(String runId, int generationsMeasured, double wallMs, double samplingMs,
+                           double trainingMs, double overheadMs, double overheadShare, double generatorOverheadMs,
+                           double trainerOverheadMs, double handOffMs, double evaluatorMs) {
+
+        /** The mean of each figure over several runs; the share is that of the mean overhead in the mean wall time. */
+        static PipelineFigures mean(List<PipelineFigures> runs) {
+            double wall = mean(runs, PipelineFigures::wallMs);
+            double overhead = mean(runs, PipelineFigures::overheadMs);
+            return new PipelineFigures("mean", runs.stream().mapToInt(PipelineFigures::generationsMeasured).sum(),
+                    wall, mean(runs, PipelineFigures::samplingMs), mean(runs, PipelineFigures::trainingMs), overhead,
+                    overhead / wall, mean(runs, PipelineFigures::generatorOverheadMs),
+                    mean(runs, PipelineFigures::trainerOverheadMs), mean(runs, PipelineFigures::handOffMs),
+                    mean(runs, PipelineFigures::evaluatorMs));
+        }
+
+        private static double mean(List<PipelineFigures> runs, ToDoubleFunction<PipelineFigures> figure) {
+            return runs.stream().mapToDouble(figure).average().orElse(Double.NaN);
+        }
+    }
+
+    /** What {@code --json} writes. */
+    record PipelineBenchmark(int warmUpRuns, List<PipelineFigures> runs, PipelineFigures mean) {
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        if (warmUpRuns < 0) {
+            throw new UsageError("--warm-up-runs must be 0 or more, was " + warmUpRuns);
+        }
+        if (measuredRuns < 1) {
+            throw new UsageError("--runs must be 1 or more, was " + measuredRuns);
+        }
+        ExperimentConfig config = experiment.resolve("demo");
+        if (config.generations() < 2) {
+            throw new UsageError("measuring needs at least 2 self-trained generations (checkpoint to checkpoint "
+                    + "after generation 1), the experiment has " + config.generations());
+        }
+        DataOptions.RealTexts texts = data.read();
+        LocalProcesses local = state.processes();
+        boolean wasRunning = !local.allStarted().isEmpty();
+        try {
+            ClusterOptions.Cluster cluster = ClusterOptions.Cluster.embedded(local.up(threads.count(), System.err));
+            List<SweepOptions.Variant> variant = List.of(new SweepOptions.Variant(config.name(), config));
+            for (int i = 1; i <= warmUpRuns; i++) {
+                System.err.println("warm-up run " + i + " of " + warmUpRuns);
+                complete(cluster, Submission.submit(cluster, variant, texts, null).get(0), RunListener.NONE);
+            }
+            List<PipelineFigures> runs = new ArrayList<>();
+            for (int i = 1; i <= measuredRuns; i++) {
+                Window window = new Window(local, config.generations());
+                String runId = Submission.submit(cluster, variant, texts, null).get(0);
+                System.err.println("measured run " + i + " of " + measuredRuns + ": " + runId);
+                runs.add(window.figures(complete(cluster, runId, window)));
+            }
+            PipelineBenchmark benchmark = new PipelineBenchmark(warmUpRuns, runs, PipelineFigures.mean(runs));
+            print(benchmark, System.out);
+            if (json != null) {
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), benchmark);
+            }
+            return CollapseMain.OK;
+        } catch (UsageError e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(e.getMessage() + "; the services' logs are in " + local.logsDir(), e);
+        } finally {
+            if (!wasRunning) {
+                local.down(System.err);
+            }
+        }
+    }
+
+    private RunLog complete(ClusterOptions.Cluster cluster, String runId, RunListener listener) {
+        RunLog log = RunResults.follow(cluster, List.of(runId), Duration.ofMinutes(timeoutMinutes), System.err,
+                listener).get(runId);
+        RunCompleted.Reason reason = log.completion().map(RunCompleted::reason).orElse(RunCompleted.Reason.FAILED);
+        if (reason != RunCompleted.Reason.MAX_GENERATIONS && reason != RunCompleted.Reason.COLLAPSE_DETECTED) {
+            throw new IllegalStateException("run " + runId + " ended " + log.status() + ": "
+                    + log.completion().map(c -> c.detail()).orElse("no detail"));
+        }
+        return log;
+    }
+
+    /**
+     * The services' meters at the two ends of the measured stretch of a run: when {@code CheckpointPublished(1)}
+     * appears and when {@code CheckpointPublished(G)} does. In between, the generator samples generations 1..G-1 and
+     * the trainer trains 2..G, exactly the work of the G-1 intervals between those two events. A service records a
+     * handled event's meters just after publishing its output, so each snapshot waits until the trainer has recorded
+     * the training that produced the checkpoint just seen.
+     */
+    static final class Window implements RunListener {
+
+        private static final Duration RECORDING_WAIT = Duration.ofSeconds(30);
+
+        private final LocalProcesses local;
+        private final int lastGeneration;
+        private final Map<String, Meters> base;
+        private Map<String, Meters> start;
+        private Map<String, Meters> end;
+
+        Window(LocalProcesses local, int lastGeneration) {
+            this.local = local;
+            this.lastGeneration = lastGeneration;
+            this.base = meters(local);
+        }
+
+        @Override
+        public void onEvent(CollapseEvent event) {
+            if (event instanceof CheckpointPublished checkpoint) {
+                if (checkpoint.generation() == 1) {
+                    start = snapshotAfterTrainings(1);
+                } else if (checkpoint.generation() == lastGeneration) {
+                    end = snapshotAfterTrainings(lastGeneration);
+                }
+            }
+        }
+
+        /** The meters once the trainer has recorded {@code trainings} handled corpora of this run. */
+        private Map<String, Meters> snapshotAfterTrainings(int trainings) {
+            long deadline = System.nanoTime() + RECORDING_WAIT.toNanos();
+            while (true) {
+                Map<String, Meters> now = meters(local);
+                double recorded = now.get("trainer").minus(base.get("trainer")).count(CORPUS);
+                if (recorded >= trainings) {
+                    return now;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the trainer had recorded " + (long) recorded + " trainings of"
+                            + " the measured run " + RECORDING_WAIT.toSeconds() + " s after publishing checkpoint "
+                            + trainings + "; was another run submitted meanwhile?");
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while reading the services' metrics", e);
+                }
+            }
+        }
+
+        PipelineFigures figures(RunLog log) {
+            if (start == null || end == null) {
+                throw new IllegalStateException("run " + log.runId() + " ended (" + log.status() + ") before"
+                        + " checkpoint " + lastGeneration + "; measuring needs a run that reaches its last generation");
+            }
+            int intervals = lastGeneration - 1;
+            double wallMs = Duration.between(checkpoint(log, 1).occurredAt(),
+                    checkpoint(log, lastGeneration).occurredAt()).toNanos() / 1e6 / intervals;
+            Meters trainer = end.get("trainer").minus(start.get("trainer"));
+            Meters generator = end.get("generator").minus(start.get("generator"));
+            Meters evaluator = end.get("evaluator").minus(start.get("evaluator"));
+            double trainingMs = trainer.computeMs(CORPUS) / trainer.count(CORPUS);
+            double samplingMs = generator.computeMs(CHECKPOINT) / generator.count(CHECKPOINT);
+            double trainerOverheadMs = trainer.overheadMs(CORPUS) / trainer.count(CORPUS);
+            double generatorOverheadMs = generator.overheadMs(CHECKPOINT) / generator.count(CHECKPOINT);
+            double overheadMs = wallMs - trainingMs - samplingMs;
+            return new PipelineFigures(log.runId(), intervals, wallMs, samplingMs, trainingMs, overheadMs,
+                    overheadMs / wallMs, generatorOverheadMs, trainerOverheadMs,
+                    overheadMs - generatorOverheadMs - trainerOverheadMs,
+                    evaluator.durationMs(CHECKPOINT) / evaluator.count(CHECKPOINT)
+                            + evaluator.durationMs(CORPUS) / evaluator.count(CORPUS));
+        }
+    }
+
+    private static CheckpointPublished checkpoint(RunLog log, int generation) {
+        return log.generation(generation).map(RunLog.Generation::checkpoint).orElseThrow(() ->
+                new IllegalStateException("run " + log.runId() + " has no CheckpointPublished for generation "
+                        + generation + " in the event log"));
+    }
+
+    static void print(PipelineBenchmark benchmark, PrintStream out) {
+        out.printf(Locale.ROOT, "Pipeline overhead per generation, in ms: the wall time from one checkpoint to the"
+                + " next, the compute in it and the rest (after %d warm-up run%s).%n", benchmark.warmUpRuns(),
+                benchmark.warmUpRuns() == 1 ? "" : "s");
+        out.println("  overhead = wall - sampling - training = generator's + trainer's handling + between the"
+                + " services (Kafka delivery, waiting); the evaluator works beside the critical path.");
+        String format = "%-28s %5s %7s %9s %9s %9s %6s %10s %8s %8s %10s%n";
+        out.printf(Locale.ROOT, format, "run", "gens", "wall", "sampling", "training", "overhead", "share",
+                "generator", "trainer", "between", "evaluator");
+        for (PipelineFigures run : benchmark.runs()) {
+            row(out, format, run);
+        }
+        if (benchmark.runs().size() > 1) {
+            row(out, format, benchmark.mean());
+        }
+    }
+
+    private static void row(PrintStream out, String format, PipelineFigures f) {
+        out.printf(Locale.ROOT, format, f.runId(), f.generationsMeasured(), ms(f.wallMs()), ms(f.samplingMs()),
+                ms(f.trainingMs()), ms(f.overheadMs()), String.format(Locale.ROOT, "%.1f%%", 100 * f.overheadShare()),
+                ms(f.generatorOverheadMs()), ms(f.trainerOverheadMs()), ms(f.handOffMs()), ms(f.evaluatorMs()));
+    }
+
+    private static String ms(double value) {
+        return String.format(Locale.ROOT, "%,.0f", value);
+    }
+
+    private static Map<String, Meters> meters(LocalProcesses local) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(METRICS_TIMEOUT).build();
+        Map<String, Meters> meters = new HashMap<>();
+        for (String service : LocalProcesses.SERVICES) {
+            int port = local.port(service).orElseThrow(() ->
+                    new IllegalStateException("the " + service + " service left no port file"));
+            URI uri = URI.create("http://127.0.0.1:" + port + "/q/metrics");
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(METRICS_TIMEOUT)
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() != 200) {
+                    throw new IllegalStateException(uri + " answered HTTP " + response.statusCode());
+                }
+                meters.put(service, Meters.parse(response.body()));
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read the " + service + " service's metrics at " + uri
+                        + ": " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while reading " + uri, e);
+            }
+        }
+        return meters;
+    }
+
+    /**
+     * The sums and counts of a service's {@code collapse_generation_duration_seconds} and
+     * {@code collapse_pipeline_overhead_seconds} timers (sums in seconds), by handled event type.
+     */
+    record Meters(Map<String, Double> values) {
+
+        static Meters parse(String prometheusText) {
+            Map<String, Double> values = new HashMap<>();
+            for (String line : prometheusText.split("\n")) {
+                Matcher metric = METRIC.matcher(line.strip());
+                if (metric.matches()) {
+                    Matcher event = EVENT_LABEL.matcher(metric.group(3));
+                    if (event.find()) {
+                        values.merge(metric.group(1) + "_" + metric.group(2) + "/" + event.group(1),
+                                Double.parseDouble(metric.group(4)), Double::sum);
+                    }
+                }
+            }
+            return new Meters(values);
+        }
+
+        Meters minus(Meters earlier) {
+            Map<String, Double> difference = new HashMap<>(values);
+            earlier.values.forEach((key, value) -> difference.merge(key, -value, Double::sum));
+            return new Meters(difference);
+        }
+
+        /** How many events of the type were handled. */
+        double count(String event) {
+            return values.getOrDefault("generation_duration_count/" + event, 0.0);
+        }
+
+        double durationMs(String event) {
+            return 1000 * values.getOrDefault("generation_duration_sum/" + event, 0.0);
+        }
+
+        double overheadMs(String event) {
+            return 1000 * values.getOrDefault("pipeline_overhead_sum/" + event, 0.0);
+        }
+
+        double computeMs(String event) {
+            return durationMs(event) - overheadMs(event);
+        }
+    }
+}
