@@ -32,6 +32,14 @@ public final class GenerationSteps {
     /** How many bytes at the end of a corpus are scanned for a trailing cycle. */
     static final int CYCLE_SCAN_BYTES = 8_192;
 
+    /**
+     * Trainings in one process take turns: the engine collects gradients for one training at a time (a second
+     * collector fails), and its random seed, which dropout draws from, is one per process. A trainer replica that
+     * gets one run's request and another run's corpus at once (two channels) would otherwise fail the second
+     * training or make both depend on how they interleaved.
+     */
+    private static final Object TRAINING_TURN = new Object();
+
     /** A trained model: its checkpoint bytes and what training it took. */
     public record TrainedCheckpoint(byte[] checkpoint, String sha256, int steps, long tokensSeen, double trainLoss,
                                     long computeMs) {
@@ -130,13 +138,16 @@ public final class GenerationSteps {
     private static TrainedCheckpoint train(ExperimentConfig config, LanguageModel model, TrainingSettings settings,
                                            boolean carryOptimizerState, byte[] text, int generation,
                                            Progress progress, long started) {
-        Engine.getInstance().setRandomSeed((int) Rng.derive(config.seed(), generation, SeedRole.ENGINE));
-        Trainer.beginPhase(model, Rng.derive(config.seed(), generation, SeedRole.TRAINING_WINDOWS),
-                carryOptimizerState);
         int[] tokens = model.tokenizer().encode(text);
         long tokensBefore = model.progress().tokensSeen();
-        double loss = Trainer.train(model, settings, tokens, settings.steps(),
-                (step, steps, stepLoss, lr) -> progress.update(generation, "train", step + 1L, steps));
+        double loss;
+        synchronized (TRAINING_TURN) {
+            Engine.getInstance().setRandomSeed((int) Rng.derive(config.seed(), generation, SeedRole.ENGINE));
+            Trainer.beginPhase(model, Rng.derive(config.seed(), generation, SeedRole.TRAINING_WINDOWS),
+                    carryOptimizerState);
+            loss = Trainer.train(model, settings, tokens, settings.steps(),
+                    (step, steps, stepLoss, lr) -> progress.update(generation, "train", step + 1L, steps));
+        }
         byte[] checkpoint = Checkpoint.write(model);
         return new TrainedCheckpoint(checkpoint, Checkpoint.sha256(checkpoint), settings.steps(),
                 model.progress().tokensSeen() - tokensBefore, loss, elapsedMs(started));
