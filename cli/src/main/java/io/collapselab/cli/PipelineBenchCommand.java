@@ -55,6 +55,9 @@ final class PipelineBenchCommand implements Callable<Integer> {
             "^collapse_(generation_duration|pipeline_overhead)_seconds_(sum|count)\\{([^}]*)}\\s+(\\S+)$");
     private static final Pattern EVENT_LABEL = Pattern.compile("event=\"([^\"]+)\"");
     private static final Duration METRICS_TIMEOUT = Duration.ofSeconds(10);
+    /** HTTP/1.1: the client's default attempt to upgrade a plain connection to HTTP/2 confused the services at times. */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(METRICS_TIMEOUT).build();
     private static final String CHECKPOINT = "CheckpointPublished";
     private static final String CORPUS = "CorpusGenerated";
 
@@ -284,14 +287,13 @@ final class PipelineBenchCommand implements Callable<Integer> {
     }
 
     private static Map<String, Meters> meters(LocalProcesses local) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(METRICS_TIMEOUT).build();
         Map<String, Meters> meters = new HashMap<>();
         for (String service : LocalProcesses.SERVICES) {
             int port = local.port(service).orElseThrow(() ->
                     new IllegalStateException("the " + service + " service left no port file"));
             URI uri = URI.create("http://127.0.0.1:" + port + "/q/metrics");
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(METRICS_TIMEOUT)
+                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri).timeout(METRICS_TIMEOUT)
                         .build(), HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() != 200) {
                     throw new IllegalStateException(uri + " answered HTTP " + response.statusCode());

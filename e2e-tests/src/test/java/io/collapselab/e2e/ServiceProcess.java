@@ -50,7 +50,8 @@ final class ServiceProcess {
 
     private final Spec spec;
     private final Process process;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(PROBE_TIMEOUT).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(PROBE_TIMEOUT).build();
 
     private ServiceProcess(Spec spec, Process process) {
         this.spec = spec;
