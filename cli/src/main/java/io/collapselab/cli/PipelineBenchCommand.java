@@ -240,6 +240,14 @@ final class PipelineBenchCommand implements Callable<Integer> {
             Meters trainer = end.get("trainer").minus(start.get("trainer"));
             Meters generator = end.get("generator").minus(start.get("generator"));
             Meters evaluator = end.get("evaluator").minus(start.get("evaluator"));
+            // The generator may have finished sampling the last checkpoint too by the time the meters are read.
+            if (trainer.count(CORPUS) != intervals || generator.count(CHECKPOINT) < intervals
+                    || generator.count(CHECKPOINT) > intervals + 1) {
+                throw new IllegalStateException("the services handled other work while run " + log.runId()
+                        + " was measured (" + (long) trainer.count(CORPUS) + " trainings and "
+                        + (long) generator.count(CHECKPOINT) + " samplings where the run had " + intervals
+                        + "); let other runs finish first (collapse runs) or use a fresh --state-dir");
+            }
             double trainingMs = trainer.computeMs(CORPUS) / trainer.count(CORPUS);
             double samplingMs = generator.computeMs(CHECKPOINT) / generator.count(CHECKPOINT);
             double trainerOverheadMs = trainer.overheadMs(CORPUS) / trainer.count(CORPUS);
