@@ -90,6 +90,48 @@ public final class Sampler {
         return ((long) ~ascending << 32) | id;
     }
 
+    /**
+     * Puts the {@code k} smallest keys first, in ascending order (the rest follow in no particular order): the
+     * same first {@code k} as a full sort, since keys are distinct, but found by partitioning in linear time and
+     * sorting only those. Top-k keeps a few dozen candidates out of the whole vocabulary at every token of every
+     * sequence, so this is most of what picking a token costs.
+     */
+    static void sortSmallest(long[] keys, int k) {
+        int lo = 0;
+        int hi = keys.length - 1;
+        while (lo < hi) {
+            long pivot = medianOfThree(keys[lo], keys[(lo + hi) >>> 1], keys[hi]);
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (keys[i] < pivot) {
+                    i++;
+                }
+                while (keys[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    long swapped = keys[i];
+                    keys[i++] = keys[j];
+                    keys[j--] = swapped;
+                }
+            }
+            // Now keys[lo..j] <= pivot <= keys[i..hi]; whatever lies between equals the pivot.
+            if (k - 1 <= j) {
+                hi = j;
+            } else if (k - 1 >= i) {
+                lo = i;
+            } else {
+                break;
+            }
+        }
+        Arrays.sort(keys, 0, k);
+    }
+
+    private static long medianOfThree(long a, long b, long c) {
+        return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+    }
+
     /** First position of the window that predicts position {@code n} (see the class comment). */
     static int windowStart(int n, int contextLength) {
         if (n <= contextLength) {
@@ -115,23 +157,22 @@ public final class Sampler {
      * ranked by logit, ties by lower id, so filters are deterministic.
      */
     static int pick(float[] logits, int offset, int vocabulary, SampleRequest request, Rng rng) {
-        int[] order = new int[vocabulary];
-        boolean filtered = request.topK() > 0 || request.topP() < 1;
-        if (filtered) {
+        int kept = request.topK() > 0 ? Math.min(request.topK(), vocabulary) : vocabulary;
+        int[] order = new int[kept];
+        if (request.topK() > 0 || request.topP() < 1) {
             long[] keys = new long[vocabulary];
             for (int i = 0; i < vocabulary; i++) {
                 keys[i] = rankKey(logits[offset + i], i);
             }
-            Arrays.sort(keys);
-            for (int i = 0; i < vocabulary; i++) {
+            sortSmallest(keys, kept);
+            for (int i = 0; i < kept; i++) {
                 order[i] = (int) keys[i];
             }
         } else {
-            for (int i = 0; i < vocabulary; i++) {
+            for (int i = 0; i < kept; i++) {
                 order[i] = i;
             }
         }
-        int kept = request.topK() > 0 ? Math.min(request.topK(), vocabulary) : vocabulary;
         double max = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < kept; i++) {
             max = Math.max(max, logits[offset + order[i]]);

@@ -44,4 +44,30 @@ class RankKeyTest {
         }
         assertArrayEquals(byComparator(logits), byRankKey(logits));
     }
+
+    @Test
+    void sortingTheSmallestKeysGivesTheFirstKeysOfAFullSort() {
+        Rng rng = new Rng(11);
+        for (int size : new int[] {1, 2, 3, 40, 256, 1000}) {
+            for (int k : new int[] {1, 2, 40, 200, size}) {
+                if (k > size) {
+                    continue;
+                }
+                long[] keys = new long[size];
+                for (int i = 0; i < size; i++) {
+                    // Few distinct logits, as in a peaked distribution: many keys share their upper half.
+                    keys[i] = Sampler.rankKey(Math.round(rng.nextGaussian() * 4) / 2f, i);
+                }
+                long[] sorted = keys.clone();
+                Arrays.sort(sorted);
+
+                Sampler.sortSmallest(keys, k);
+
+                assertArrayEquals(Arrays.copyOf(sorted, k), Arrays.copyOf(keys, k), size + " keys, k " + k);
+                long[] rest = Arrays.copyOfRange(keys, k, size);
+                Arrays.sort(rest);
+                assertArrayEquals(Arrays.copyOfRange(sorted, k, size), rest, "nothing lost: " + size + ", " + k);
+            }
+        }
+    }
 }
