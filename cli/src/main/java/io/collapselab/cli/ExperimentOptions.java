@@ -24,7 +24,8 @@ final class ExperimentOptions {
 
     static final class Source {
         @Option(names = "--preset", paramLabel = "NAME",
-                description = "A ready-made experiment: smoke, demo or paper (default: ${DEFAULT-VALUE}).")
+                description = "A ready-made experiment: smoke, demo or paper (default: demo, unless --config is "
+                        + "given).")
         String preset;
 
         @Option(names = "--config", paramLabel = "FILE",
