@@ -31,7 +31,7 @@ public final class Checkpoint {
     }
 
     public static byte[] write(LanguageModel model) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(expectedSize(model));
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeUTF(MAGIC);
             out.writeInt(FORMAT_VERSION);
@@ -59,6 +59,15 @@ public final class Checkpoint {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
+    }
+
+    /**
+     * Weights and both AdamW moments, plus room for the header and the tokenizer: sized once, the buffer is not
+     * copied again and again while it grows to a checkpoint of megabytes.
+     */
+    private static int expectedSize(LanguageModel model) {
+        long values = model.gpt().weights().values().stream().mapToLong(w -> w.getShape().size()).sum();
+        return (int) Math.min(Integer.MAX_VALUE - 8, 3 * values * Float.BYTES + (1 << 20));
     }
 
     /** The tokenizer stored in a checkpoint, read without loading the weights. */

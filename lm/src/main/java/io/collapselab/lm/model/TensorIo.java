@@ -15,6 +15,8 @@ import java.nio.ByteOrder;
 public final class TensorIo {
 
     private static final int MAX_RANK = 8;
+    /** Values go out through a small buffer: no array the size of the tensor, twice, per tensor written. */
+    private static final int COPY_CHUNK_BYTES = 64 * 1024;
 
     private TensorIo() {
     }
@@ -28,10 +30,20 @@ public final class TensorIo {
         for (long dim : shape.getShape()) {
             out.writeLong(dim);
         }
-        float[] values = array.toFloatArray();
-        ByteBuffer buffer = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        buffer.asFloatBuffer().put(values);
-        out.write(buffer.array());
+        // A view of the engine's memory where it can (contiguous CPU arrays, like weights and moments): no copy.
+        ByteBuffer values = array.toByteBuffer(true);
+        if (values.order() == ByteOrder.LITTLE_ENDIAN) {
+            byte[] chunk = new byte[Math.min(values.remaining(), COPY_CHUNK_BYTES)];
+            while (values.hasRemaining()) {
+                int length = Math.min(chunk.length, values.remaining());
+                values.get(chunk, 0, length);
+                out.write(chunk, 0, length);
+            }
+        } else {
+            ByteBuffer littleEndian = ByteBuffer.allocate(values.remaining()).order(ByteOrder.LITTLE_ENDIAN);
+            littleEndian.asFloatBuffer().put(values.asFloatBuffer());
+            out.write(littleEndian.array());
+        }
     }
 
     public static NDArray read(DataInputStream in, NDManager manager) throws IOException {
@@ -53,6 +65,10 @@ public final class TensorIo {
         }
         byte[] bytes = new byte[(int) size * Float.BYTES];
         in.readFully(bytes);
+        if (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
+            // The stored bytes are the engine's own layout: handed over as they are, copied once.
+            return manager.create(ByteBuffer.wrap(bytes), new Shape(dims), DataType.FLOAT32);
+        }
         float[] values = new float[(int) size];
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
         return manager.create(values, new Shape(dims));
