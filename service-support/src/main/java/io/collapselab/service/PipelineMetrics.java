@@ -25,10 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       acknowledged by the broker;</li>
  *   <li>{@code collapse.pipeline.overhead} [{@code collapse_pipeline_overhead_seconds}], by handled event type:
  *       that wall time minus the compute time {@code GenerationSteps} reports for the calls made while handling
- *       the event. It is what the distribution costs on top of the in-process loop: waiting for the run's
- *       registration, S3 downloads and uploads with their digest checks, building the training mix, writing the
- *       outbox objects and publishing to Kafka. Loading a checkpoint into the engine and serialising the trained
- *       model are inside {@code GenerationSteps}' timing, so they count as compute, exactly as in the loop;</li>
+ *       the event: waiting for the run's registration, S3 downloads and uploads with their digest checks, building
+ *       the training mix, loading a checkpoint into the engine and serialising the trained model, writing the
+ *       outbox objects and publishing to Kafka;</li>
  *   <li>{@code collapse.event.delivery.lag} [{@code collapse_event_delivery_lag_seconds}], by channel: from the
  *       event's {@code occurredAt} to the moment a handler starts on it, i.e. time in Kafka plus time queued
  *       behind earlier work on this replica;</li>

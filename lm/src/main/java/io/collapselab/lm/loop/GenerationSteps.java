@@ -40,17 +40,24 @@ public final class GenerationSteps {
      */
     private static final Object TRAINING_TURN = new Object();
 
+    /*
+     * Each result reports its wall time (computeMs) and the part of it spent moving the model between checkpoint
+     * bytes and the engine (checkpointIoMs: reading the parent checkpoint, writing the new one), which a pipeline
+     * counts as its overhead rather than as compute.
+     */
+
     /** A trained model: its checkpoint bytes and what training it took. */
     public record TrainedCheckpoint(byte[] checkpoint, String sha256, int steps, long tokensSeen, double trainLoss,
-                                    long computeMs) {
+                                    long computeMs, long checkpointIoMs) {
     }
 
     /** A sampled corpus and the number of tokens sampled for it. */
-    public record SampledCorpus(byte[] corpus, String sha256, long tokenCount, long computeMs) {
+    public record SampledCorpus(byte[] corpus, String sha256, long tokenCount, long computeMs, long checkpointIoMs) {
     }
 
     /** Held-out loss of one checkpoint. */
-    public record CheckpointEvaluation(double heldoutLoss, double heldoutPerplexity, long tokens, long computeMs) {
+    public record CheckpointEvaluation(double heldoutLoss, double heldoutPerplexity, long tokens, long computeMs,
+                                       long checkpointIoMs) {
     }
 
     /** Text metrics of one corpus. */
@@ -76,7 +83,7 @@ public final class GenerationSteps {
                 tokenizer.vocabularySize(), m.dropout());
         try (LanguageModel model = LanguageModel.create(gptConfig, tokenizer,
                 Rng.derive(config.seed(), 0, SeedRole.INITIAL_WEIGHTS))) {
-            return train(config, model, config.pretraining(), false, realTrainText, 0, progress, started);
+            return train(config, model, config.pretraining(), false, realTrainText, 0, progress, started, 0);
         }
     }
 
@@ -89,7 +96,7 @@ public final class GenerationSteps {
         long started = System.nanoTime();
         try (LanguageModel model = Checkpoint.read(parentCheckpoint)) {
             return train(config, model, config.selfTraining(), config.selfTraining().carryOptimizerState(),
-                    trainingText, generation, progress, started);
+                    trainingText, generation, progress, started, System.nanoTime() - started);
         }
     }
 
@@ -99,13 +106,15 @@ public final class GenerationSteps {
         long started = System.nanoTime();
         SamplingSettings s = config.sampling();
         try (LanguageModel model = Checkpoint.read(checkpoint)) {
+            long readMs = elapsedMs(started);
             SampleRequest request = new SampleRequest(s.sequences(), s.tokensPerSequence(), s.temperature(),
                     s.topK(), s.topP(), s.prompt().getBytes(StandardCharsets.UTF_8), s.kvCache(),
                     Rng.derive(config.seed(), generation, SeedRole.SAMPLING));
             SampleResult result = Sampler.sample(model, request,
                     (done, total) -> progress.update(generation, "sample", done, total));
             byte[] corpus = result.corpus(model.tokenizer());
-            return new SampledCorpus(corpus, Checkpoint.sha256(corpus), result.newTokenCount(), elapsedMs(started));
+            return new SampledCorpus(corpus, Checkpoint.sha256(corpus), result.newTokenCount(), elapsedMs(started),
+                    readMs);
         }
     }
 
@@ -115,10 +124,12 @@ public final class GenerationSteps {
         long started = System.nanoTime();
         EvaluationSettings e = config.evaluation();
         try (LanguageModel model = Checkpoint.read(checkpoint)) {
+            long readMs = elapsedMs(started);
             int[] tokens = model.tokenizer().encode(heldoutText);
             HeldoutEvaluator.HeldoutLoss loss = HeldoutEvaluator.evaluate(model, tokens, e.maxHeldoutTokens(),
                     e.batchSize(), (done, total) -> progress.update(generation, "evaluate", done, total));
-            return new CheckpointEvaluation(loss.loss(), loss.perplexity(), loss.tokens(), elapsedMs(started));
+            return new CheckpointEvaluation(loss.loss(), loss.perplexity(), loss.tokens(), elapsedMs(started),
+                    readMs);
         }
     }
 
@@ -137,7 +148,7 @@ public final class GenerationSteps {
 
     private static TrainedCheckpoint train(ExperimentConfig config, LanguageModel model, TrainingSettings settings,
                                            boolean carryOptimizerState, byte[] text, int generation,
-                                           Progress progress, long started) {
+                                           Progress progress, long started, long readNanos) {
         int[] tokens = model.tokenizer().encode(text);
         long tokensBefore = model.progress().tokensSeen();
         double loss;
@@ -148,9 +159,11 @@ public final class GenerationSteps {
             loss = Trainer.train(model, settings, tokens, settings.steps(),
                     (step, steps, stepLoss, lr) -> progress.update(generation, "train", step + 1L, steps));
         }
+        long writeStarted = System.nanoTime();
         byte[] checkpoint = Checkpoint.write(model);
+        long ioMs = (readNanos + System.nanoTime() - writeStarted) / 1_000_000;
         return new TrainedCheckpoint(checkpoint, Checkpoint.sha256(checkpoint), settings.steps(),
-                model.progress().tokensSeen() - tokensBefore, loss, elapsedMs(started));
+                model.progress().tokensSeen() - tokensBefore, loss, elapsedMs(started), ioMs);
     }
 
     private static String excerpt(byte[] corpus, int chars) {
