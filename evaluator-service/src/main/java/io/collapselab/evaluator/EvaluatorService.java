@@ -112,7 +112,6 @@ public class EvaluatorService {
         byte[] heldout = artifacts.heldoutText(run);
         CheckpointEvaluation evaluation = compute.measure(() ->
                 GenerationSteps.evaluate(run.config(), model, heldout, generation, new ProgressLog(runId)));
-        compute.excludeCheckpointIo(evaluation.checkpointIoMs());
         metrics.throughput("evaluate", evaluation.tokens(), evaluation.computeMs());
         files.writeJsonOnce(runId, generation, HELDOUT_EVALUATION, new HeldoutResult(checkpoint.checkpoint().sha256(),
                 evaluation.heldoutLoss(), evaluation.heldoutPerplexity(), evaluation.tokens()), HeldoutResult.class);

@@ -64,7 +64,6 @@ public class GeneratorService {
                 () -> artifacts.checkpoint(run.runId(), generation, checkpoint.checkpoint()), model -> {
             SampledCorpus sampled = compute.measure(() ->
                     GenerationSteps.sample(config, model, generation, new ProgressLog(run.runId())));
-            compute.excludeCheckpointIo(sampled.checkpointIoMs());
             metrics.throughput("sample", sampled.tokenCount(), sampled.computeMs());
             ObjectRef corpus = artifacts.storeCorpus(run.runId(), generation, sampled.corpus());
             LOG.infof("Run %s: sampled corpus %d in %d ms (%d tokens, %d bytes)", run.runId(), generation,

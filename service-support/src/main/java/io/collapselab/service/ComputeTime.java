@@ -1,5 +1,6 @@
 package io.collapselab.service;
 
+import io.collapselab.lm.loop.GenerationSteps.StepResult;
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -13,19 +14,12 @@ public final class ComputeTime {
 
     private long nanos;
 
-    /** Runs one step and counts its duration as compute. */
-    public <T> T measure(Supplier<T> step) {
+    /** Runs one step and counts its duration, less the checkpoint reading and writing it reports, as compute. */
+    public <T extends StepResult> T measure(Supplier<T> step) {
         long started = System.nanoTime();
-        try {
-            return step.get();
-        } finally {
-            nanos += System.nanoTime() - started;
-        }
-    }
-
-    /** Takes the checkpoint reading and writing a measured step reported back out of the compute time. */
-    public void excludeCheckpointIo(long checkpointIoMs) {
-        nanos -= checkpointIoMs * 1_000_000;
+        T result = step.get();
+        nanos += System.nanoTime() - started - result.checkpointIoMs() * 1_000_000;
+        return result;
     }
 
     public Duration total() {

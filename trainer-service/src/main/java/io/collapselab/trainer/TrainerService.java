@@ -82,7 +82,6 @@ public class TrainerService {
                 realTrain -> {
                     TrainedCheckpoint trained = compute.measure(() ->
                             GenerationSteps.pretrain(run.config(), realTrain, new ProgressLog(run.runId())));
-                    compute.excludeCheckpointIo(trained.checkpointIoMs());
                     return published(run, 0, trained, null, request.inputs().train().sha256(), started);
                 });
     }
@@ -103,7 +102,6 @@ public class TrainerService {
                 inputs -> {
                     TrainedCheckpoint trained = compute.measure(() -> GenerationSteps.trainNext(config,
                             inputs.parentCheckpoint(), inputs.mix(), generation, new ProgressLog(run.runId())));
-                    compute.excludeCheckpointIo(trained.checkpointIoMs());
                     return published(run, generation, trained, corpus.checkpointSha256(),
                             Checkpoint.sha256(inputs.mix()), started);
                 });

@@ -40,28 +40,37 @@ public final class GenerationSteps {
      */
     private static final Object TRAINING_TURN = new Object();
 
-    /*
-     * Each result reports its wall time (computeMs) and the part of it spent moving the model between checkpoint
-     * bytes and the engine (checkpointIoMs: reading the parent checkpoint, writing the new one), which a pipeline
-     * counts as its overhead rather than as compute.
-     */
+    /** What every step reports besides its output. */
+    public interface StepResult {
+        /**
+         * Milliseconds of the step spent moving the model between checkpoint bytes and the engine (reading the
+         * parent checkpoint, writing the new one), which a pipeline counts as its overhead rather than as compute.
+         */
+        long checkpointIoMs();
+    }
 
     /** A trained model: its checkpoint bytes and what training it took. */
     public record TrainedCheckpoint(byte[] checkpoint, String sha256, int steps, long tokensSeen, double trainLoss,
-                                    long computeMs, long checkpointIoMs) {
+                                    long computeMs, long checkpointIoMs) implements StepResult {
     }
 
     /** A sampled corpus and the number of tokens sampled for it. */
-    public record SampledCorpus(byte[] corpus, String sha256, long tokenCount, long computeMs, long checkpointIoMs) {
+    public record SampledCorpus(byte[] corpus, String sha256, long tokenCount, long computeMs, long checkpointIoMs)
+            implements StepResult {
     }
 
     /** Held-out loss of one checkpoint. */
     public record CheckpointEvaluation(double heldoutLoss, double heldoutPerplexity, long tokens, long computeMs,
-                                       long checkpointIoMs) {
+                                       long checkpointIoMs) implements StepResult {
     }
 
     /** Text metrics of one corpus. */
-    public record CorpusEvaluation(TextMetrics metrics, int cycleLength, String excerpt) {
+    public record CorpusEvaluation(TextMetrics metrics, int cycleLength, String excerpt) implements StepResult {
+        /** Corpus metrics need no model. */
+        @Override
+        public long checkpointIoMs() {
+            return 0;
+        }
     }
 
     private GenerationSteps() {
