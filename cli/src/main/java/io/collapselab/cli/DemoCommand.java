@@ -1,6 +1,5 @@
 package io.collapselab.cli;
 
-import io.collapselab.cli.local.LocalProcesses;
 import io.collapselab.cli.report.ReportWriter;
 import io.collapselab.cli.runs.RunLog;
 import picocli.CommandLine.Command;
@@ -63,9 +62,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         List<SweepOptions.Variant> variants = sweep.variants(experiment, "demo");
         DataOptions.RealTexts texts = data.read();
-        LocalProcesses local = state.processes();
-        try {
-            ClusterOptions.Cluster cluster = ClusterOptions.Cluster.embedded(local.up(threads.count(), System.err));
+        return EmbeddedSystem.run(state.processes(), threads.count(), !keepRunning, cluster -> {
             List<String> ids = Submission.submit(cluster, variants, texts, null);
             System.err.println("submitted " + String.join(", ", ids));
             Map<String, RunLog> logs = RunResults.follow(cluster, ids, Duration.ofMinutes(timeoutMinutes),
@@ -78,14 +75,6 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("report: " + page.toAbsolutePath());
             System.out.println("audit later with: ./collapse up && ./collapse audit " + ids.get(0));
             return exitCode;
-        } catch (UsageError e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new IllegalStateException(e.getMessage() + "; the services' logs are in " + local.logsDir(), e);
-        } finally {
-            if (!keepRunning) {
-                local.down(System.err);
-            }
-        }
+        });
     }
 }

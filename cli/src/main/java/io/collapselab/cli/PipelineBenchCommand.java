@@ -15,10 +15,6 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,10 +50,6 @@ final class PipelineBenchCommand implements Callable<Integer> {
     private static final Pattern METRIC = Pattern.compile(
             "^collapse_(generation_duration|pipeline_overhead)_seconds_(sum|count)\\{([^}]*)}\\s+(\\S+)$");
     private static final Pattern EVENT_LABEL = Pattern.compile("event=\"([^\"]+)\"");
-    private static final Duration METRICS_TIMEOUT = Duration.ofSeconds(10);
-    /** HTTP/1.1: the client's default attempt to upgrade a plain connection to HTTP/2 confused the services at times. */
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(METRICS_TIMEOUT).build();
     private static final String CHECKPOINT = "CheckpointPublished";
     private static final String CORPUS = "CorpusGenerated";
 
@@ -130,8 +122,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
         DataOptions.RealTexts texts = data.read();
         LocalProcesses local = state.processes();
         boolean wasRunning = !local.allStarted().isEmpty();
-        try {
-            ClusterOptions.Cluster cluster = ClusterOptions.Cluster.embedded(local.up(threads.count(), System.err));
+        return EmbeddedSystem.run(local, threads.count(), !wasRunning, cluster -> {
             List<SweepOptions.Variant> variant = List.of(new SweepOptions.Variant(config.name(), config));
             for (int i = 1; i <= warmUpRuns; i++) {
                 System.err.println("warm-up run " + i + " of " + warmUpRuns);
@@ -150,15 +141,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), benchmark);
             }
             return CollapseMain.OK;
-        } catch (UsageError e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new IllegalStateException(e.getMessage() + "; the services' logs are in " + local.logsDir(), e);
-        } finally {
-            if (!wasRunning) {
-                local.down(System.err);
-            }
-        }
+        });
     }
 
     private RunLog complete(ClusterOptions.Cluster cluster, String runId, RunListener listener) {
@@ -297,23 +280,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
     private static Map<String, Meters> meters(LocalProcesses local) {
         Map<String, Meters> meters = new HashMap<>();
         for (String service : LocalProcesses.SERVICES) {
-            int port = local.port(service).orElseThrow(() ->
-                    new IllegalStateException("the " + service + " service left no port file"));
-            URI uri = URI.create("http://127.0.0.1:" + port + "/q/metrics");
-            try {
-                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri).timeout(METRICS_TIMEOUT)
-                        .build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() != 200) {
-                    throw new IllegalStateException(uri + " answered HTTP " + response.statusCode());
-                }
-                meters.put(service, Meters.parse(response.body()));
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot read the " + service + " service's metrics at " + uri
-                        + ": " + e.getMessage(), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while reading " + uri, e);
-            }
+            meters.put(service, Meters.parse(local.metrics(service)));
         }
         return meters;
     }

@@ -47,8 +47,13 @@ public final class LocalProcesses {
     private static final Duration SERVICE_START = Duration.ofMinutes(4);
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
+    private static final Duration METRICS_TIMEOUT = Duration.ofSeconds(10);
+
     private final Path stateDir;
     private final Path home;
+    /** HTTP/1.1: the JDK client's attempt to upgrade a plain connection to HTTP/2 garbled a response at times. */
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
 
     /**
      * @param stateDir where state, logs and pid files live (the CLI's {@code .collapse})
@@ -243,10 +248,33 @@ public final class LocalProcesses {
         throw new LocalProcessException(name + " was not ready after " + timeout.toSeconds() + " s; see " + log(name));
     }
 
+    /**
+     * A running service's metrics in Prometheus' text format ({@code /q/metrics}).
+     *
+     * @throws LocalProcessException when the service is not running or does not answer
+     */
+    public String metrics(String service) {
+        int port = port(service).orElseThrow(() ->
+                new LocalProcessException("the " + service + " service is not running (no port file)"));
+        URI uri = URI.create("http://127.0.0.1:" + port + "/q/metrics");
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(METRICS_TIMEOUT).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new LocalProcessException(uri + " answered HTTP " + response.statusCode());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new LocalProcessException("cannot read the " + service + " service's metrics at " + uri + ": "
+                    + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LocalProcessException("interrupted while reading " + uri);
+        }
+    }
+
     private void awaitReady(String service, Duration timeout) {
         int port = port(service).orElseThrow();
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(5)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
