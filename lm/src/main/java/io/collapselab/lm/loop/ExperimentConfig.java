@@ -61,6 +61,11 @@ public record ExperimentConfig(
                 evaluation, collapse, seed);
     }
 
+    public ExperimentConfig withModel(ModelSettings newModel) {
+        return new ExperimentConfig(name, newModel, pretraining, selfTraining, generations, sampling, mixing,
+                evaluation, collapse, seed);
+    }
+
     public ExperimentConfig withGenerations(int newGenerations) {
         return new ExperimentConfig(name, model, pretraining, selfTraining, newGenerations, sampling, mixing,
                 evaluation, collapse, seed);

@@ -12,17 +12,11 @@ import org.junit.jupiter.api.Test;
 
 class GenerationStepsTest {
 
-    /** Dropout on, so that training draws from the engine's random generator. */
-    private static final ExperimentConfig TINY = new ExperimentConfig("tiny",
-            new ModelSettings(1, 2, 32, 16, 0.1f, ModelSettings.BYTE_TOKENIZER, 0),
-            new TrainingSettings(30, 8, 3e-3, 3e-3, TrainingSettings.CONSTANT, 0, 0.9, 0.95, 0.1, 1.0, false),
-            new TrainingSettings(10, 8, 3e-3, 3e-3, TrainingSettings.CONSTANT, 0, 0.9, 0.95, 0.1, 1.0, true),
-            1,
-            new SamplingSettings(256, 4, 1.0, 0, 1.0, "\n", true),
-            new MixingSettings(MixingSettings.REPLACE, 0),
-            new EvaluationSettings(4_096, 16, 0.1, 80),
-            new CollapsePolicy(0.0, 0, false),
-            7);
+    /** A small, short variant of the loop test's config, with dropout on, so that training draws from the engine. */
+    private static final ExperimentConfig TINY = SelfTrainingLoopTest.COLLAPSING
+            .withModel(new ModelSettings(1, 2, 32, 16, 0.1f, ModelSettings.BYTE_TOKENIZER, 0))
+            .withPretraining(SelfTrainingLoopTest.COLLAPSING.pretraining().withSteps(30))
+            .withSeed(7);
 
     @Test
     void trainingsStartedAtOnceInOneProcessGiveWhatTheyGiveOneAfterTheOther() throws Exception {
