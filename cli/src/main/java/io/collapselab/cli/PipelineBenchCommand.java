@@ -52,6 +52,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
     private static final Pattern EVENT_LABEL = Pattern.compile("event=\"([^\"]+)\"");
     private static final String CHECKPOINT = "CheckpointPublished";
     private static final String CORPUS = "CorpusGenerated";
+    private static final Duration RECORDING_WAIT = Duration.ofSeconds(30);
 
     @Mixin
     ExperimentOptions experiment;
@@ -124,16 +125,21 @@ final class PipelineBenchCommand implements Callable<Integer> {
         boolean wasRunning = !local.allStarted().isEmpty();
         return EmbeddedSystem.run(local, threads.count(), !wasRunning, cluster -> {
             List<SweepOptions.Variant> variant = List.of(new SweepOptions.Variant(config.name(), config));
+            Map<String, Meters> settled = meters(local);
             for (int i = 1; i <= warmUpRuns; i++) {
                 System.err.println("warm-up run " + i + " of " + warmUpRuns);
-                complete(cluster, Submission.submit(cluster, variant, texts, null).get(0), RunListener.NONE);
+                RunLog log = complete(cluster, Submission.submit(cluster, variant, texts, null).get(0),
+                        RunListener.NONE);
+                settled = afterEvaluations(local, settled, log);
             }
             List<PipelineFigures> runs = new ArrayList<>();
             for (int i = 1; i <= measuredRuns; i++) {
-                Window window = new Window(local, config.generations());
+                Window window = new Window(local, config.generations(), settled);
                 String runId = Submission.submit(cluster, variant, texts, null).get(0);
                 System.err.println("measured run " + i + " of " + measuredRuns + ": " + runId);
-                runs.add(window.figures(complete(cluster, runId, window)));
+                RunLog log = complete(cluster, runId, window);
+                settled = afterEvaluations(local, settled, log);
+                runs.add(window.figures(log, settled));
             }
             PipelineBenchmark benchmark = new PipelineBenchmark(warmUpRuns, runs, PipelineFigures.mean(runs));
             print(benchmark, System.out);
@@ -156,6 +162,42 @@ final class PipelineBenchCommand implements Callable<Integer> {
     }
 
     /**
+     * The meters once the evaluator has recorded its evaluations of every generation of a completed run. It
+     * publishes {@code RunCompleted} before recording the last one, and it runs at a lower priority than the
+     * services on the critical path, so it may still be behind when the run's last event is read.
+     */
+    private static Map<String, Meters> afterEvaluations(LocalProcesses local, Map<String, Meters> before,
+                                                        RunLog log) {
+        int evaluated = (int) log.generations().stream().filter(g -> g.evaluation() != null).count();
+        return awaitRecorded(local, before, "evaluator", List.of(CHECKPOINT, CORPUS), evaluated,
+                "evaluations of run " + log.runId());
+    }
+
+    /** The meters once {@code service} has recorded {@code count} handled events of each of {@code events}. */
+    private static Map<String, Meters> awaitRecorded(LocalProcesses local, Map<String, Meters> since, String service,
+                                                     List<String> events, int count, String what) {
+        long deadline = System.nanoTime() + RECORDING_WAIT.toNanos();
+        while (true) {
+            Map<String, Meters> now = meters(local);
+            Meters recorded = now.get(service).minus(since.get(service));
+            if (events.stream().allMatch(event -> recorded.count(event) >= count)) {
+                return now;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the " + service + " had not recorded the " + count + " " + what
+                        + " " + RECORDING_WAIT.toSeconds() + " s after they were published; was another run"
+                        + " submitted meanwhile?");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while reading the services' metrics", e);
+            }
+        }
+    }
+
+    /**
      * The services' meters at the two ends of the measured stretch of a run: when {@code CheckpointPublished(1)}
      * appears and when {@code CheckpointPublished(G)} does. In between, the generator samples generations 1..G-1 and
      * the trainer trains 2..G, exactly the work of the G-1 intervals between those two events. A service records a
@@ -164,18 +206,17 @@ final class PipelineBenchCommand implements Callable<Integer> {
      */
     static final class Window implements RunListener {
 
-        private static final Duration RECORDING_WAIT = Duration.ofSeconds(30);
-
         private final LocalProcesses local;
         private final int lastGeneration;
         private final Map<String, Meters> base;
         private Map<String, Meters> start;
         private Map<String, Meters> end;
 
-        Window(LocalProcesses local, int lastGeneration) {
+        /** {@code base}: the meters before the run was submitted, with everything earlier recorded. */
+        Window(LocalProcesses local, int lastGeneration, Map<String, Meters> base) {
             this.local = local;
             this.lastGeneration = lastGeneration;
-            this.base = meters(local);
+            this.base = base;
         }
 
         @Override
@@ -191,28 +232,16 @@ final class PipelineBenchCommand implements Callable<Integer> {
 
         /** The meters once the trainer has recorded {@code trainings} handled corpora of this run. */
         private Map<String, Meters> snapshotAfterTrainings(int trainings) {
-            long deadline = System.nanoTime() + RECORDING_WAIT.toNanos();
-            while (true) {
-                Map<String, Meters> now = meters(local);
-                double recorded = now.get("trainer").minus(base.get("trainer")).count(CORPUS);
-                if (recorded >= trainings) {
-                    return now;
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the trainer had recorded " + (long) recorded + " trainings of"
-                            + " the measured run " + RECORDING_WAIT.toSeconds() + " s after publishing checkpoint "
-                            + trainings + "; was another run submitted meanwhile?");
-                }
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while reading the services' metrics", e);
-                }
-            }
+            return awaitRecorded(local, base, "trainer", List.of(CORPUS), trainings,
+                    "trainings of the measured run up to checkpoint " + trainings);
         }
 
-        PipelineFigures figures(RunLog log) {
+        /**
+         * {@code finished}: the meters once the run's evaluations are all recorded. The evaluator's figure is its
+         * mean over the whole run: it works beside the critical path and, running at a lower priority, may finish
+         * none of its work between the two ends of the window.
+         */
+        PipelineFigures figures(RunLog log, Map<String, Meters> finished) {
             if (start == null || end == null) {
                 throw new IllegalStateException("run " + log.runId() + " ended (" + log.status() + ") before"
                         + " checkpoint " + lastGeneration + "; measuring needs a run that reaches its last generation");
@@ -222,7 +251,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
                     checkpoint(log, lastGeneration).occurredAt()).toNanos() / 1e6 / intervals;
             Meters trainer = end.get("trainer").minus(start.get("trainer"));
             Meters generator = end.get("generator").minus(start.get("generator"));
-            Meters evaluator = end.get("evaluator").minus(start.get("evaluator"));
+            Meters evaluator = finished.get("evaluator").minus(base.get("evaluator"));
             // The generator may have finished sampling the last checkpoint too by the time the meters are read.
             if (trainer.count(CORPUS) != intervals || generator.count(CHECKPOINT) < intervals
                     || generator.count(CHECKPOINT) > intervals + 1) {
