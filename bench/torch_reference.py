@@ -13,6 +13,9 @@ saves:
     backward, global-norm gradient clipping at 1.0, AdamW (lr 1e-3, betas 0.9/0.95, eps 1e-8, weight decay 0.1
     on matrices only), and the loss read back as a number, as the Java trainer does every step.
   * The text is uniformly random bytes: a step costs the same whatever the tokens are.
+  * The forward pass's matrix products are also timed alone, at the step's shapes (per block the four linear
+    layers over all batch x context rows and the two attention products per head, then the LM head), as
+    bench/MatrixProducts.java does on the Java side: their GFLOP/s is the speed of the BLAS each side links.
   * Warm-up steps first, then timed runs of a few steps each (time.perf_counter); the speed is the median of the
     runs' batch * context * steps / seconds. The runs stop early once they add up to --max-seconds.
 
@@ -175,6 +178,29 @@ def build_model(torch, layers, heads, width, context):
     return model
 
 
+def forward_products(torch, args):
+    """The matrix products of one forward pass and their floating-point operations (a multiply-add counts two)."""
+    rows, c, t = args.batch * args.context, args.width, args.context
+    batches, d = args.batch * args.heads, args.width // args.heads
+    linears = [(torch.randn(rows, n_in), torch.randn(n_out, n_in), torch.randn(n_out))
+               for n_in, n_out in ((c, 3 * c), (c, c), (c, 4 * c), (4 * c, c))]
+    queries, keys = torch.randn(batches, t, d), torch.randn(batches, t, d)
+    keys_transposed, scores = keys.transpose(1, 2), torch.randn(batches, t, t)
+    head = torch.randn(VOCABULARY, c)
+    functional = torch.nn.functional
+
+    def run_pass():
+        for _ in range(args.layers):
+            for inputs, weight, bias in linears:
+                functional.linear(inputs, weight, bias)
+            torch.matmul(queries, keys_transposed)
+            torch.matmul(scores, keys)
+        functional.linear(linears[0][0], head)
+
+    per_layer = 2 * rows * c * (3 * c + c + 4 * c) + 2 * rows * 4 * c * c + 2 * 2 * rows * t * c
+    return run_pass, args.layers * per_layer + 2 * rows * c * VOCABULARY
+
+
 def median_rate(args, units_per_run, run):
     rates, spent = [], 0.0
     while len(rates) < args.repetitions and spent < args.max_seconds:
@@ -232,6 +258,14 @@ def main():
         warmed += 1
     tokens_per_run = args.batch * args.context * args.steps
     rate, runs = median_rate(args, tokens_per_run, lambda: steps(args.steps))
+
+    run_pass, flops_per_pass = forward_products(torch, args)
+    passes = 3 * args.steps  # a training step is about three forward passes of work
+    with torch.no_grad():
+        for _ in range(args.warmup_steps):
+            run_pass()
+        products_rate, _ = median_rate(args, flops_per_pass * passes / 1e9,
+                                       lambda: [run_pass() for _ in range(passes)])
     print(json.dumps({
         "size": args.size,
         "threads": torch.get_num_threads(),
@@ -240,6 +274,7 @@ def main():
         "stepsPerRepetition": args.steps,
         "repetitions": runs,
         "trainTokensPerSecond": rate,
+        "matrixProductGflopsPerSecond": products_rate,
         "torch": torch.__version__,
         "blas": blas,
         "blasLibrary": blas_library,

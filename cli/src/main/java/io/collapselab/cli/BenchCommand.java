@@ -107,8 +107,8 @@ final class BenchCommand implements Callable<Integer> {
     /** What {@code bench/torch_reference.py} prints. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record TorchReference(String size, int threads, int batchSize, int warmupSteps, int stepsPerRepetition,
-                          int repetitions, double trainTokensPerSecond, String torch, String blas,
-                          String blasLibrary) {
+                          int repetitions, double trainTokensPerSecond, double matrixProductGflopsPerSecond,
+                          String torch, String blas, String blasLibrary) {
     }
 
     /** The {@code --json} file. */
@@ -383,7 +383,7 @@ final class BenchCommand implements Callable<Integer> {
                 .thenComparingInt(BenchmarkResult::threads));
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"size", "params", "thr", "train", "b1", "b1 kv", "b16", "b16 kv", "kv x b1",
-            "kv x b16", "b16 x", "torch", "djl/torch"});
+            "kv x b16", "b16 x", "torch", "djl/torch", "mm djl/torch"});
         for (BenchmarkResult r : sorted) {
             int batch = Benchmark.BATCH_SIZE;
             double b1 = r.samplingSpeed(1, false);
@@ -405,7 +405,9 @@ final class BenchCommand implements Callable<Integer> {
                 ratio(b16Cached / b16),
                 ratio(b16Cached / b1Cached),
                 reference == null ? "-" : speed(reference.trainTokensPerSecond()),
-                reference == null ? "-" : ratio(train / reference.trainTokensPerSecond())});
+                reference == null ? "-" : ratio(train / reference.trainTokensPerSecond()),
+                reference == null ? "-" : ratio(r.matrixProducts().gflopsPerSecond()
+                        / reference.matrixProductGflopsPerSecond())});
         }
         int columns = rows.get(0).length;
         int[] widths = new int[columns];
@@ -436,6 +438,8 @@ final class BenchCommand implements Callable<Integer> {
                 + Benchmark.BATCH_SIZE + " over batch 1 with the KV cache");
         out.println("torch: the same training step in PyTorch at the same threads (" + REFERENCE_SCRIPT
                 + "); djl/torch: train over torch");
+        out.println("mm djl/torch: the same ratio for the forward pass's matrix products alone, timed at the training"
+                + " step's shapes: the speed of the BLAS each side links (most of a step is matrix products)");
         Set<String> engines = new LinkedHashSet<>();
         results.forEach(r -> engines.add(r.engine()));
         out.println("engine: " + String.join(", ", engines));

@@ -2,6 +2,7 @@ package io.collapselab.lm.bench;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
+import io.collapselab.lm.bench.BenchmarkResult.MatrixProductSpeed;
 import io.collapselab.lm.bench.BenchmarkResult.SamplingSpeed;
 import io.collapselab.lm.bench.BenchmarkResult.TrainingSpeed;
 import io.collapselab.lm.loop.TrainingSettings;
@@ -27,10 +28,12 @@ import java.util.function.Consumer;
  *
  * <p>Training is the loop's own {@link Trainer} on a randomly initialised byte-level model, batch
  * {@value #BATCH_SIZE}, with AdamW configured as the presets do; {@code bench/torch_reference.py} repeats the same
- * step in Python with the same constants. Sampling is the loop's {@link Sampler} at batch 1 and {@value #BATCH_SIZE},
- * with and without the KV cache, each sequence generating context-length tokens after a one-token prompt: that stays
- * within the context window, so the cached runs never rebuild their cache and measure the cache at its best, while
- * the uncached runs pay for ever longer prefixes, as they do in the loop.
+ * step in Python with the same constants. Both also time the step's forward matrix products alone
+ * ({@link MatrixProducts}), which shows how much of a difference between them is the BLAS each engine links.
+ * Sampling is the loop's {@link Sampler} at batch 1 and {@value #BATCH_SIZE}, with and without the KV cache, each
+ * sequence generating context-length tokens after a one-token prompt: that stays within the context window, so the
+ * cached runs never rebuild their cache and measure the cache at its best, while the uncached runs pay for ever
+ * longer prefixes, as they do in the loop.
  *
  * <p>Everything is timed with {@link System#nanoTime()} after a warm-up (the first steps and the first generation
  * are several times slower while PyTorch sizes its allocator and the JIT compiles the Java side), and each speed
@@ -75,6 +78,9 @@ public final class Benchmark {
             TrainingSpeed training = measureTraining(model, plan, tokens);
             progress.accept(String.format(Locale.ROOT, "%s, %d thread(s): training %,.0f tok/s (median of %d)",
                     size.label(), threads, training.tokensPerSecond(), training.repetitions()));
+            MatrixProductSpeed products = measureMatrixProducts(model, plan);
+            progress.accept(String.format(Locale.ROOT, "%s, %d thread(s): matrix products %,.1f GFLOP/s (median of %d)",
+                    size.label(), threads, products.gflopsPerSecond(), products.repetitions()));
             List<SamplingSpeed> sampling = new ArrayList<>();
             for (int sequences : SAMPLING_BATCHES) {
                 for (boolean kvCache : new boolean[] {false, true}) {
@@ -86,7 +92,8 @@ public final class Benchmark {
                             speed.repetitions()));
                 }
             }
-            return new BenchmarkResult(size, config.parameterCount(), threads, engine, training, sampling);
+            return new BenchmarkResult(size, config.parameterCount(), threads, engine, training, products,
+                    sampling);
         }
     }
 
@@ -119,6 +126,22 @@ public final class Benchmark {
                 () -> Trainer.train(model, settings, tokens, plan.stepsPerRepetition(), null));
         return new TrainingSpeed(BATCH_SIZE, warmed, plan.stepsPerRepetition(), rates.length,
                 median(rates));
+    }
+
+    /** A training step is about three forward passes of work; as many passes make a run as long as training's. */
+    private static MatrixProductSpeed measureMatrixProducts(LanguageModel model, BenchmarkPlan plan) {
+        int passes = 3 * plan.stepsPerRepetition();
+        try (MatrixProducts products = new MatrixProducts(model.manager(), model.config(), BATCH_SIZE)) {
+            for (int i = 0; i < plan.warmupSteps(); i++) {
+                products.runPass();
+            }
+            double[] rates = timed(plan, products.flopsPerPass() * passes / 1e9, () -> {
+                for (int i = 0; i < passes; i++) {
+                    products.runPass();
+                }
+            });
+            return new MatrixProductSpeed(passes, rates.length, median(rates));
+        }
     }
 
     private static SamplingSpeed measureSampling(LanguageModel model, BenchmarkPlan plan, int sequences,

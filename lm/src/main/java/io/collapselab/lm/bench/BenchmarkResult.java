@@ -12,11 +12,19 @@ public record BenchmarkResult(
         int threads,
         String engine,
         TrainingSpeed training,
+        MatrixProductSpeed matrixProducts,
         List<SamplingSpeed> sampling) {
 
     /** Training tokens per second: batch x context x steps / seconds, median of {@code repetitions} timed runs. */
     public record TrainingSpeed(int batchSize, int warmupSteps, int stepsPerRepetition, int repetitions,
                                 double tokensPerSecond) {
+    }
+
+    /**
+     * Speed of the matrix products of one training step's forward pass, timed alone (the BLAS the engine links):
+     * GFLOP/s, median of {@code repetitions} timed runs of {@code passesPerRepetition} passes.
+     */
+    public record MatrixProductSpeed(int passesPerRepetition, int repetitions, double gflopsPerSecond) {
     }
 
     /**
