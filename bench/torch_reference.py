@@ -15,9 +15,10 @@ saves:
   * The text is uniformly random bytes: a step costs the same whatever the tokens are.
   * The forward pass's matrix products are also timed alone, at the step's shapes (per block the four linear
     layers over all batch x context rows and the two attention products per head, then the LM head), as
-    bench/MatrixProducts.java does on the Java side: their GFLOP/s is the speed of the BLAS each side links.
-  * Warm-up steps first, then timed runs of a few steps each (time.perf_counter); the speed is the median of the
-    runs' batch * context * steps / seconds. The runs stop early once they add up to --max-seconds.
+    lm/.../bench/MatrixProducts.java does on the Java side: their GFLOP/s is the speed of the BLAS each side links.
+  * Warm-up first (--warmup-steps steps, and at least --warmup-seconds), then timed runs of a few steps each
+    (time.perf_counter); the speed is the median of the runs' batch * context * steps / seconds. The runs stop
+    early once they add up to --max-seconds.
 
 Usage (`collapse bench --torch-reference` runs it with the same plan as the Java side):
 
@@ -73,6 +74,8 @@ def parse_arguments():
     parser.add_argument("--size", required=True, help="LAYERS/HEADS/WIDTH/CONTEXT, e.g. 4/4/128/128")
     parser.add_argument("--batch", type=int, default=16, help="sequences per step (default 16)")
     parser.add_argument("--warmup-steps", type=int, default=5, help="untimed steps first (default 5)")
+    parser.add_argument("--warmup-seconds", type=float, default=0.0,
+                        help="warm up for at least this long too (default 0)")
     parser.add_argument("--steps", type=int, default=4, help="steps per timed run (default 4)")
     parser.add_argument("--repetitions", type=int, default=3, help="timed runs at most (default 3)")
     parser.add_argument("--max-seconds", type=float, default=20.0,
@@ -85,8 +88,9 @@ def parse_arguments():
     if min(layers, heads, width) < 1 or context < 2 or width % heads != 0:
         parser.error("--size needs layers, heads, width >= 1, context >= 2 and heads dividing width")
     if args.threads < 1 or args.batch < 1 or args.warmup_steps < 0 or args.steps < 1 or args.repetitions < 1 \
-            or not args.max_seconds > 0:
-        parser.error("--threads, --batch, --steps, --repetitions and --max-seconds must be positive")
+            or not args.max_seconds > 0 or not args.warmup_seconds >= 0:
+        parser.error("--threads, --batch, --steps, --repetitions and --max-seconds must be positive, --warmup-steps"
+                     " and --warmup-seconds not negative")
     args.layers, args.heads, args.width, args.context = layers, heads, width, context
     return args
 
@@ -201,6 +205,18 @@ def forward_products(torch, args):
     return run_pass, args.layers * per_layer + 2 * rows * c * VOCABULARY
 
 
+def warm_up(args, step):
+    """Runs step until --warmup-steps and --warmup-seconds are both done, or --max-seconds is spent; at least once."""
+    start = time.perf_counter()
+    warmed = 0
+    while True:
+        step()
+        warmed += 1
+        spent = time.perf_counter() - start
+        if (warmed >= args.warmup_steps and spent >= args.warmup_seconds) or spent >= args.max_seconds:
+            return warmed
+
+
 def median_rate(args, units_per_run, run):
     rates, spent = [], 0.0
     while len(rates) < args.repetitions and spent < args.max_seconds:
@@ -251,19 +267,14 @@ def main():
         for _ in range(count):
             step()
 
-    warmup_start = time.perf_counter()
-    warmed = 0
-    while warmed < args.warmup_steps and time.perf_counter() - warmup_start < args.max_seconds:
-        step()
-        warmed += 1
+    warmed = warm_up(args, step)
     tokens_per_run = args.batch * args.context * args.steps
     rate, runs = median_rate(args, tokens_per_run, lambda: steps(args.steps))
 
     run_pass, flops_per_pass = forward_products(torch, args)
     passes = 3 * args.steps  # a training step is about three forward passes of work
     with torch.no_grad():
-        for _ in range(args.warmup_steps):
-            run_pass()
+        warm_up(args, run_pass)
         products_rate, _ = median_rate(args, flops_per_pass * passes / 1e9,
                                        lambda: [run_pass() for _ in range(passes)])
     print(json.dumps({

@@ -39,13 +39,13 @@ import java.util.stream.Collectors;
  * {@code collapse bench}: training and sampling throughput of the GPT for a few sizes and thread counts, optionally
  * beside the same training step in PyTorch.
  *
- * <p>The engine reads its intra-op thread count once, when it starts, so each thread count runs in a child JVM
- * (same Java, same class path, this command with the hidden {@code --worker} flag) that prints one JSON line per
- * size; this process only launches, collects and prints.
+ * <p>The engine reads its intra-op thread count once, when it starts, so each thread count and size runs in a child
+ * JVM (same Java, same class path, this command with the hidden {@code --worker} flag) that prints one JSON line;
+ * this process only launches, collects and prints.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, subcommands = PipelineBenchCommand.class,
         description = {"Measures training and sampling speed (tokens per second) of the GPT for a few model sizes, "
-                + "at each thread count in a JVM of its own, and optionally the same training step in PyTorch.",
+                + "each size and thread count in a JVM of its own, and optionally the same training step in PyTorch.",
                 "Progress goes to standard error; the table to standard output. Timings are only as good as the "
                         + "machine is quiet: the load average is printed with them.",
                 "'collapse bench pipeline' measures the distributed pipeline's overhead instead."})
@@ -190,12 +190,15 @@ final class BenchCommand implements Callable<Integer> {
         }
         List<BenchmarkResult> results = new ArrayList<>();
         List<TorchReference> references = new ArrayList<>();
+        // Each DJL measurement right before its PyTorch one: on a machine whose speed drifts (a shared virtual
+        // machine), the two sides of a ratio then see the same conditions.
         for (int threads : threadCounts) {
-            err.printf(Locale.ROOT, "bench: %d thread(s): DJL, in a JVM of its own%n", threads);
-            results.addAll(runWorker(threads));
-            if (torchReference && referenceSkipped == null) {
-                for (ModelSize size : modelSizes) {
-                    err.printf(Locale.ROOT, "bench: %d thread(s): PyTorch reference, %s%n", threads, size.label());
+            for (ModelSize size : modelSizes) {
+                err.printf(Locale.ROOT, "bench: %d thread(s), %s: DJL, in a JVM of its own%n", threads,
+                        size.label());
+                results.addAll(runWorker(threads, size));
+                if (torchReference && referenceSkipped == null) {
+                    err.printf(Locale.ROOT, "bench: %d thread(s), %s: PyTorch reference%n", threads, size.label());
                     TorchReference reference = runReference(script, threads, size);
                     if (reference != null) {
                         references.add(reference);
@@ -217,7 +220,7 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private List<BenchmarkResult> runWorker(int threads) throws IOException, InterruptedException {
+    private List<BenchmarkResult> runWorker(int threads, ModelSize size) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-D" + ThreadOptions.THREADS_PROPERTY + "=" + threads);
@@ -232,7 +235,7 @@ final class BenchCommand implements Callable<Integer> {
         command.add("bench");
         command.add("--worker");
         command.add("--sizes");
-        command.add(String.join(",", sizes));
+        command.add(size.label());
         if (quick) {
             command.add("--quick");
         }
@@ -249,7 +252,8 @@ final class BenchCommand implements Callable<Integer> {
             }
         });
         if (exitCode != 0) {
-            throw new IllegalStateException("the benchmark JVM for " + threads + " thread(s) failed with exit code "
+            throw new IllegalStateException("the benchmark JVM for " + size.label() + " at " + threads
+                    + " thread(s) failed with exit code "
                     + exitCode + "; its messages are above");
         }
         for (BenchmarkResult result : results) {
@@ -279,6 +283,7 @@ final class BenchCommand implements Callable<Integer> {
                 "--size", size.label(),
                 "--batch", Integer.toString(Benchmark.BATCH_SIZE),
                 "--warmup-steps", Integer.toString(plan.warmupSteps()),
+                "--warmup-seconds", Double.toString(plan.warmupSeconds()),
                 "--steps", Integer.toString(plan.stepsPerRepetition()),
                 "--repetitions", Integer.toString(plan.repetitions()),
                 "--max-seconds", Double.toString(plan.maxSecondsPerMeasurement()));

@@ -115,12 +115,7 @@ public final class Benchmark {
         TrainingSettings settings = new TrainingSettings(Integer.MAX_VALUE, BATCH_SIZE, LEARNING_RATE, LEARNING_RATE,
                 TrainingSettings.CONSTANT, 0, BETA1, BETA2, WEIGHT_DECAY, GRADIENT_CLIP, false);
         Trainer.beginPhase(model, WINDOW_SEED, false);
-        long warmupEnd = System.nanoTime() + (long) (plan.maxSecondsPerMeasurement() * 1e9);
-        int warmed = 0;
-        while (warmed < plan.warmupSteps() && System.nanoTime() - warmupEnd < 0) {
-            Trainer.train(model, settings, tokens, 1, null);
-            warmed++;
-        }
+        int warmed = warmUp(plan, () -> Trainer.train(model, settings, tokens, 1, null));
         double tokensPerRun = (double) BATCH_SIZE * model.config().contextLength() * plan.stepsPerRepetition();
         double[] rates = timed(plan, tokensPerRun,
                 () -> Trainer.train(model, settings, tokens, plan.stepsPerRepetition(), null));
@@ -132,9 +127,7 @@ public final class Benchmark {
     private static MatrixProductSpeed measureMatrixProducts(LanguageModel model, BenchmarkPlan plan) {
         int passes = 3 * plan.stepsPerRepetition();
         try (MatrixProducts products = new MatrixProducts(model.manager(), model.config(), BATCH_SIZE)) {
-            for (int i = 0; i < plan.warmupSteps(); i++) {
-                products.runPass();
-            }
+            warmUp(plan, products::runPass);
             double[] rates = timed(plan, products.flopsPerPass() * passes / 1e9, () -> {
                 for (int i = 0; i < passes; i++) {
                     products.runPass();
@@ -148,16 +141,31 @@ public final class Benchmark {
                                                  boolean kvCache) {
         int newTokens = model.config().contextLength();
         SampleRequest timedRequest = request(sequences, newTokens, kvCache);
-        long warmupEnd = System.nanoTime() + (long) (plan.samplingWarmupSeconds() * 1e9);
-        do {
-            Sampler.sample(model, timedRequest, null);
-        } while (System.nanoTime() - warmupEnd < 0);
+        warmUp(plan, () -> Sampler.sample(model, timedRequest, null));
         double[] rates = timed(plan, (double) sequences * newTokens, () -> Sampler.sample(model, timedRequest, null));
         return new SamplingSpeed(sequences, kvCache, newTokens, rates.length, median(rates));
     }
 
     private static SampleRequest request(int sequences, int newTokens, boolean kvCache) {
         return new SampleRequest(sequences, newTokens, TEMPERATURE, TOP_K, 1.0, PROMPT, kvCache, SAMPLING_SEED);
+    }
+
+    /**
+     * Runs {@code step} untimed until both the plan's warm-up steps and its warm-up seconds are done, or its time cap
+     * is reached; at least once.
+     *
+     * @return the number of steps run
+     */
+    private static int warmUp(BenchmarkPlan plan, Runnable step) {
+        long start = System.nanoTime();
+        long warmEnough = start + (long) (plan.warmupSeconds() * 1e9);
+        long cap = start + (long) (plan.maxSecondsPerMeasurement() * 1e9);
+        int steps = 0;
+        do {
+            step.run();
+            steps++;
+        } while ((steps < plan.warmupSteps() || System.nanoTime() - warmEnough < 0) && System.nanoTime() - cap < 0);
+        return steps;
     }
 
     /**

@@ -1,17 +1,17 @@
 package io.collapselab.lm.bench;
 
 /**
- * How much work each measurement of a benchmark does. Training runs {@code warmupSteps} untimed steps, then up to
- * {@code repetitions} timed runs of {@code stepsPerRepetition} steps; each sampling configuration repeats its
- * generation untimed for {@code samplingWarmupSeconds} (a token costs a few dozen small operations, so the Java
- * side dominates at batch 1 and runs at full speed only once the JIT has compiled it, which takes seconds), then up
- * to {@code repetitions} timed generations. Warm-up stops early once it has taken
- * {@code maxSecondsPerMeasurement}, and so does repeating once the timed runs add up to that, so a slow machine (or
- * a slow BLAS under the PyTorch reference) makes a benchmark less repeated, not endless; at least one timed run
- * always happens.
+ * How much work each measurement of a benchmark does. Each measurement first runs untimed for
+ * {@code warmupSeconds} (training and the matrix products at least {@code warmupSteps} steps or passes): the Java
+ * side runs at full speed only once the JIT has compiled it, which takes seconds, and until then its compiler
+ * threads take cores from the engine's; a sampled token costs a few dozen small operations, so at batch 1 the Java
+ * side dominates. Then come up to {@code repetitions} timed runs, training ones of {@code stepsPerRepetition}
+ * steps. Warm-up stops early once it has taken {@code maxSecondsPerMeasurement}, and so does repeating once the
+ * timed runs add up to that, so a slow machine (or a slow BLAS under the PyTorch reference) makes a benchmark less
+ * repeated, not endless; at least one timed run always happens.
  */
 public record BenchmarkPlan(int warmupSteps, int stepsPerRepetition, int repetitions,
-                            double maxSecondsPerMeasurement, double samplingWarmupSeconds) {
+                            double maxSecondsPerMeasurement, double warmupSeconds) {
 
     /** Training work per timed run, in floating-point operations; about a second on two cores for any size. */
     private static final double FLOPS_PER_REPETITION = 3e10;
@@ -20,10 +20,10 @@ public record BenchmarkPlan(int warmupSteps, int stepsPerRepetition, int repetit
 
     public BenchmarkPlan {
         if (warmupSteps < 0 || stepsPerRepetition < 1 || repetitions < 1 || !(maxSecondsPerMeasurement > 0)
-                || !(samplingWarmupSeconds >= 0)) {
+                || !(warmupSeconds >= 0)) {
             throw new IllegalArgumentException("invalid benchmark plan: warm-up " + warmupSteps + ", steps "
                     + stepsPerRepetition + ", repetitions " + repetitions + ", max seconds "
-                    + maxSecondsPerMeasurement + ", sampling warm-up seconds " + samplingWarmupSeconds);
+                    + maxSecondsPerMeasurement + ", warm-up seconds " + warmupSeconds);
         }
     }
 
