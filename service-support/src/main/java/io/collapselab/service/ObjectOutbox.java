@@ -72,7 +72,11 @@ public class ObjectOutbox {
      */
     public CollapseEvent publishOnce(String runId, int generation, String name,
                                      Supplier<? extends CollapseEvent> compute) {
-        return publishOnce(runId, generation, name, () -> null, nothing -> compute.get());
+        Optional<CollapseEvent> recorded = files.readEvent(runId, generation, name);
+        if (recorded.isPresent()) {
+            return republish(recorded.get());
+        }
+        return recordAndPublish(runId, generation, name, compute.get());
     }
 
     /**
@@ -102,7 +106,10 @@ public class ObjectOutbox {
         if (recorded.isPresent()) {
             return republish(recorded.get());
         }
-        CollapseEvent computed = compute.apply(read);
+        return recordAndPublish(runId, generation, name, compute.apply(read));
+    }
+
+    private CollapseEvent recordAndPublish(String runId, int generation, String name, CollapseEvent computed) {
         // Validated before it is recorded: an invalid event must fail here, not on every redelivery.
         byte[] bytes = SERIALIZER.serialize(null, computed);
         byte[] stored = files.writeOnce(runId, generation, name, bytes);
