@@ -105,7 +105,7 @@ public final class GenerationSteps {
         long started = System.nanoTime();
         try (LanguageModel model = Checkpoint.read(parentCheckpoint)) {
             return train(config, model, config.selfTraining(), config.selfTraining().carryOptimizerState(),
-                    trainingText, generation, progress, started, System.nanoTime() - started);
+                    trainingText, generation, progress, started, elapsedMs(started));
         }
     }
 
@@ -157,7 +157,7 @@ public final class GenerationSteps {
 
     private static TrainedCheckpoint train(ExperimentConfig config, LanguageModel model, TrainingSettings settings,
                                            boolean carryOptimizerState, byte[] text, int generation,
-                                           Progress progress, long started, long readNanos) {
+                                           Progress progress, long started, long checkpointReadMs) {
         int[] tokens = model.tokenizer().encode(text);
         long tokensBefore = model.progress().tokensSeen();
         double loss;
@@ -170,7 +170,7 @@ public final class GenerationSteps {
         }
         long writeStarted = System.nanoTime();
         byte[] checkpoint = Checkpoint.write(model);
-        long ioMs = (readNanos + System.nanoTime() - writeStarted) / 1_000_000;
+        long ioMs = checkpointReadMs + elapsedMs(writeStarted);
         return new TrainedCheckpoint(checkpoint, Checkpoint.sha256(checkpoint), settings.steps(),
                 model.progress().tokensSeen() - tokensBefore, loss, elapsedMs(started), ioMs);
     }
