@@ -205,6 +205,11 @@ def forward_products(torch, args):
     return run_pass, args.layers * per_layer + 2 * rows * c * VOCABULARY
 
 
+def repeat(run, count):
+    for _ in range(count):
+        run()
+
+
 def warm_up(args, step):
     """Runs step until --warmup-steps and --warmup-seconds are both done, or --max-seconds is spent; at least once."""
     start = time.perf_counter()
@@ -263,20 +268,16 @@ def main():
         optimizer.step()
         return loss.item()
 
-    def steps(count):
-        for _ in range(count):
-            step()
-
     warmed = warm_up(args, step)
     tokens_per_run = args.batch * args.context * args.steps
-    rate, runs = median_rate(args, tokens_per_run, lambda: steps(args.steps))
+    rate, runs = median_rate(args, tokens_per_run, lambda: repeat(step, args.steps))
 
     run_pass, flops_per_pass = forward_products(torch, args)
     passes = 3 * args.steps  # a training step is about three forward passes of work
     with torch.no_grad():
         warm_up(args, run_pass)
         products_rate, _ = median_rate(args, flops_per_pass * passes / 1e9,
-                                       lambda: [run_pass() for _ in range(passes)])
+                                       lambda: repeat(run_pass, passes))
     print(json.dumps({
         "size": args.size,
         "threads": torch.get_num_threads(),
