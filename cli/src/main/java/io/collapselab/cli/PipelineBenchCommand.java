@@ -154,7 +154,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
         RunLog log = RunResults.follow(cluster, List.of(runId), Duration.ofMinutes(timeoutMinutes), System.err,
                 listener).get(runId);
         RunCompleted.Reason reason = log.completion().map(RunCompleted::reason).orElse(RunCompleted.Reason.FAILED);
-        if (reason != RunCompleted.Reason.MAX_GENERATIONS && reason != RunCompleted.Reason.COLLAPSE_DETECTED) {
+        if (!reason.isNormalEnd()) {
             throw new IllegalStateException("run " + runId + " ended " + log.status() + ": "
                     + log.completion().map(c -> c.detail()).orElse("no detail"));
         }

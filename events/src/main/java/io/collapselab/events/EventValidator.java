@@ -152,9 +152,7 @@ public final class EventValidator {
             problems.add("lastGeneration must be between 0 and generation (" + event.generation() + ") or null, was "
                     + lastGeneration);
         }
-        boolean finishedNormally = reason == RunCompleted.Reason.MAX_GENERATIONS
-                || reason == RunCompleted.Reason.COLLAPSE_DETECTED;
-        if (finishedNormally && !Integer.valueOf(event.generation()).equals(lastGeneration)) {
+        if (reason != null && reason.isNormalEnd() && !Integer.valueOf(event.generation()).equals(lastGeneration)) {
             problems.add("lastGeneration must equal generation (" + event.generation() + ") when the reason is "
                     + reason.wireName() + ", was " + lastGeneration);
         }

@@ -45,6 +45,11 @@ public record RunCompleted(
             this.wireName = wireName;
         }
 
+        /** Whether the run got to where its config said it could end, rather than failing or being cancelled. */
+        public boolean isNormalEnd() {
+            return this == MAX_GENERATIONS || this == COLLAPSE_DETECTED;
+        }
+
         @JsonValue
         public String wireName() {
             return wireName;

@@ -311,7 +311,7 @@ final class LogAnalysis {
         }
         if (completion != null) {
             RunCompleted c = completion.event();
-            if (endedNormally(c)) {
+            if (c.reason().isNormalEnd()) {
                 for (int n = 0; n <= c.generation(); n++) {
                     for (EventType type : GENERATION_EVENTS) {
                         need(needs, new Need(n, type), "the run completed at generation " + c.generation()
@@ -476,11 +476,6 @@ final class LogAnalysis {
         } catch (IOException e) {
             throw new UncheckedIOException("an event written by EventJson must read back as JSON", e);
         }
-    }
-
-    static boolean endedNormally(RunCompleted completed) {
-        return completed.reason() == RunCompleted.Reason.MAX_GENERATIONS
-                || completed.reason() == RunCompleted.Reason.COLLAPSE_DETECTED;
     }
 
     static String label(CollapseEvent event) {

@@ -126,7 +126,7 @@ public final class RunAuditor {
     private static List<LineageEntry> lineage(LogAnalysis log, List<Discrepancy> discrepancies) {
         int last = log.generations().stream().mapToInt(Generation::generation).max().orElse(-1);
         Optional<RunCompleted> completion = log.completion().map(Located::event);
-        if (completion.isPresent() && LogAnalysis.endedNormally(completion.get())) {
+        if (completion.isPresent() && completion.get().reason().isNormalEnd()) {
             last = Math.max(last, completion.get().generation());
         }
         List<LineageEntry> lineage = new ArrayList<>();
@@ -163,7 +163,7 @@ public final class RunAuditor {
             warnings.add("run " + log.runId() + " has no RunCompleted: it is still running, or its services stopped;"
                     + " the audit covers the log as it stood");
         }
-        completion.filter(c -> !LogAnalysis.endedNormally(c)).ifPresent(c -> warnings.add("the run ended "
+        completion.filter(c -> !c.reason().isNormalEnd()).ifPresent(c -> warnings.add("the run ended "
                 + c.reason().wireName() + " at generation " + c.generation()
                 + (c.detail().isBlank() ? "" : ": " + c.detail())));
         return warnings;

@@ -156,9 +156,7 @@ public final class RunLog {
         if (completion == null) {
             return false;
         }
-        boolean normalEnd = completion.reason() == RunCompleted.Reason.MAX_GENERATIONS
-                || completion.reason() == RunCompleted.Reason.COLLAPSE_DETECTED;
-        return !normalEnd || reports().size() > completion.generation();
+        return !completion.reason().isNormalEnd() || reports().size() > completion.generation();
     }
 
     /**
