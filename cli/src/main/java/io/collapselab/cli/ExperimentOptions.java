@@ -1,12 +1,11 @@
 package io.collapselab.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.collapselab.lm.loop.ExperimentConfig;
-import io.collapselab.lm.loop.MixingSettings;
-import io.collapselab.lm.loop.Presets;
-import io.collapselab.lm.loop.SamplingSettings;
+import io.collapselab.experiment.ExperimentConfig;
+import io.collapselab.experiment.ExperimentJson;
+import io.collapselab.experiment.MixingSettings;
+import io.collapselab.experiment.Presets;
+import io.collapselab.experiment.SamplingSettings;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
@@ -18,18 +17,15 @@ import java.util.List;
 /** Which experiment to run: a preset or a config file, with overrides for the common knobs. */
 final class ExperimentOptions {
 
-    static final ObjectMapper CONFIG_MAPPER = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
-
     static final class Source {
         @Option(names = "--preset", paramLabel = "NAME",
-                description = "A ready-made experiment: smoke, demo or paper (default: demo, unless --config is "
-                        + "given).")
+                description = "A ready-made experiment (collapse presets lists them; default: demo, unless "
+                        + "--config is given).")
         String preset;
 
         @Option(names = "--config", paramLabel = "FILE",
-                description = "An experiment config as JSON (the shape of 'config' in the --json output).")
+                description = "An experiment config as JSON (the shape of 'config' in the --json output; "
+                        + "collapse presets NAME prints one to start from).")
         Path configFile;
     }
 
@@ -106,7 +102,7 @@ final class ExperimentOptions {
                 throw new UsageError("config file not found or unreadable: " + file);
             }
             try {
-                return CONFIG_MAPPER.readValue(file.toFile(), ExperimentConfig.class);
+                return ExperimentJson.read(Files.readAllBytes(file));
             } catch (JsonProcessingException e) {
                 throw new UsageError("config file " + file + " is not a valid experiment config: "
                         + e.getOriginalMessage());
@@ -115,10 +111,10 @@ final class ExperimentOptions {
             }
         }
         String name = source.preset != null ? source.preset : defaultPreset;
-        if (!Presets.names().contains(name)) {
-            throw new UsageError("unknown preset '" + name + "'; choose one of " + String.join(", ",
-                    Presets.names()));
+        try {
+            return Presets.get(name);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage() + " (collapse presets describes them)");
         }
-        return Presets.get(name);
     }
 }

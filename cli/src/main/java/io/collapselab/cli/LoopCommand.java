@@ -1,6 +1,6 @@
 package io.collapselab.cli;
 
-import io.collapselab.lm.loop.ExperimentConfig;
+import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.lm.loop.SelfTrainingLoop;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,9 +54,9 @@ final class LoopCommand implements Callable<Integer> {
         SelfTrainingLoop.Outcome outcome = new SelfTrainingLoop(config, texts.train(), texts.heldout())
                 .run(new ProgressPrinter(err, config.generations()));
         GenerationTable.print(System.out, outcome.generations());
-        System.out.println("status: " + outcome.status());
+        System.out.println("status: " + outcome.end().wireName());
         if (json != null) {
-            new RunJson(id, outcome.status(), config, outcome.generations()).write(json);
+            new RunJson(id, outcome.end().wireName(), config, outcome.generations()).write(json);
             err.println("wrote " + json);
         }
         return CollapseMain.OK;

@@ -8,7 +8,7 @@ import io.collapselab.cli.runs.RunLog;
 import io.collapselab.events.CheckpointPublished;
 import io.collapselab.events.CollapseEvent;
 import io.collapselab.events.RunCompleted;
-import io.collapselab.lm.loop.ExperimentConfig;
+import io.collapselab.experiment.ExperimentConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

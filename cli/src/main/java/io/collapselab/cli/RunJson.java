@@ -2,7 +2,7 @@ package io.collapselab.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.collapselab.lm.loop.ExperimentConfig;
+import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.lm.loop.GenerationReport;
 
 import java.io.IOException;

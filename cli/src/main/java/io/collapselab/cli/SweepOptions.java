@@ -1,6 +1,6 @@
 package io.collapselab.cli;
 
-import io.collapselab.lm.loop.ExperimentConfig;
+import io.collapselab.experiment.ExperimentConfig;
 import picocli.CommandLine.Option;
 
 import java.util.ArrayList;

@@ -12,8 +12,8 @@ import io.collapselab.events.CollapseEvent;
 import io.collapselab.events.ObjectRef;
 import io.collapselab.events.ProducerInfo;
 import io.collapselab.events.kafka.Topics;
+import io.collapselab.lm.Sha256;
 import io.collapselab.lm.data.Wikitext2;
-import io.collapselab.lm.model.Checkpoint;
 import io.collapselab.localstack.LocalStack;
 import io.collapselab.localstack.LocalStackExtension;
 import io.collapselab.localstack.TopicSpec;
@@ -178,7 +178,7 @@ class AuditCommandIT {
         assertTrue(discrepancies.get(0).startsWith("  DIGEST_MISMATCH generation 0, collapse.checkpoints-"),
                 discrepancies.get(0));
         assertTrue(discrepancies.get(0).contains(checkpoint.toUri(stack.bucket()) + " has sha256 "
-                + Checkpoint.sha256(bytes) + ", but CheckpointPublished(0) names " + run.checkpointSha256(0)),
+                + Sha256.hex(bytes) + ", but CheckpointPublished(0) names " + run.checkpointSha256(0)),
                 discrepancies.get(0));
     }
 
@@ -190,7 +190,7 @@ class AuditCommandIT {
                 .filter(e -> e instanceof CheckpointPublished && e.generation() == 1)
                 .map(CheckpointPublished.class::cast)
                 .findFirst().orElseThrow();
-        String forgedSha = Checkpoint.sha256("forged".getBytes(StandardCharsets.UTF_8));
+        String forgedSha = Sha256.hex("forged".getBytes(StandardCharsets.UTF_8));
         CheckpointPublished forged = CheckpointPublished.of("audit-forged", 1, Instant.now(),
                 new ProducerInfo("trainer-service", "intruder", "test"), new ObjectRef(genuine.checkpoint().uri(),
                         forgedSha, genuine.checkpoint().size()), genuine.parentCheckpointSha256(),

@@ -57,7 +57,7 @@ class LoopCommandTest {
     @Test
     void impossibleConfigIsRejectedBeforeAnyWork(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("bad.json");
-        String smoke = new ObjectMapper().writeValueAsString(io.collapselab.lm.loop.Presets.get("smoke"));
+        String smoke = new ObjectMapper().writeValueAsString(io.collapselab.experiment.Presets.get("smoke"));
         Files.writeString(config, smoke.replace("\"heads\":2", "\"heads\":3").replace("\"contextLength\":32",
                 "\"contextLength\":1"));
         Result result = run("loop", "--config", config.toString(), "--data-dir", dir.toString());

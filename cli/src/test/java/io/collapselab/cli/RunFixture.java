@@ -13,14 +13,14 @@ import io.collapselab.events.ObjectRef;
 import io.collapselab.events.ProducerInfo;
 import io.collapselab.events.RunCompleted;
 import io.collapselab.events.RunRequested;
-import io.collapselab.events.config.RunConfig;
 import io.collapselab.events.kafka.EventRecords;
-import io.collapselab.lm.loop.EvaluationSettings;
-import io.collapselab.lm.loop.ExperimentConfig;
+import io.collapselab.experiment.EvaluationSettings;
+import io.collapselab.experiment.ExperimentConfig;
+import io.collapselab.experiment.Presets;
+import io.collapselab.experiment.SamplingSettings;
+import io.collapselab.lm.Sha256;
 import io.collapselab.lm.loop.GenerationSteps;
-import io.collapselab.lm.loop.Presets;
 import io.collapselab.lm.loop.Progress;
-import io.collapselab.lm.loop.SamplingSettings;
 import io.collapselab.lm.loop.TrainingMix;
 import io.collapselab.lm.metrics.RealTextProfile;
 import io.collapselab.lm.metrics.TextMetrics;
@@ -81,7 +81,7 @@ final class RunFixture {
         List<Generation> generations = new ArrayList<>();
         List<byte[]> corpora = new ArrayList<>();
         GenerationSteps.TrainedCheckpoint current = GenerationSteps.pretrain(config, train, Progress.NONE);
-        String trainedOn = Checkpoint.sha256(train);
+        String trainedOn = Sha256.hex(train);
         for (int g = 0; ; g++) {
             GenerationSteps.CheckpointEvaluation heldoutLoss =
                     GenerationSteps.evaluate(config, current.checkpoint(), heldout, g, Progress.NONE);
@@ -95,9 +95,9 @@ final class RunFixture {
                 return new RunFixture(train, heldout, generations);
             }
             corpora.add(corpus.corpus());
-            byte[] mix = TrainingMix.build(config.mixing(), train, corpora,
-                    Rng.derive(config.seed(), g + 1, SeedRole.MIXING));
-            trainedOn = Checkpoint.sha256(mix);
+            byte[] mix = TrainingMix.forGeneration(config, train,
+                    TrainingMix.corpusGenerations(config.mixing(), g + 1).stream().map(corpora::get).toList(), g + 1);
+            trainedOn = Sha256.hex(mix);
             current = GenerationSteps.trainNext(config, current.checkpoint(), mix, g + 1, Progress.NONE);
         }
     }
@@ -134,7 +134,7 @@ final class RunFixture {
              KafkaProducer<String, byte[]> producer = producer(stack)) {
             RunRequested request = submitter.submit(runId, claimed, train, heldout).event();
             events.add(request);
-            RunConfig config = request.config();
+            ExperimentConfig config = request.config();
             for (int g = 0; g <= lastGeneration(); g++) {
                 Generation generation = generations.get(g);
                 GenerationSteps.TrainedCheckpoint trained = generation.checkpoint();

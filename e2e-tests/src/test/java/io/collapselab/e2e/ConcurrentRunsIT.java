@@ -7,7 +7,7 @@ import io.collapselab.cli.RunJson;
 import io.collapselab.cli.runs.RunIds;
 import io.collapselab.cli.runs.RunLog;
 import io.collapselab.cli.runs.RunObserver;
-import io.collapselab.lm.loop.ExperimentConfig;
+import io.collapselab.experiment.ExperimentConfig;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

@@ -7,7 +7,7 @@ import io.collapselab.cli.runs.RunIds;
 import io.collapselab.cli.runs.RunListener;
 import io.collapselab.cli.runs.RunLog;
 import io.collapselab.cli.runs.RunObserver;
-import io.collapselab.lm.loop.ExperimentConfig;
+import io.collapselab.experiment.ExperimentConfig;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.collapselab.cli.RunJson;
+import io.collapselab.experiment.ExperimentConfig;
+import io.collapselab.experiment.Presets;
+import io.collapselab.experiment.SamplingSettings;
 import io.collapselab.lm.ComputeEnvironment;
-import io.collapselab.lm.loop.ExperimentConfig;
-import io.collapselab.lm.loop.Presets;
-import io.collapselab.lm.loop.SamplingSettings;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;

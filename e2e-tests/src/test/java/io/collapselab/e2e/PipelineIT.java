@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.collapselab.cli.runs.RunIds;
 import io.collapselab.cli.runs.RunLog;
 import io.collapselab.cli.runs.RunObserver;
-import io.collapselab.lm.loop.ExperimentConfig;
+import io.collapselab.experiment.ExperimentConfig;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

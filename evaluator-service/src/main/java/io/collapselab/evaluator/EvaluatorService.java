@@ -6,10 +6,11 @@ import io.collapselab.events.CorpusGenerated;
 import io.collapselab.events.EvaluationCompleted;
 import io.collapselab.events.RunCompleted;
 import io.collapselab.events.kafka.DecodedEvent;
-import io.collapselab.lm.loop.ExperimentConfig;
-import io.collapselab.lm.loop.GenerationSteps;
+import io.collapselab.experiment.ExperimentConfig;
+import io.collapselab.experiment.RunEnd;
 import io.collapselab.lm.loop.GenerationSteps.CheckpointEvaluation;
 import io.collapselab.lm.loop.GenerationSteps.CorpusEvaluation;
+import io.collapselab.lm.loop.GenerationSteps;
 import io.collapselab.lm.metrics.RealTextProfile;
 import io.collapselab.lm.metrics.TextMetrics;
 import io.collapselab.lm.model.Checkpoint;
@@ -198,22 +199,18 @@ public class EvaluatorService {
                 corpus.excerpt(), collapsed, heldout.checkpointSha256(), corpus.corpusSha256());
     }
 
-    /** The same end conditions, in the same order, as the in-process loop. */
     private void endRunIfOver(Run run, EvaluationCompleted evaluation) {
-        ExperimentConfig config = run.config();
         int generation = evaluation.generation();
-        RunCompleted.Reason reason;
-        String detail;
-        if (evaluation.collapsed() && config.collapse().stopOnCollapse()) {
-            reason = RunCompleted.Reason.COLLAPSE_DETECTED;
-            detail = "generation " + generation + " collapsed (distinct-2 " + evaluation.distinct2()
-                    + ", trailing cycle of " + evaluation.cycleLength() + " tokens) and the run stops on collapse";
-        } else if (generation == config.generations()) {
-            reason = RunCompleted.Reason.MAX_GENERATIONS;
-            detail = "generation " + generation + " was the last configured";
-        } else {
+        Optional<RunEnd> end = run.config().endAfter(generation, evaluation.collapsed());
+        if (end.isEmpty()) {
             return;
         }
+        RunCompleted.Reason reason = RunCompleted.Reason.of(end.get());
+        String detail = switch (end.get()) {
+            case COLLAPSE_DETECTED -> "generation " + generation + " collapsed (distinct-2 " + evaluation.distinct2()
+                    + ", trailing cycle of " + evaluation.cycleLength() + " tokens) and the run stops on collapse";
+            case MAX_GENERATIONS -> "generation " + generation + " was the last configured";
+        };
         outbox.publishOnce(run.runId(), generation, ObjectOutbox.RUN_COMPLETED_EVENT, () -> RunCompleted.of(
                 run.runId(), generation, Instant.now(), identity.producer(), reason, detail, generation));
         LOG.infof("Run %s completed at generation %d: %s", run.runId(), generation, reason.wireName());

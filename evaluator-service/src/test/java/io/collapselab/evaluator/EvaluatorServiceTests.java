@@ -12,12 +12,13 @@ import io.collapselab.events.EvaluationCompleted;
 import io.collapselab.events.ObjectRef;
 import io.collapselab.events.RunCompleted;
 import io.collapselab.events.RunRequested;
-import io.collapselab.lm.loop.CollapsePolicy;
-import io.collapselab.lm.loop.ExperimentConfig;
-import io.collapselab.lm.loop.GenerationSteps;
+import io.collapselab.experiment.CollapsePolicy;
+import io.collapselab.experiment.ExperimentConfig;
+import io.collapselab.lm.Sha256;
 import io.collapselab.lm.loop.GenerationSteps.CheckpointEvaluation;
 import io.collapselab.lm.loop.GenerationSteps.CorpusEvaluation;
 import io.collapselab.lm.loop.GenerationSteps.TrainedCheckpoint;
+import io.collapselab.lm.loop.GenerationSteps;
 import io.collapselab.lm.loop.Progress;
 import io.collapselab.lm.metrics.RealTextProfile;
 import io.collapselab.lm.model.Checkpoint;
@@ -94,7 +95,7 @@ class EvaluatorServiceTests {
         assertEquals(config.collapse().isCollapsed(text.metrics().distinct2(), text.cycleLength()),
                 evaluation.collapsed());
         assertEquals(checkpoint.sha256(), evaluation.checkpointSha256());
-        assertEquals(Checkpoint.sha256(corpus), evaluation.corpusSha256());
+        assertEquals(Sha256.hex(corpus), evaluation.corpusSha256());
         assertEquals(List.of(), events.published(RunCompleted.class, "both"), "generation 0 of 2 is not the last");
     }
 

@@ -1,6 +1,6 @@
 package io.collapselab.events;
 
-import io.collapselab.events.config.SamplingSettings;
+import io.collapselab.experiment.SamplingSettings;
 import java.time.Instant;
 
 /**

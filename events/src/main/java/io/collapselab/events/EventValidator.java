@@ -1,7 +1,7 @@
 package io.collapselab.events;
 
-import io.collapselab.events.config.RunConfig;
-import io.collapselab.events.config.SamplingSettings;
+import io.collapselab.experiment.ExperimentConfig;
+import io.collapselab.experiment.SamplingSettings;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +50,7 @@ public final class EventValidator {
      * {@link #problems(CollapseEvent)}, generations must lie within the configured number and excerpts within the
      * configured length.
      */
-    public static List<String> problems(CollapseEvent event, RunConfig runConfig) {
+    public static List<String> problems(CollapseEvent event, ExperimentConfig runConfig) {
         List<String> problems = new ArrayList<>();
         if (event == null) {
             problems.add("event is missing");
@@ -126,7 +126,7 @@ public final class EventValidator {
     }
 
     private static void runRequested(RunRequested event, List<String> problems) {
-        RunConfig config = event.config();
+        ExperimentConfig config = event.config();
         if (config == null) {
             problems.add("config is missing");
         } else {
@@ -141,7 +141,7 @@ public final class EventValidator {
         }
     }
 
-    private static void runCompleted(RunCompleted event, RunConfig runConfig, List<String> problems) {
+    private static void runCompleted(RunCompleted event, ExperimentConfig runConfig, List<String> problems) {
         RunCompleted.Reason reason = event.reason();
         if (reason == null) {
             problems.add("reason is missing (expected max-generations, collapse-detected, failed or cancelled)");
@@ -194,7 +194,7 @@ public final class EventValidator {
         }
     }
 
-    private static void evaluationCompleted(EvaluationCompleted event, RunConfig runConfig, List<String> problems) {
+    private static void evaluationCompleted(EvaluationCompleted event, ExperimentConfig runConfig, List<String> problems) {
         finiteNonNegative(event.heldoutLoss(), "heldoutLoss", problems);
         if (!(Double.isFinite(event.heldoutPerplexity()) && event.heldoutPerplexity() >= 1)) {
             problems.add("heldoutPerplexity must be a finite number >= 1 (the exponential of a loss), was "

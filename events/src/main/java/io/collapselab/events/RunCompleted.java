@@ -2,6 +2,7 @@ package io.collapselab.events;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.collapselab.experiment.RunEnd;
 import java.time.Instant;
 import java.util.Arrays;
 
@@ -43,6 +44,14 @@ public record RunCompleted(
 
         Reason(String wireName) {
             this.wireName = wireName;
+        }
+
+        /** The reason a run ended where its config said it ends. */
+        public static Reason of(RunEnd end) {
+            return switch (end) {
+                case MAX_GENERATIONS -> MAX_GENERATIONS;
+                case COLLAPSE_DETECTED -> COLLAPSE_DETECTED;
+            };
         }
 
         /** Whether the run got to where its config said it could end, rather than failing or being cancelled. */

@@ -5,7 +5,7 @@ import static io.collapselab.events.Mutations.with;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.collapselab.events.config.RunConfig;
+import io.collapselab.experiment.ExperimentConfig;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -233,7 +233,7 @@ class EventValidatorTest {
 
     @Test
     void generationsAreBoundedByTheRunConfigWhereKnown() {
-        RunConfig config = Fixtures.config();
+        ExperimentConfig config = Fixtures.config();
         CollapseEvent beyond = with(Fixtures.checkpointPublished(), "generation", config.generations() + 1);
 
         assertEquals(List.of(), EventValidator.problems(beyond));

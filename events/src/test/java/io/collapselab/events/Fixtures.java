@@ -1,12 +1,12 @@
 package io.collapselab.events;
 
-import io.collapselab.events.config.CollapsePolicy;
-import io.collapselab.events.config.EvaluationSettings;
-import io.collapselab.events.config.MixingSettings;
-import io.collapselab.events.config.ModelSettings;
-import io.collapselab.events.config.RunConfig;
-import io.collapselab.events.config.SamplingSettings;
-import io.collapselab.events.config.TrainingSettings;
+import io.collapselab.experiment.CollapsePolicy;
+import io.collapselab.experiment.EvaluationSettings;
+import io.collapselab.experiment.ExperimentConfig;
+import io.collapselab.experiment.MixingSettings;
+import io.collapselab.experiment.ModelSettings;
+import io.collapselab.experiment.SamplingSettings;
+import io.collapselab.experiment.TrainingSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -37,8 +37,8 @@ public final class Fixtures {
         return "s3://" + BUCKET + "/runs/" + RUN_ID + "/" + keyUnderRun;
     }
 
-    public static RunConfig config() {
-        return new RunConfig(
+    public static ExperimentConfig config() {
+        return new ExperimentConfig(
                 "wikitext-byte-demo",
                 new ModelSettings(2, 4, 64, 32, 0.1f, ModelSettings.BYTE_TOKENIZER, 0),
                 new TrainingSettings(200, 8, 3e-4, 3e-5, TrainingSettings.COSINE, 20, 0.9, 0.95, 0.1, 1.0, false),

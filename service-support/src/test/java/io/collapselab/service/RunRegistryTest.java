@@ -10,11 +10,11 @@ import io.collapselab.events.CollapseEvent;
 import io.collapselab.events.ProducerInfo;
 import io.collapselab.events.RunCompleted;
 import io.collapselab.events.RunRequested;
-import io.collapselab.events.config.RunConfig;
 import io.collapselab.events.json.EventJson;
 import io.collapselab.events.kafka.DecodedEvent;
 import io.collapselab.events.kafka.Topics;
-import io.collapselab.lm.loop.Presets;
+import io.collapselab.experiment.ExperimentConfig;
+import io.collapselab.experiment.Presets;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +34,7 @@ class RunRegistryTest {
 
     @Test
     void aHandlerWaitsForTheRunToBeRegistered() throws Exception {
-        RunRequested request = RunTest.request(MAPPER.convertValue(Presets.get("smoke"), RunConfig.class));
+        RunRequested request = RunTest.request(MAPPER.convertValue(Presets.get("smoke"), ExperimentConfig.class));
         CompletableFuture<Optional<Run>> waiting = CompletableFuture.supplyAsync(() -> {
             try {
                 return registry.activeRun("r1", LONG);
@@ -59,7 +59,7 @@ class RunRegistryTest {
     @Test
     void aRunWhoseConfigCannotRunIsRejectedAtOnce() {
         registry.onRunEvent(record(RunTest.request(MAPPER.convertValue(Presets.get("smoke").withGenerations(-1),
-                RunConfig.class))));
+                ExperimentConfig.class))));
 
         UnknownRunException e = assertThrows(UnknownRunException.class, () -> registry.activeRun("r1", LONG));
         assertTrue(e.getMessage().startsWith("invalid config of run r1"), e.getMessage());
@@ -67,7 +67,7 @@ class RunRegistryTest {
 
     @Test
     void aCompletedRunHasNoMoreWorkAndLosesItsGauge() throws Exception {
-        registry.onRunEvent(record(RunTest.request(MAPPER.convertValue(Presets.get("smoke"), RunConfig.class))));
+        registry.onRunEvent(record(RunTest.request(MAPPER.convertValue(Presets.get("smoke"), ExperimentConfig.class))));
         metrics.generationReached("r1", 3);
         assertEquals(3, meters.get("collapse.run.generation").tag("run", "r1").gauge().value());
 
@@ -82,8 +82,8 @@ class RunRegistryTest {
 
     @Test
     void theFirstRequestOfARunIdDefinesIt() {
-        RunRequested first = RunTest.request(MAPPER.convertValue(Presets.get("smoke"), RunConfig.class));
-        RunRequested second = RunTest.request(MAPPER.convertValue(Presets.get("demo"), RunConfig.class));
+        RunRequested first = RunTest.request(MAPPER.convertValue(Presets.get("smoke"), ExperimentConfig.class));
+        RunRequested second = RunTest.request(MAPPER.convertValue(Presets.get("demo"), ExperimentConfig.class));
 
         registry.onRunEvent(record(first));
         registry.onRunEvent(record(second));

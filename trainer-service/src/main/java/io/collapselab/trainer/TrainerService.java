@@ -6,14 +6,11 @@ import io.collapselab.events.CorpusGenerated;
 import io.collapselab.events.ObjectRef;
 import io.collapselab.events.RunRequested;
 import io.collapselab.events.kafka.DecodedEvent;
-import io.collapselab.lm.loop.ExperimentConfig;
-import io.collapselab.lm.loop.GenerationSteps;
+import io.collapselab.experiment.ExperimentConfig;
+import io.collapselab.lm.Sha256;
 import io.collapselab.lm.loop.GenerationSteps.TrainedCheckpoint;
-import io.collapselab.lm.loop.MixingSettings;
+import io.collapselab.lm.loop.GenerationSteps;
 import io.collapselab.lm.loop.TrainingMix;
-import io.collapselab.lm.model.Checkpoint;
-import io.collapselab.lm.random.Rng;
-import io.collapselab.lm.random.SeedRole;
 import io.collapselab.service.ComputeTime;
 import io.collapselab.service.EventIntake;
 import io.collapselab.service.GenerationFiles;
@@ -97,13 +94,13 @@ public class TrainerService {
         long started = System.nanoTime();
         outbox.publishOnce(run.runId(), generation, ObjectOutbox.CHECKPOINT_EVENT,
                 () -> new TrainingInputs(artifacts.checkpoint(run.runId(), parent, corpus.checkpointSha256()),
-                        TrainingMix.build(config.mixing(), artifacts.trainText(run), corpora(run, corpus),
-                                Rng.derive(config.seed(), generation, SeedRole.MIXING))),
+                        TrainingMix.forGeneration(config, artifacts.trainText(run), corpora(run, corpus),
+                                generation)),
                 inputs -> {
                     TrainedCheckpoint trained = compute.measure(() -> GenerationSteps.trainNext(config,
                             inputs.parentCheckpoint(), inputs.mix(), generation, new ProgressLog(run.runId())));
                     return published(run, generation, trained, corpus.checkpointSha256(),
-                            Checkpoint.sha256(inputs.mix()), started);
+                            Sha256.hex(inputs.mix()), started);
                 });
     }
 
@@ -111,25 +108,22 @@ public class TrainerService {
     private record TrainingInputs(byte[] parentCheckpoint, byte[] mix) {
     }
 
-    /**
-     * The corpora the mix of the generation after {@code latest} is built from, oldest first. Only
-     * {@code accumulate} uses more than the latest corpus; the others get just that one, which gives the same mix
-     * without reading every earlier corpus again in every generation.
-     */
+    /** The corpora the mix of the generation after {@code latest} is built from, oldest first. */
     private List<byte[]> corpora(Run run, CorpusGenerated latest) {
         String runId = run.runId();
         List<byte[]> corpora = new ArrayList<>();
-        if (MixingSettings.ACCUMULATE.equals(run.config().mixing().policy())) {
-            for (int g = 0; g < latest.generation(); g++) {
-                int generation = g;
+        for (int g : TrainingMix.corpusGenerations(run.config().mixing(), latest.generation() + 1)) {
+            if (g == latest.generation()) {
+                corpora.add(artifacts.corpus(runId, g, latest.corpus()));
+            } else {
                 // The digest of an earlier corpus is the one its CorpusGenerated announced.
                 CollapseEvent announced = files.readEvent(runId, g, ObjectOutbox.CORPUS_EVENT)
-                        .orElseThrow(() -> new IllegalStateException("the accumulate mix needs corpus " + generation
-                                + " of run " + runId + ", but its CorpusGenerated is not recorded in the store"));
+                        .orElseThrow(() -> new IllegalStateException("the " + run.config().mixing().policy()
+                                + " mix needs corpus " + g + " of run " + runId + ", but its CorpusGenerated is not"
+                                + " recorded in the store"));
                 corpora.add(artifacts.corpus(runId, g, ((CorpusGenerated) announced).corpus()));
             }
         }
-        corpora.add(artifacts.corpus(runId, latest.generation(), latest.corpus()));
         return corpora;
     }
 

@@ -13,14 +13,14 @@ import io.collapselab.events.CorpusGenerated;
 import io.collapselab.events.ObjectRef;
 import io.collapselab.events.RunRequested;
 import io.collapselab.events.json.EventJson;
-import io.collapselab.lm.loop.ExperimentConfig;
-import io.collapselab.lm.loop.GenerationSteps;
+import io.collapselab.experiment.ExperimentConfig;
+import io.collapselab.experiment.MixingSettings;
+import io.collapselab.lm.Sha256;
 import io.collapselab.lm.loop.GenerationSteps.SampledCorpus;
 import io.collapselab.lm.loop.GenerationSteps.TrainedCheckpoint;
-import io.collapselab.lm.loop.MixingSettings;
+import io.collapselab.lm.loop.GenerationSteps;
 import io.collapselab.lm.loop.Progress;
 import io.collapselab.lm.loop.TrainingMix;
-import io.collapselab.lm.model.Checkpoint;
 import io.collapselab.lm.random.Rng;
 import io.collapselab.lm.random.SeedRole;
 import io.collapselab.service.ObjectOutbox;
@@ -93,13 +93,12 @@ class TrainerServiceTests {
         CheckpointPublished published = events.awaitPublished(CheckpointPublished.class, "next", 1);
 
         byte[] corpus = store.get(ObjectKey.corpus("next", 0), corpus0.corpus().sha256());
-        byte[] mix = TrainingMix.build(config.mixing(), TestRuns.trainText(), List.of(corpus),
-                Rng.derive(config.seed(), 1, SeedRole.MIXING));
+        byte[] mix = TrainingMix.forGeneration(config, TestRuns.trainText(), List.of(corpus), 1);
         TrainedCheckpoint expected = GenerationSteps.trainNext(config, generation0.checkpoint(), mix, 1,
                 Progress.NONE);
         assertEquals(expected.sha256(), published.checkpoint().sha256());
         assertEquals(generation0.sha256(), published.parentCheckpointSha256());
-        assertEquals(Checkpoint.sha256(mix), published.trainedOnSha256());
+        assertEquals(Sha256.hex(mix), published.trainedOnSha256());
         assertEquals(config.selfTraining().steps(), published.steps());
     }
 
@@ -112,8 +111,7 @@ class TrainerServiceTests {
         // The trainer finds earlier corpora through the CorpusGenerated the generator recorded beside them.
         store.put(ObjectKey.generationFile("accumulate", 0, ObjectOutbox.CORPUS_EVENT), EventJson.toBytes(corpus0));
         byte[] c0 = store.get(ObjectKey.corpus("accumulate", 0), corpus0.corpus().sha256());
-        byte[] mix1 = TrainingMix.build(config.mixing(), TestRuns.trainText(), List.of(c0),
-                Rng.derive(config.seed(), 1, SeedRole.MIXING));
+        byte[] mix1 = TrainingMix.forGeneration(config, TestRuns.trainText(), List.of(c0), 1);
         TrainedCheckpoint generation1 = GenerationSteps.trainNext(config, generation0.checkpoint(), mix1, 1,
                 Progress.NONE);
         CorpusGenerated corpus1 = upload("accumulate", config, generation1, 1);
@@ -122,10 +120,9 @@ class TrainerServiceTests {
         CheckpointPublished published = events.awaitPublished(CheckpointPublished.class, "accumulate", 2);
 
         byte[] c1 = store.get(ObjectKey.corpus("accumulate", 1), corpus1.corpus().sha256());
-        byte[] mix2 = TrainingMix.build(config.mixing(), TestRuns.trainText(), List.of(c0, c1),
-                Rng.derive(config.seed(), 2, SeedRole.MIXING));
+        byte[] mix2 = TrainingMix.forGeneration(config, TestRuns.trainText(), List.of(c0, c1), 2);
         assertEquals(TestRuns.trainText().length + c0.length + c1.length, mix2.length);
-        assertEquals(Checkpoint.sha256(mix2), published.trainedOnSha256());
+        assertEquals(Sha256.hex(mix2), published.trainedOnSha256());
         assertEquals(GenerationSteps.trainNext(config, generation1.checkpoint(), mix2, 2, Progress.NONE).sha256(),
                 published.checkpoint().sha256());
     }

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.collapselab.events.ObjectRef;
 import io.collapselab.events.RunInputs;
-import io.collapselab.events.config.RunConfig;
 import io.collapselab.events.json.EventJson;
+import io.collapselab.experiment.ExperimentConfig;
 
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -28,7 +28,7 @@ import java.util.Locale;
  * @param discrepancies  run-level ones first, then by generation
  * @param warnings       what is worth knowing but not wrong, such as a run that has not completed
  */
-public record AuditReport(String runId, String verdict, String status, RunConfig config, RunInputs inputs,
+public record AuditReport(String runId, String verdict, String status, ExperimentConfig config, RunInputs inputs,
                           RecordCounts records, List<LineageEntry> lineage, Recomputation recomputation,
                           List<Discrepancy> discrepancies, List<String> warnings) {
 

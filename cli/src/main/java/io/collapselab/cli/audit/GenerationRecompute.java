@@ -13,17 +13,15 @@ import io.collapselab.events.CheckpointPublished;
 import io.collapselab.events.CorpusGenerated;
 import io.collapselab.events.ObjectRef;
 import io.collapselab.events.RunRequested;
+import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.lm.ComputeEnvironment;
-import io.collapselab.lm.loop.ExperimentConfig;
 import io.collapselab.lm.loop.GenerationSteps;
 import io.collapselab.lm.loop.Progress;
 import io.collapselab.lm.loop.TrainingMix;
 import io.collapselab.lm.random.Rng;
-import io.collapselab.lm.random.SeedRole;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -67,7 +65,7 @@ final class GenerationRecompute {
                 .orElseThrow(() -> new AuditException("cannot recompute generation " + generation + " of run "
                         + log.runId() + ": the log has no checkpoint of it (" + checkpointRange() + ")"));
         try {
-            return recompute(ExperimentConfigs.of(request.config()), request, target, progress);
+            return recompute(request.config(), request, target, progress);
         } catch (AuditException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -93,7 +91,7 @@ final class GenerationRecompute {
                         + " altered");
             }
             List<byte[]> corpora = new ArrayList<>();
-            for (int c = 0; c < generation; c++) {
+            for (int c : TrainingMix.corpusGenerations(config.mixing(), generation)) {
                 Optional<byte[]> corpus = log.generation(c)
                         .map(Generation::corpus)
                         .flatMap(located -> verified(located.event().corpus()));
@@ -102,8 +100,7 @@ final class GenerationRecompute {
                 }
                 corpora.add(corpus.get());
             }
-            byte[] mix = TrainingMix.build(config.mixing(), train.get(), corpora,
-                    Rng.derive(config.seed(), generation, SeedRole.MIXING));
+            byte[] mix = TrainingMix.forGeneration(config, train.get(), corpora, generation);
             trained = GenerationSteps.trainNext(config, parent.get(), mix, generation, progress);
         }
         List<Discrepancy> mismatches = new ArrayList<>();

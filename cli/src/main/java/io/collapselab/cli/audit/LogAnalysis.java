@@ -14,12 +14,12 @@ import io.collapselab.events.EventType;
 import io.collapselab.events.EventValidator;
 import io.collapselab.events.RunCompleted;
 import io.collapselab.events.RunRequested;
-import io.collapselab.events.config.MixingSettings;
-import io.collapselab.events.config.RunConfig;
 import io.collapselab.events.json.EventJson;
 import io.collapselab.events.kafka.DecodedEvent;
 import io.collapselab.events.kafka.EventRecords;
 import io.collapselab.events.kafka.Topics;
+import io.collapselab.experiment.ExperimentConfig;
+import io.collapselab.experiment.MixingSettings;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.io.IOException;
@@ -101,7 +101,7 @@ final class LogAnalysis {
                 analysis.parse(record).ifPresent(parsed::add);
             }
         }
-        RunConfig config = configOf(parsed);
+        ExperimentConfig config = configOf(parsed);
         for (Parsed p : parsed) {
             if (analysis.fulfilsContract(p, config)) {
                 analysis.accept(new Located<>(p.event(), p.location()));
@@ -207,7 +207,7 @@ final class LogAnalysis {
      * The config of the first {@code RunRequested} the services would accept (its record, body and headers sound),
      * or {@code null} when there is none.
      */
-    private static RunConfig configOf(List<Parsed> parsed) {
+    private static ExperimentConfig configOf(List<Parsed> parsed) {
         for (Parsed p : parsed) {
             if (p.clean() && p.event() instanceof RunRequested requested
                     && EventRecords.decode(p.record()) instanceof DecodedEvent.Valid) {
@@ -218,7 +218,7 @@ final class LogAnalysis {
     }
 
     /** Whether the event may join the lineage: no problem with its record so far, none against the contract. */
-    private boolean fulfilsContract(Parsed p, RunConfig config) {
+    private boolean fulfilsContract(Parsed p, ExperimentConfig config) {
         CollapseEvent event = p.event();
         List<String> problems = EventValidator.problems(event, config);
         if (!problems.isEmpty()) {
@@ -344,7 +344,7 @@ final class LogAnalysis {
      * objects tell, see {@link ObjectVerification}), every corpus sampled from its generation's checkpoint, every
      * evaluation of its generation's checkpoint and corpus.
      */
-    private void checkLineage(RunConfig config) {
+    private void checkLineage(ExperimentConfig config) {
         for (Generation g : generations.values()) {
             int n = g.generation();
             Located<CheckpointPublished> checkpoint = g.checkpoint();

@@ -13,12 +13,10 @@ import io.collapselab.events.CollapseEvent;
 import io.collapselab.events.ObjectRef;
 import io.collapselab.events.RunInputs;
 import io.collapselab.events.RunRequested;
-import io.collapselab.lm.loop.ExperimentConfig;
-import io.collapselab.lm.loop.MixingSettings;
+import io.collapselab.experiment.ExperimentConfig;
+import io.collapselab.experiment.MixingSettings;
+import io.collapselab.lm.Sha256;
 import io.collapselab.lm.loop.TrainingMix;
-import io.collapselab.lm.model.Checkpoint;
-import io.collapselab.lm.random.Rng;
-import io.collapselab.lm.random.SeedRole;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -61,7 +59,7 @@ final class ObjectVerification {
     private List<Discrepancy> run() {
         String runId = log.runId();
         Optional<Located<RunRequested>> request = log.request();
-        ExperimentConfig config = request.map(r -> ExperimentConfigs.of(r.event().config())).orElse(null);
+        ExperimentConfig config = request.map(r -> r.event().config()).orElse(null);
         boolean mixNeedsTexts = config != null && !MixingSettings.REPLACE.equals(config.mixing().policy());
         byte[] train = null;
         if (request.isPresent()) {
@@ -140,25 +138,27 @@ final class ObjectVerification {
             if (n == 0 || g.checkpoint() == null) {
                 continue;
             }
-            List<byte[]> earlier = new ArrayList<>();
-            for (int c = 0; c < n && corpora.containsKey(c); c++) {
-                earlier.add(corpora.get(c));
-            }
+            List<Integer> needed = TrainingMix.corpusGenerations(config.mixing(), n);
             // A corpus that is missing or altered has been reported; without it the mix cannot be rebuilt.
-            if (earlier.size() < n) {
+            if (!corpora.keySet().containsAll(needed)) {
                 continue;
             }
-            byte[] mix = TrainingMix.build(config.mixing(), train, earlier,
-                    Rng.derive(config.seed(), n, SeedRole.MIXING));
-            String mixSha = Checkpoint.sha256(mix);
+            byte[] mix = TrainingMix.forGeneration(config, train, needed.stream().map(corpora::get).toList(), n);
+            String mixSha = Sha256.hex(mix);
             CheckpointPublished checkpoint = g.checkpoint().event();
             if (!mixSha.equals(checkpoint.trainedOnSha256())) {
                 add(Kind.LINEAGE_BREAK, n, g.checkpoint(), LogAnalysis.label(checkpoint) + " was trained on "
                         + checkpoint.trainedOnSha256() + ", but the " + config.mixing().policy() + " training mix of"
-                        + " generation " + n + ", rebuilt from the training text and corpora 0.." + (n - 1) + ", is "
+                        + " generation " + n + ", rebuilt from the training text and " + corporaNamed(needed) + ", is "
                         + mixSha);
             }
         }
+    }
+
+    private static String corporaNamed(List<Integer> generations) {
+        return generations.size() == 1
+                ? "corpus " + generations.get(0)
+                : "corpora " + generations.get(0) + ".." + generations.get(generations.size() - 1);
     }
 
     private void add(Kind kind, Integer generation, Located<? extends CollapseEvent> namedBy, String message) {

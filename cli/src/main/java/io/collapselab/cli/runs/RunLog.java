@@ -10,8 +10,8 @@ import io.collapselab.events.EvaluationCompleted;
 import io.collapselab.events.EventValidator;
 import io.collapselab.events.RunCompleted;
 import io.collapselab.events.RunRequested;
-import io.collapselab.events.config.MixingSettings;
 import io.collapselab.events.json.EventJson;
+import io.collapselab.experiment.MixingSettings;
 import io.collapselab.lm.loop.GenerationReport;
 
 import java.time.Duration;
@@ -209,7 +209,7 @@ public final class RunLog {
             throw new IllegalStateException("the event log holds no RunRequested of run '" + runId + "', so there"
                     + " is no run to summarise; check the run id and the Kafka cluster");
         }
-        return new RunJson(runId, status(), RunConfigs.toExperimentConfig(request.config()), reports());
+        return new RunJson(runId, status(), request.config(), reports());
     }
 
     /**

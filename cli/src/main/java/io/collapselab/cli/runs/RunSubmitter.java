@@ -9,8 +9,8 @@ import io.collapselab.events.RunInputs;
 import io.collapselab.events.RunRequested;
 import io.collapselab.events.kafka.EventRecords;
 import io.collapselab.events.kafka.Topics;
-import io.collapselab.lm.loop.ExperimentConfig;
-import io.collapselab.lm.model.Checkpoint;
+import io.collapselab.experiment.ExperimentConfig;
+import io.collapselab.lm.Sha256;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -101,7 +101,7 @@ public final class RunSubmitter implements AutoCloseable {
         ObjectKey heldoutKey = ObjectKey.input(runId, HELDOUT_INPUT);
         // The digests are known before the upload, so the complete event can be validated up front.
         RunInputs inputs = new RunInputs(reference(trainKey, trainText), reference(heldoutKey, heldoutText));
-        RunRequested event = RunRequested.of(runId, Instant.now(), producerInfo, RunConfigs.toRunConfig(config),
+        RunRequested event = RunRequested.of(runId, Instant.now(), producerInfo, config,
                 inputs);
         List<String> problems = EventValidator.problems(event);
         if (!problems.isEmpty()) {
@@ -136,7 +136,7 @@ public final class RunSubmitter implements AutoCloseable {
     }
 
     private ObjectRef reference(ObjectKey key, byte[] content) {
-        return new ObjectRef(key.toUri(store.settings().bucket()), Checkpoint.sha256(content), content.length);
+        return new ObjectRef(key.toUri(store.settings().bucket()), Sha256.hex(content), content.length);
     }
 
     @Override

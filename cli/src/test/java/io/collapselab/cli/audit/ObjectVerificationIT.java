@@ -10,11 +10,9 @@ import io.collapselab.cli.audit.Discrepancy.Kind;
 import io.collapselab.events.CheckpointPublished;
 import io.collapselab.events.CorpusGenerated;
 import io.collapselab.events.ObjectRef;
-import io.collapselab.lm.loop.MixingSettings;
-import io.collapselab.lm.loop.Presets;
+import io.collapselab.experiment.MixingSettings;
+import io.collapselab.experiment.Presets;
 import io.collapselab.lm.loop.TrainingMix;
-import io.collapselab.lm.random.Rng;
-import io.collapselab.lm.random.SeedRole;
 import io.collapselab.localstack.LocalStack;
 import io.collapselab.localstack.LocalStackExtension;
 import java.util.List;
@@ -111,8 +109,7 @@ class ObjectVerificationIT {
     }
 
     private static byte[] mix(SyntheticLog log, int generation, List<byte[]> corpora) {
-        return TrainingMix.build(new MixingSettings(log.config.mixing().policy(), log.config.mixing().realFraction()),
-                log.trainText(), corpora, Rng.derive(log.config.seed(), generation, SeedRole.MIXING));
+        return TrainingMix.forGeneration(log.config, log.trainText(), corpora, generation);
     }
 
     private void upload(SyntheticLog log) {

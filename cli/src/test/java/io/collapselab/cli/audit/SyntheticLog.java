@@ -9,12 +9,11 @@ import io.collapselab.events.ProducerInfo;
 import io.collapselab.events.RunCompleted;
 import io.collapselab.events.RunInputs;
 import io.collapselab.events.RunRequested;
-import io.collapselab.events.config.RunConfig;
 import io.collapselab.events.json.EventJson;
 import io.collapselab.events.kafka.CloudEventHeaders;
 import io.collapselab.events.kafka.Topics;
-import io.collapselab.lm.loop.ExperimentConfig;
-import io.collapselab.lm.loop.Presets;
+import io.collapselab.experiment.ExperimentConfig;
+import io.collapselab.experiment.Presets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
@@ -46,7 +45,7 @@ final class SyntheticLog {
     static final int PARTITION = 3;
 
     final String runId;
-    final RunConfig config;
+    final ExperimentConfig config;
     private final List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
 
     /** A run of the smoke preset. */
@@ -56,7 +55,7 @@ final class SyntheticLog {
 
     SyntheticLog(String runId, ExperimentConfig experiment) {
         this.runId = runId;
-        this.config = EventJson.newObjectMapper().convertValue(experiment, RunConfig.class);
+        this.config = EventJson.newObjectMapper().convertValue(experiment, ExperimentConfig.class);
     }
 
     int lastGeneration() {

@@ -1,8 +1,8 @@
 package io.collapselab.cli.report;
 
 import io.collapselab.cli.RunJson;
+import io.collapselab.experiment.Presets;
 import io.collapselab.lm.loop.GenerationReport;
-import io.collapselab.lm.loop.Presets;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

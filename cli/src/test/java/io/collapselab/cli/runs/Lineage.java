@@ -9,9 +9,8 @@ import io.collapselab.events.ProducerInfo;
 import io.collapselab.events.RunCompleted;
 import io.collapselab.events.RunInputs;
 import io.collapselab.events.RunRequested;
-import io.collapselab.events.config.RunConfig;
-import io.collapselab.lm.loop.ExperimentConfig;
-import io.collapselab.lm.loop.Presets;
+import io.collapselab.experiment.ExperimentConfig;
+import io.collapselab.experiment.Presets;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -38,7 +37,7 @@ final class Lineage {
     static final String BUCKET = "collapse";
 
     final String runId;
-    final RunConfig config = RunConfigs.toRunConfig(CONFIG);
+    final ExperimentConfig config = CONFIG;
 
     Lineage(String runId) {
         this.runId = runId;

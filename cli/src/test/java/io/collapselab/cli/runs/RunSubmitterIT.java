@@ -13,9 +13,9 @@ import io.collapselab.events.kafka.CloudEventHeaders;
 import io.collapselab.events.kafka.DecodedEvent;
 import io.collapselab.events.kafka.EventRecords;
 import io.collapselab.events.kafka.Topics;
-import io.collapselab.lm.loop.ExperimentConfig;
-import io.collapselab.lm.loop.ModelSettings;
-import io.collapselab.lm.loop.Presets;
+import io.collapselab.experiment.ExperimentConfig;
+import io.collapselab.experiment.ModelSettings;
+import io.collapselab.experiment.Presets;
 import io.collapselab.localstack.LocalStack;
 import io.collapselab.localstack.LocalStackExtension;
 import java.nio.charset.StandardCharsets;
@@ -67,7 +67,7 @@ class RunSubmitterIT {
                 event.inputs().train().sha256()));
         assertArrayEquals(HELDOUT, store.get(ObjectKey.input("submit-1", "heldout.txt"),
                 event.inputs().heldout().sha256()));
-        assertEquals(SMOKE, RunConfigs.toExperimentConfig(event.config()));
+        assertEquals(SMOKE, event.config());
 
         List<ConsumerRecord<String, byte[]>> records = StackFixtures.recordsKeyed(stack, Topics.RUNS, "submit-1");
         assertEquals(1, records.size(), StackFixtures.describe(records));

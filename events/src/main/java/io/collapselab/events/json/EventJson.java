@@ -55,8 +55,8 @@ public final class EventJson {
     }
 
     /**
-     * A new mapper configured as this class's own. Services use it, for instance, to convert the run config of a
-     * {@code RunRequested} into the model's experiment config with {@code convertValue}.
+     * A new mapper configured as this class's own, for records stored beside events (the outbox's files, audit
+     * reports) and for comparing events as trees the way they are written.
      */
     public static ObjectMapper newObjectMapper() {
         JsonMapper mapper = JsonMapper.builder()

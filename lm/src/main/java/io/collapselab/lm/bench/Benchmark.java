@@ -2,10 +2,10 @@ package io.collapselab.lm.bench;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
+import io.collapselab.experiment.TrainingSettings;
 import io.collapselab.lm.bench.BenchmarkResult.MatrixProductSpeed;
 import io.collapselab.lm.bench.BenchmarkResult.SamplingSpeed;
 import io.collapselab.lm.bench.BenchmarkResult.TrainingSpeed;
-import io.collapselab.lm.loop.TrainingSettings;
 import io.collapselab.lm.model.GptConfig;
 import io.collapselab.lm.model.LanguageModel;
 import io.collapselab.lm.random.Rng;

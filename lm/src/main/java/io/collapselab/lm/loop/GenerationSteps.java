@@ -1,5 +1,11 @@
 package io.collapselab.lm.loop;
 
+import io.collapselab.lm.Sha256;
+import io.collapselab.experiment.EvaluationSettings;
+import io.collapselab.experiment.ExperimentConfig;
+import io.collapselab.experiment.ModelSettings;
+import io.collapselab.experiment.SamplingSettings;
+import io.collapselab.experiment.TrainingSettings;
 import ai.djl.engine.Engine;
 import io.collapselab.lm.metrics.HeldoutEvaluator;
 import io.collapselab.lm.metrics.RealTextProfile;
@@ -122,7 +128,7 @@ public final class GenerationSteps {
             SampleResult result = Sampler.sample(model, request,
                     (done, total) -> progress.update(generation, "sample", done, total));
             byte[] corpus = result.corpus(model.tokenizer());
-            return new SampledCorpus(corpus, Checkpoint.sha256(corpus), result.newTokenCount(), elapsedMs(started),
+            return new SampledCorpus(corpus, Sha256.hex(corpus), result.newTokenCount(), elapsedMs(started),
                     readMs);
         }
     }
@@ -171,7 +177,7 @@ public final class GenerationSteps {
         long writeStarted = System.nanoTime();
         byte[] checkpoint = Checkpoint.write(model);
         long ioMs = checkpointReadMs + elapsedMs(writeStarted);
-        return new TrainedCheckpoint(checkpoint, Checkpoint.sha256(checkpoint), settings.steps(),
+        return new TrainedCheckpoint(checkpoint, Sha256.hex(checkpoint), settings.steps(),
                 model.progress().tokensSeen() - tokensBefore, loss, elapsedMs(started), ioMs);
     }
 

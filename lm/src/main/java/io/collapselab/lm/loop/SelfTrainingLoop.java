@@ -1,12 +1,13 @@
 package io.collapselab.lm.loop;
 
+import io.collapselab.experiment.ExperimentConfig;
+import io.collapselab.experiment.RunEnd;
 import io.collapselab.lm.metrics.RealTextProfile;
 import io.collapselab.lm.model.Checkpoint;
-import io.collapselab.lm.random.Rng;
-import io.collapselab.lm.random.SeedRole;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Recursive self-training in one process, the reference the distributed pipeline is checked against:
@@ -21,9 +22,7 @@ public final class SelfTrainingLoop {
     }
 
     /** How the loop ended and what each generation measured. */
-    public record Outcome(String status, List<GenerationReport> generations) {
-        public static final String MAX_GENERATIONS = "max-generations";
-        public static final String COLLAPSE_DETECTED = "collapse-detected";
+    public record Outcome(RunEnd end, List<GenerationReport> generations) {
     }
 
     private final ExperimentConfig config;
@@ -58,16 +57,15 @@ public final class SelfTrainingLoop {
             started = now;
             reports.add(report);
             listener.onGeneration(report);
-            if (collapsed && config.collapse().stopOnCollapse()) {
-                return new Outcome(Outcome.COLLAPSE_DETECTED, reports);
-            }
-            if (g == config.generations()) {
-                return new Outcome(Outcome.MAX_GENERATIONS, reports);
+            Optional<RunEnd> end = config.endAfter(g, collapsed);
+            if (end.isPresent()) {
+                return new Outcome(end.get(), reports);
             }
             corpora.add(corpus.corpus());
-            byte[] mix = TrainingMix.build(config.mixing(), realTrainText, corpora,
-                    Rng.derive(config.seed(), g + 1, SeedRole.MIXING));
-            current = GenerationSteps.trainNext(config, current.checkpoint(), mix, g + 1, listener);
+            int next = g + 1;
+            byte[] mix = TrainingMix.forGeneration(config, realTrainText,
+                    TrainingMix.corpusGenerations(config.mixing(), next).stream().map(corpora::get).toList(), next);
+            current = GenerationSteps.trainNext(config, current.checkpoint(), mix, next, listener);
         }
     }
 }

@@ -1,9 +1,20 @@
 package io.collapselab.lm.loop;
 
+import io.collapselab.experiment.ExperimentConfig;
+import io.collapselab.experiment.MixingSettings;
+import io.collapselab.lm.random.Rng;
+import io.collapselab.lm.random.SeedRole;
+
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
-/** Assembles the text that generation g+1 trains on, following the run's {@link MixingSettings}. */
+/**
+ * Assembles the text that a generation after the first trains on, following the run's {@link MixingSettings}:
+ * which earlier corpora it needs ({@link #corpusGenerations}) and the mix itself with its seed derived from the
+ * run's ({@link #forGeneration}). Every driver of a run (the in-process loop, the trainer service, the audit's
+ * checks and recomputation) goes through these two, so all build the same mix.
+ */
 public final class TrainingMix {
 
     /** The largest byte array the JVM reliably allocates. */
@@ -13,7 +24,36 @@ public final class TrainingMix {
     }
 
     /**
-     * The training text for generation g+1, where {@code corpora} holds the corpora of generations 0..g in order.
+     * The generations whose corpora the mix of {@code generation} (at least 1) is built from, oldest first: every
+     * earlier one for {@code accumulate}, only the previous one for the other policies.
+     */
+    public static List<Integer> corpusGenerations(MixingSettings mixing, int generation) {
+        if (generation < 1) {
+            throw new IllegalArgumentException("generation 0 trains on the real text, not on a mix; got " + generation);
+        }
+        return MixingSettings.ACCUMULATE.equals(mixing.policy())
+                ? IntStream.range(0, generation).boxed().toList()
+                : List.of(generation - 1);
+    }
+
+    /**
+     * The training text of {@code generation} (at least 1) in a run of {@code config}.
+     *
+     * @param corpora the corpora of {@link #corpusGenerations}, in that order
+     */
+    public static byte[] forGeneration(ExperimentConfig config, byte[] realText, List<byte[]> corpora,
+                                       int generation) {
+        int needed = corpusGenerations(config.mixing(), generation).size();
+        if (corpora.size() != needed) {
+            throw new IllegalArgumentException("the " + config.mixing().policy() + " mix of generation " + generation
+                    + " is built from " + needed + " corpora, got " + corpora.size());
+        }
+        return build(config.mixing(), realText, corpora, Rng.derive(config.seed(), generation, SeedRole.MIXING));
+    }
+
+    /**
+     * The training text for generation g+1, where {@code corpora} holds corpora up to generation g in order (all of
+     * 0..g for {@code accumulate}; the others read only the last).
      * <ul>
      *   <li>{@code replace}: corpus g alone.</li>
      *   <li>{@code accumulate}: the real text followed by corpora 0..g.</li>
@@ -26,7 +66,7 @@ public final class TrainingMix {
      *
      * @throws IllegalArgumentException when {@code corpora} is empty or the settings are not valid
      */
-    public static byte[] build(MixingSettings mixing, byte[] realText, List<byte[]> corpora, long seed) {
+    static byte[] build(MixingSettings mixing, byte[] realText, List<byte[]> corpora, long seed) {
         if (corpora.isEmpty()) {
             throw new IllegalArgumentException("corpora must hold the corpora of generations 0..g (at least one), "
                     + "but was empty; a training mix is built only after a generation has sampled its corpus");

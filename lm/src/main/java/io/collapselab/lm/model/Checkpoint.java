@@ -2,8 +2,9 @@ package io.collapselab.lm.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.collapselab.lm.optim.AdamW;
+import io.collapselab.lm.tensor.TensorIo;
 import io.collapselab.lm.tokenizer.Tokenizer;
-import io.collapselab.lm.train.AdamW;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -11,9 +12,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -127,14 +125,5 @@ public final class Checkpoint {
                     + "(this build reads version " + FORMAT_VERSION + ")");
         }
         return new GptConfig(in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readFloat());
-    }
-
-    /** Lower-case hex SHA-256 of some bytes: the identity of a checkpoint or corpus. */
-    public static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM lacks SHA-256", e);
-        }
     }
 }

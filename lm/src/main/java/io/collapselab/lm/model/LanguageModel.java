@@ -2,8 +2,8 @@ package io.collapselab.lm.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.collapselab.lm.optim.AdamW;
 import io.collapselab.lm.tokenizer.Tokenizer;
-import io.collapselab.lm.train.AdamW;
 
 import java.util.Map;
 

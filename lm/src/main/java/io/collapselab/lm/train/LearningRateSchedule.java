@@ -1,6 +1,6 @@
 package io.collapselab.lm.train;
 
-import io.collapselab.lm.loop.TrainingSettings;
+import io.collapselab.experiment.TrainingSettings;
 
 /** The learning rate of each step of a training phase: optional linear warm-up, then constant or cosine decay. */
 public final class LearningRateSchedule {

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import io.collapselab.lm.loop.TrainingSettings;
+import io.collapselab.experiment.TrainingSettings;
 import io.collapselab.lm.model.GradMode;
 import io.collapselab.lm.model.LanguageModel;
 import io.collapselab.lm.model.TrainingProgress;

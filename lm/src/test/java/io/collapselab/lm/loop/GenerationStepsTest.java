@@ -1,5 +1,7 @@
 package io.collapselab.lm.loop;
 
+import io.collapselab.experiment.ExperimentConfig;
+import io.collapselab.experiment.ModelSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 

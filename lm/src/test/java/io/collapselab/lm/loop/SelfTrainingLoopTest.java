@@ -1,5 +1,14 @@
 package io.collapselab.lm.loop;
 
+import io.collapselab.experiment.CollapsePolicy;
+import io.collapselab.experiment.EvaluationSettings;
+import io.collapselab.experiment.ExperimentConfig;
+import io.collapselab.experiment.MixingSettings;
+import io.collapselab.experiment.ModelSettings;
+import io.collapselab.experiment.Presets;
+import io.collapselab.experiment.RunEnd;
+import io.collapselab.experiment.SamplingSettings;
+import io.collapselab.experiment.TrainingSettings;
 import io.collapselab.lm.RealText;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +44,7 @@ class SelfTrainingLoopTest {
         SelfTrainingLoop.Outcome outcome = new SelfTrainingLoop(COLLAPSING, train, heldout).run(listener(seen));
 
         List<GenerationReport> generations = outcome.generations();
-        assertEquals(SelfTrainingLoop.Outcome.MAX_GENERATIONS, outcome.status());
+        assertEquals(RunEnd.MAX_GENERATIONS, outcome.end());
         assertEquals(COLLAPSING.generations() + 1, generations.size());
         assertEquals(generations, seen);
         GenerationReport first = generations.get(0);
@@ -84,7 +93,7 @@ class SelfTrainingLoopTest {
         SelfTrainingLoop.Outcome outcome = new SelfTrainingLoop(stopping, train, heldout)
                 .run(listener(new ArrayList<>()));
 
-        assertEquals(SelfTrainingLoop.Outcome.COLLAPSE_DETECTED, outcome.status());
+        assertEquals(RunEnd.COLLAPSE_DETECTED, outcome.end());
         assertEquals(firstBelow + 1, outcome.generations().size());
         GenerationReport last = outcome.generations().get(firstBelow);
         assertTrue(last.collapsed());

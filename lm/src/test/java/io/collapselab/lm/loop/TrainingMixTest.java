@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.collapselab.experiment.ExperimentConfig;
+import io.collapselab.experiment.MixingSettings;
+import io.collapselab.experiment.Presets;
+import io.collapselab.lm.random.Rng;
+import io.collapselab.lm.random.SeedRole;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -98,5 +103,36 @@ class TrainingMixTest {
         assertThrows(IllegalArgumentException.class,
                 () -> TrainingMix.build(new MixingSettings("blend", 0.5), REAL, CORPORA, 1));
         assertThrows(IllegalArgumentException.class, () -> TrainingMix.build(mix(1.0), REAL, CORPORA, 1));
+    }
+
+    @Test
+    void accumulateBuildsOnEveryEarlierCorpusTheOtherPoliciesOnThePreviousOne() {
+        assertEquals(List.of(0, 1, 2),
+                TrainingMix.corpusGenerations(new MixingSettings(MixingSettings.ACCUMULATE, 0), 3));
+        assertEquals(List.of(2), TrainingMix.corpusGenerations(new MixingSettings(MixingSettings.REPLACE, 0), 3));
+        assertEquals(List.of(2), TrainingMix.corpusGenerations(mix(0.5), 3));
+        assertEquals(List.of(0), TrainingMix.corpusGenerations(mix(0.5), 1));
+        assertThrows(IllegalArgumentException.class,
+                () -> TrainingMix.corpusGenerations(new MixingSettings(MixingSettings.REPLACE, 0), 0));
+    }
+
+    @Test
+    void aGenerationsMixDrawsItsSliceFromTheSeedDerivedForThatGeneration() {
+        ExperimentConfig config = Presets.get("smoke").withMixing(mix(0.5));
+
+        byte[] mixed = TrainingMix.forGeneration(config, REAL, List.of(LATEST), 3);
+
+        assertArrayEquals(TrainingMix.build(config.mixing(), REAL, List.of(LATEST),
+                Rng.derive(config.seed(), 3, SeedRole.MIXING)), mixed);
+    }
+
+    @Test
+    void aGenerationsMixRefusesCorporaOtherThanTheOnesItNeeds() {
+        ExperimentConfig config = Presets.get("smoke").withMixing(new MixingSettings(MixingSettings.ACCUMULATE, 0));
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TrainingMix.forGeneration(config, REAL, List.of(LATEST), 3));
+
+        assertEquals("the accumulate mix of generation 3 is built from 3 corpora, got 1", e.getMessage());
     }
 }

@@ -1,12 +1,13 @@
 package io.collapselab.lm.model;
 
+import io.collapselab.experiment.TrainingSettings;
 import io.collapselab.lm.RealText;
-import io.collapselab.lm.loop.TrainingSettings;
+import io.collapselab.lm.Sha256;
 import io.collapselab.lm.metrics.HeldoutEvaluator;
-import io.collapselab.lm.tokenizer.ByteTokenizer;
-import io.collapselab.lm.train.Trainer;
 import io.collapselab.lm.tokenizer.BpeTokenizer;
+import io.collapselab.lm.tokenizer.ByteTokenizer;
 import io.collapselab.lm.tokenizer.Tokenizer;
+import io.collapselab.lm.train.Trainer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -78,7 +79,7 @@ class GptTrainingTest {
                 assertEquals(TINY, restored.config());
                 assertEquals(model.progress(), restored.progress());
                 assertEquals(3, restored.optimizer().stepCount());
-                assertEquals(Checkpoint.sha256(bytes), Checkpoint.sha256(Checkpoint.write(restored)));
+                assertEquals(Sha256.hex(bytes), Sha256.hex(Checkpoint.write(restored)));
             }
         }
     }
@@ -116,7 +117,7 @@ class GptTrainingTest {
         try (LanguageModel model = LanguageModel.create(TINY, ByteTokenizer.INSTANCE, initSeed)) {
             Trainer.beginPhase(model, windowSeed, true);
             Trainer.train(model, FAST, train, 4, null);
-            return Checkpoint.sha256(Checkpoint.write(model));
+            return Sha256.hex(Checkpoint.write(model));
         }
     }
 }

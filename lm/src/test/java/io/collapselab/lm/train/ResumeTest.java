@@ -1,7 +1,8 @@
 package io.collapselab.lm.train;
 
+import io.collapselab.experiment.TrainingSettings;
 import io.collapselab.lm.RealText;
-import io.collapselab.lm.loop.TrainingSettings;
+import io.collapselab.lm.Sha256;
 import io.collapselab.lm.model.Checkpoint;
 import io.collapselab.lm.model.GptConfig;
 import io.collapselab.lm.model.LanguageModel;
@@ -38,15 +39,15 @@ class ResumeTest {
             Trainer.train(model, SETTINGS, tokens, N, null);
             halfway = Checkpoint.write(model);
             Trainer.train(model, SETTINGS, tokens, N, null);
-            straight = Checkpoint.sha256(Checkpoint.write(model));
+            straight = Sha256.hex(Checkpoint.write(model));
         }
         Path checkpoint = Files.write(dir.resolve("half.bin"), halfway);
         Path textFile = Files.write(dir.resolve("train.txt"), text);
         Path out = dir.resolve("resumed.bin");
         runInFreshJvm(checkpoint, textFile, out);
-        String resumed = Checkpoint.sha256(Files.readAllBytes(out));
+        String resumed = Sha256.hex(Files.readAllBytes(out));
         assertEquals(straight, resumed);
-        assertNotEquals(Checkpoint.sha256(halfway), resumed);
+        assertNotEquals(Sha256.hex(halfway), resumed);
     }
 
     private static void runInFreshJvm(Path checkpoint, Path text, Path out) throws Exception {

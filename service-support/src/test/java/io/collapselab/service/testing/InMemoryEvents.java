@@ -11,7 +11,7 @@ import io.collapselab.events.kafka.DecodedEvent;
 import io.collapselab.events.kafka.EventDeserializer;
 import io.collapselab.events.kafka.EventRecords;
 import io.collapselab.events.kafka.Topics;
-import io.collapselab.lm.loop.ExperimentConfig;
+import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.service.EventPublisher;
 import io.collapselab.service.RunRegistry;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;

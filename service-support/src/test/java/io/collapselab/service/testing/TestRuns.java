@@ -9,14 +9,13 @@ import io.collapselab.events.ObjectRef;
 import io.collapselab.events.ProducerInfo;
 import io.collapselab.events.RunInputs;
 import io.collapselab.events.RunRequested;
-import io.collapselab.events.config.RunConfig;
 import io.collapselab.events.json.EventJson;
-import io.collapselab.lm.loop.EvaluationSettings;
-import io.collapselab.lm.loop.ExperimentConfig;
-import io.collapselab.lm.loop.Presets;
-import io.collapselab.lm.loop.SamplingSettings;
+import io.collapselab.experiment.EvaluationSettings;
+import io.collapselab.experiment.ExperimentConfig;
+import io.collapselab.experiment.Presets;
+import io.collapselab.experiment.SamplingSettings;
+import io.collapselab.experiment.TrainingSettings;
 import io.collapselab.lm.loop.GenerationSteps.TrainedCheckpoint;
-import io.collapselab.lm.loop.TrainingSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -54,8 +53,8 @@ public final class TestRuns {
     }
 
     /** The run config carried by events, converted from the model's own. */
-    public static RunConfig runConfig(ExperimentConfig config) {
-        return MAPPER.convertValue(config, RunConfig.class);
+    public static ExperimentConfig runConfig(ExperimentConfig config) {
+        return MAPPER.convertValue(config, ExperimentConfig.class);
     }
 
     /** The first 20 kB of WikiText-2's test split, the runs' training text. */

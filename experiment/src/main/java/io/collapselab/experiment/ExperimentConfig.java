@@ -1,12 +1,15 @@
-package io.collapselab.lm.loop;
+package io.collapselab.experiment;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Everything that determines a self-training run: with the same config, the same real texts and the same number
- * of intra-op threads, every generation's checkpoint and corpus are bit-identical. The JSON form of this record
- * (field names as here) is also the run configuration carried by the {@code RunRequested} event.
+ * of intra-op threads, every generation's checkpoint and corpus are bit-identical. This one record is what a
+ * config file holds, what a preset is, what {@code collapse loop} runs and what the {@code RunRequested} event
+ * carries; its JSON form is {@link ExperimentJson}'s. Its rules ({@link #problems()}) are checked by the submitter
+ * before any work starts and again by every service that receives it.
  */
 public record ExperimentConfig(
         String name,
@@ -32,11 +35,12 @@ public record ExperimentConfig(
         require(problems, model, "model", () -> model.problems(problems));
         require(problems, pretraining, "pretraining", () -> pretraining.problems("pretraining", problems));
         require(problems, selfTraining, "selfTraining", () -> selfTraining.problems("selfTraining", problems));
-        require(problems, sampling, "sampling", () -> sampling.problems(problems));
+        require(problems, sampling, "sampling", () -> problems.addAll(sampling.problems()));
         require(problems, mixing, "mixing", () -> mixing.problems(problems));
         require(problems, evaluation, "evaluation", () -> evaluation.problems(problems));
         require(problems, collapse, "collapse", () -> collapse.problems(problems));
-        if (model != null && pretraining != null && selfTraining != null && sampling != null && problems.isEmpty()) {
+        // Only meaningful once every section is individually valid; otherwise it would repeat their complaints.
+        if (problems.isEmpty()) {
             int window = model.contextLength() + 1;
             if (sampling.tokensPerGeneration() < window) {
                 problems.add("sampling.tokensPerGeneration (" + sampling.tokensPerGeneration()
@@ -54,6 +58,22 @@ public record ExperimentConfig(
             throw new IllegalArgumentException("invalid config: " + String.join("; ", problems));
         }
         return this;
+    }
+
+    /**
+     * Whether the run ends after {@code generation}, given whether that generation collapsed: the one rule every
+     * driver of a run follows (the in-process loop, the evaluator service), so that all end a run alike.
+     * A collapse ends the run only under {@code collapse.stopOnCollapse}; it takes precedence over reaching the last
+     * generation, which ends every run at {@link #generations()}.
+     */
+    public Optional<RunEnd> endAfter(int generation, boolean collapsed) {
+        if (collapsed && collapse.stopOnCollapse()) {
+            return Optional.of(RunEnd.COLLAPSE_DETECTED);
+        }
+        if (generation >= generations) {
+            return Optional.of(RunEnd.MAX_GENERATIONS);
+        }
+        return Optional.empty();
     }
 
     public ExperimentConfig withName(String newName) {

@@ -1,11 +1,11 @@
-package io.collapselab.lm.train;
+package io.collapselab.lm.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.optimizer.Optimizer;
-import io.collapselab.lm.model.TensorIo;
+import io.collapselab.lm.tensor.TensorIo;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

@@ -1,4 +1,4 @@
-package io.collapselab.lm.loop;
+package io.collapselab.experiment;
 
 import java.util.List;
 

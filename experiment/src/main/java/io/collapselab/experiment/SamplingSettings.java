@@ -1,5 +1,6 @@
-package io.collapselab.lm.loop;
+package io.collapselab.experiment;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -16,7 +17,12 @@ public record SamplingSettings(
         String prompt,
         boolean kvCache) {
 
-    void problems(List<String> problems) {
+    /**
+     * The problems with these settings; empty when valid. Public because a {@code CorpusGenerated} event carries
+     * sampling settings on their own, outside an {@link ExperimentConfig}.
+     */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
         if (tokensPerGeneration < 1 || tokensPerGeneration > 1_000_000_000) {
             problems.add("sampling.tokensPerGeneration must be between 1 and 1000000000, was " + tokensPerGeneration);
         }
@@ -35,6 +41,7 @@ public record SamplingSettings(
         if (prompt == null || prompt.isEmpty()) {
             problems.add("sampling.prompt must not be empty (the paper uses \"\\n\")");
         }
+        return problems;
     }
 
     /** Tokens each sequence samples after its prompt. */

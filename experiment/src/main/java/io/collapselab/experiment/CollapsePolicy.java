@@ -1,4 +1,4 @@
-package io.collapselab.events.config;
+package io.collapselab.experiment;
 
 import java.util.List;
 
@@ -16,5 +16,11 @@ public record CollapsePolicy(double distinct2Below, int maxCycleLength, boolean 
         if (maxCycleLength < 0) {
             problems.add("collapse.maxCycleLength must be >= 0 (0 disables it), was " + maxCycleLength);
         }
+    }
+
+    public boolean isCollapsed(double distinct2, int cycleLength) {
+        boolean lowDiversity = distinct2Below > 0 && distinct2 < distinct2Below;
+        boolean cycling = maxCycleLength > 0 && cycleLength > 0 && cycleLength <= maxCycleLength;
+        return lowDiversity || cycling;
     }
 }

@@ -1,11 +1,12 @@
-package io.collapselab.events.config;
+package io.collapselab.experiment;
 
 import java.util.List;
 
 /**
- * How each generation is measured: held-out loss over up to {@code maxHeldoutTokens} tokens (0: the whole text),
- * {@code batchSize} windows per forward pass; {@code tailQuantile} defines the rare-word tail whose share of the
- * generated text is the tail mass; the sample excerpt in each evaluation has at most {@code excerptChars} chars.
+ * How each generation is measured. Held-out loss covers the held-out text in consecutive, non-overlapping
+ * windows of the context length, {@code batchSize} windows per forward pass, up to {@code maxHeldoutTokens}
+ * tokens (0: the whole text). {@code tailQuantile}: the rarest words of the real text that together make up
+ * this share of its words form the tail whose share in generated text is the tail mass.
  */
 public record EvaluationSettings(int maxHeldoutTokens, int batchSize, double tailQuantile, int excerptChars) {
 

@@ -1,4 +1,4 @@
-package io.collapselab.lm.model;
+package io.collapselab.lm.tensor;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

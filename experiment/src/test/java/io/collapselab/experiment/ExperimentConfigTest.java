@@ -1,23 +1,23 @@
-package io.collapselab.events.config;
+package io.collapselab.experiment;
 
-import static io.collapselab.events.Mutations.with;
+import static io.collapselab.experiment.ConfigMutations.with;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.collapselab.events.Fixtures;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class RunConfigTest {
+class ExperimentConfigTest {
 
     @Test
     void fixtureIsValid() {
-        RunConfig config = Fixtures.config();
+        ExperimentConfig config = ConfigMutations.valid();
 
         assertEquals(List.of(), config.problems());
         assertSame(config, config.validated());
@@ -87,41 +87,53 @@ class RunConfigTest {
     @ParameterizedTest(name = "[{index}] {0} = {1}")
     @MethodSource("singleProblems")
     void reportsExactlyTheBrokenRule(String path, Object value, String expectedProblem) {
-        RunConfig broken = with(Fixtures.config(), RunConfig.class, path, value);
+        ExperimentConfig broken = with(ConfigMutations.valid(), path, value);
 
         assertEquals(List.of(expectedProblem), broken.problems());
     }
 
     @Test
     void acceptsTheBoundaryValues() {
-        RunConfig config = Fixtures.config();
+        ExperimentConfig config = ConfigMutations.valid();
 
-        assertEquals(List.of(), with(config, RunConfig.class, "generations", 0).problems());
-        assertEquals(List.of(), with(config, RunConfig.class, "sampling.tokensPerGeneration", 33).problems());
-        assertEquals(List.of(), with(with(config, RunConfig.class, "model.tokenizer", "bpe"), RunConfig.class,
-                "model.bpeVocabularySize", 257).problems());
-        assertEquals(List.of(), with(with(config, RunConfig.class, "mixing.policy", "mix"), RunConfig.class,
-                "mixing.realFraction", 0.5).problems());
-        assertEquals(List.of(), with(config, RunConfig.class, "mixing.policy", "accumulate").problems());
+        assertEquals(List.of(), with(config, "generations", 0).problems());
+        assertEquals(List.of(), with(config, "sampling.tokensPerGeneration", 33).problems());
+        assertEquals(List.of(), with(with(config, "model.tokenizer", "bpe"), "model.bpeVocabularySize", 257)
+                .problems());
+        assertEquals(List.of(), with(with(config, "mixing.policy", "mix"), "mixing.realFraction", 0.5).problems());
+        assertEquals(List.of(), with(config, "mixing.policy", "accumulate").problems());
     }
 
     @Test
     void theTrainingWindowRuleWaitsUntilEverySectionIsValid() {
         // A broken section would make the window comparison meaningless; only the section's own problem shows.
-        RunConfig config = with(with(Fixtures.config(), RunConfig.class, "sampling.tokensPerGeneration", 10),
-                RunConfig.class, "model.layers", 0);
+        ExperimentConfig config = with(with(ConfigMutations.valid(), "sampling.tokensPerGeneration", 10),
+                "model.layers", 0);
 
         assertEquals(List.of("model.layers must be between 1 and 96, was 0"), config.problems());
     }
 
     @Test
     void validatedListsEveryProblem() {
-        RunConfig config = with(with(Fixtures.config(), RunConfig.class, "name", ""), RunConfig.class,
-                "model.heads", 5);
+        ExperimentConfig config = with(with(ConfigMutations.valid(), "name", ""), "model.heads", 5);
 
         IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class, config::validated);
 
         assertEquals("invalid config: name must not be empty; model.heads (5) must divide model.width (64)",
                 thrown.getMessage());
+    }
+
+    @Test
+    void aRunEndsAtItsLastGenerationOrAtACollapseWhenItStopsOnCollapse() {
+        ExperimentConfig stopping = ConfigMutations.valid();
+        ExperimentConfig continuing = with(stopping, "collapse.stopOnCollapse", false);
+
+        assertEquals(Optional.empty(), stopping.endAfter(0, false));
+        assertEquals(Optional.empty(), stopping.endAfter(4, false));
+        assertEquals(Optional.of(RunEnd.MAX_GENERATIONS), stopping.endAfter(5, false));
+        assertEquals(Optional.of(RunEnd.COLLAPSE_DETECTED), stopping.endAfter(2, true));
+        assertEquals(Optional.of(RunEnd.COLLAPSE_DETECTED), stopping.endAfter(5, true));
+        assertEquals(Optional.empty(), continuing.endAfter(2, true));
+        assertEquals(Optional.of(RunEnd.MAX_GENERATIONS), continuing.endAfter(5, true));
     }
 }

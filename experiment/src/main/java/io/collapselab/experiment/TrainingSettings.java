@@ -1,11 +1,13 @@
-package io.collapselab.events.config;
+package io.collapselab.experiment;
 
 import java.util.List;
 
 /**
- * How one generation trains: {@code steps} AdamW steps on batches of {@code batchSize} windows. {@code schedule}
- * is {@code constant} or {@code cosine} (warm-up over {@code warmupSteps}, then decay to {@code minLearningRate}).
- * {@code carryOptimizerState}: whether a generation resumes the optimizer moments of its parent checkpoint.
+ * How one generation trains: {@code steps} AdamW steps on batches of {@code batchSize} random windows of
+ * context length + 1 tokens. {@code schedule} is {@code constant} or {@code cosine} (linear warm-up over
+ * {@code warmupSteps}, then cosine decay to {@code minLearningRate} at the last step).
+ * {@code carryOptimizerState}: whether a generation resumes the AdamW moments of its parent checkpoint
+ * (ignored for pre-training, which starts fresh).
  */
 public record TrainingSettings(
         int steps,
@@ -23,7 +25,6 @@ public record TrainingSettings(
     public static final String CONSTANT = "constant";
     public static final String COSINE = "cosine";
 
-    /** Adds this section's problems, naming its fields under {@code field}: pretraining or selfTraining. */
     void problems(String field, List<String> problems) {
         if (steps < 1 || steps > 100_000_000) {
             problems.add(field + ".steps must be between 1 and 100000000, was " + steps);
@@ -55,5 +56,15 @@ public record TrainingSettings(
         if (!(gradientClip >= 0)) {
             problems.add(field + ".gradientClip must be >= 0 (0 disables clipping), was " + gradientClip);
         }
+    }
+
+    public TrainingSettings withSteps(int newSteps) {
+        return new TrainingSettings(newSteps, batchSize, learningRate, minLearningRate, schedule, warmupSteps, beta1,
+                beta2, weightDecay, gradientClip, carryOptimizerState);
+    }
+
+    public TrainingSettings withLearningRate(double newLearningRate) {
+        return new TrainingSettings(steps, batchSize, newLearningRate, Math.min(minLearningRate, newLearningRate),
+                schedule, warmupSteps, beta1, beta2, weightDecay, gradientClip, carryOptimizerState);
     }
 }

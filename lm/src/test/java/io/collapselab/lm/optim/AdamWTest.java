@@ -1,4 +1,4 @@
-package io.collapselab.lm.train;
+package io.collapselab.lm.optim;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;

@@ -1,10 +1,11 @@
-package io.collapselab.events.config;
+package io.collapselab.experiment;
 
 import java.util.List;
 
 /**
- * What generation g+1 trains on: {@code replace} (only corpus g), {@code accumulate} (the real text plus every
- * corpus so far) or {@code mix} (corpus g plus real text making up {@code realFraction} of the mix).
+ * What generation g+1 trains on. {@code replace}: only corpus g (Herel &amp; Mikolov). {@code accumulate}: the real
+ * text plus every corpus so far (Gerstgrasser et al. 2024). {@code mix}: corpus g plus real text making up
+ * {@code realFraction} of the mix (Shumailov et al. 2024).
  */
 public record MixingSettings(String policy, double realFraction) {
 

@@ -1,0 +1,76 @@
+package io.collapselab.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class ExperimentJsonTest {
+
+    @Test
+    void aConfigReadsBackAsWritten() throws IOException {
+        ExperimentConfig config = ConfigMutations.valid();
+
+        ExperimentJson.Described read = ExperimentJson.readDescribed(bytes(ExperimentJson.toPrettyJson(config)));
+
+        assertEquals(config, read.config());
+        assertNull(read.description());
+    }
+
+    @Test
+    void theDescriptionIsReadApartFromTheExperiment() throws IOException {
+        ExperimentConfig config = ConfigMutations.valid();
+        String described = ExperimentJson.toPrettyJson(config)
+                .replaceFirst("\\{", "{\"description\": \"for tests\",");
+
+        ExperimentJson.Described read = ExperimentJson.readDescribed(bytes(described));
+
+        assertEquals(config, read.config());
+        assertEquals("for tests", read.description());
+        assertEquals(config, ExperimentJson.read(bytes(described)));
+    }
+
+    @Test
+    void anUnknownFieldIsAnErrorNamingIt() {
+        String json = ExperimentJson.toPrettyJson(ConfigMutations.valid())
+                .replace("\"seed\"", "\"sead\" : 1, \"seed\"");
+
+        JsonProcessingException thrown = assertThrows(JsonProcessingException.class,
+                () -> ExperimentJson.read(bytes(json)));
+
+        assertTrue(thrown.getOriginalMessage().contains("\"sead\""), thrown.getOriginalMessage());
+    }
+
+    @Test
+    void aMissingNumberIsAnErrorRatherThanZero() {
+        String json = ExperimentJson.toPrettyJson(ConfigMutations.valid())
+                .replace("\"layers\" : 2", "\"layers\" : null");
+
+        assertThrows(JsonProcessingException.class, () -> ExperimentJson.read(bytes(json)));
+    }
+
+    @Test
+    void aFractionWhereAnIntegerBelongsIsAnError() {
+        String json = ExperimentJson.toPrettyJson(ConfigMutations.valid())
+                .replace("\"layers\" : 2", "\"layers\" : 2.5");
+
+        assertThrows(JsonProcessingException.class, () -> ExperimentJson.read(bytes(json)));
+    }
+
+    @Test
+    void aDescriptionThatIsNotTextIsAnError() {
+        String json = ExperimentJson.toPrettyJson(ConfigMutations.valid())
+                .replaceFirst("\\{", "{\"description\": 3,");
+
+        assertThrows(JsonProcessingException.class, () -> ExperimentJson.read(bytes(json)));
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
