@@ -8,13 +8,9 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,7 +21,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.minio.BucketExistsArgs;
-import io.minio.Checksum;
 import io.minio.GetObjectArgs;
 import io.minio.GetObjectResponse;
 import io.minio.ListObjectsArgs;
@@ -75,17 +70,10 @@ public final class ArtifactStore implements AutoCloseable {
     // Per socket read or write, not per request: large objects still stream for as long as they need.
     private static final Duration IO_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
-    /**
-     * The checksum the server verifies each upload against. The SDK's default, CRC32C, is computed in plain Java
-     * byte by byte (about as long as the upload itself for a checkpoint); CRC32 uses the JDK's intrinsic. What
-     * identifies an object is still its SHA-256, checked on every read.
-     */
-    private static final Checksum.Algorithm UPLOAD_CHECKSUM = Checksum.Algorithm.CRC32;
     /** Where {@link #supportsConditionalWrites} writes; outside {@code runs/}, so no run ever lists it. */
     static final String CONDITIONAL_WRITE_PROBE = "collapse-lab/conditional-write-probe";
     private static final byte[] PROBE_CONTENT = new byte[0];
     private static final Map<String, String> IF_NONE_MATCH = Map.of("If-None-Match", "*");
-    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern STATUS_IN_MESSAGE = Pattern.compile("Response code: (\\d{3})");
     private static final Set<String> TRANSIENT_ERROR_CODES = Set.of("RequestTimeout", "SlowDown", "Throttling",
             "ThrottlingException", "RequestLimitExceeded", "InternalError", "ServiceUnavailable");
@@ -139,11 +127,11 @@ public final class ArtifactStore implements AutoCloseable {
         Path spool = null;
         try {
             spool = Files.createTempFile("collapse-artifact-", ".spool");
-            MessageDigest digest = newSha256();
+            String sha256;
             try (OutputStream out = Files.newOutputStream(spool)) {
-                new DigestInputStream(content, digest).transferTo(out);
+                sha256 = Digests.copyWithSha256(content, out);
             }
-            return putFile(key, spool, HexFormat.of().formatHex(digest.digest()), Files.size(spool));
+            return putFile(key, spool, sha256, Files.size(spool));
         } catch (IOException e) {
             throw new ArtifactStoreException("cannot spool the content for " + key.toUri(settings.bucket())
                     + " to a temporary file in " + System.getProperty("java.io.tmpdir") + ": " + e, e);
@@ -154,12 +142,12 @@ public final class ArtifactStore implements AutoCloseable {
 
     public StoredObject put(ObjectKey key, byte[] content) {
         Objects.requireNonNull(content, "content");
-        String sha256 = sha256Hex(content);
+        String sha256 = Digests.sha256(content);
         return putIfAbsent(key, sha256, content.length, headers -> client.putObject(PutObjectArgs.builder()
                 .bucket(settings.bucket())
                 .object(key.key())
                 .data(content, content.length)
-                .checksum(UPLOAD_CHECKSUM)
+                .checksum(Digests.UPLOAD_CHECKSUM)
                 .contentType(contentType(key))
                 .userMetadata(Map.of(SHA256_METADATA, sha256))
                 .extraHeaders(headers)
@@ -172,7 +160,7 @@ public final class ArtifactStore implements AutoCloseable {
         String sha256;
         long size;
         try (InputStream in = Files.newInputStream(file)) {
-            sha256 = sha256Hex(in);
+            sha256 = Digests.sha256(in);
             size = Files.size(file);
         } catch (IOException e) {
             throw new ArtifactStoreException("cannot read " + file + " to store it as "
@@ -188,14 +176,14 @@ public final class ArtifactStore implements AutoCloseable {
      * @throws DigestMismatchException if the bytes read do not have {@code expectedSha256}
      */
     public byte[] get(ObjectKey key, String expectedSha256) {
-        requireSha256(expectedSha256);
+        Digests.requireSha256(expectedSha256);
         byte[] content = withRetries("get " + key, key, () -> {
             try (GetObjectResponse in = client.getObject(GetObjectArgs.builder()
                     .bucket(settings.bucket()).object(key.key()).build())) {
                 return in.readAllBytes();
             }
         });
-        requireDigest(key, expectedSha256, sha256Hex(content));
+        Digests.requireMatch(key, settings.bucket(), expectedSha256, Digests.sha256(content));
         return content;
     }
 
@@ -207,7 +195,7 @@ public final class ArtifactStore implements AutoCloseable {
      * @throws DigestMismatchException if the bytes read do not have {@code expectedSha256}; target is untouched
      */
     public void getTo(ObjectKey key, String expectedSha256, Path target) {
-        requireSha256(expectedSha256);
+        Digests.requireSha256(expectedSha256);
         Path absolute = target.toAbsolutePath();
         Path partial = null;
         try {
@@ -217,13 +205,11 @@ public final class ArtifactStore implements AutoCloseable {
             String actual = withRetries("get " + key, key, () -> {
                 try (GetObjectResponse in = client.getObject(GetObjectArgs.builder()
                         .bucket(settings.bucket()).object(key.key()).build());
-                     DigestInputStream digesting = new DigestInputStream(in, newSha256());
                      OutputStream out = Files.newOutputStream(download)) {
-                    digesting.transferTo(out);
-                    return HexFormat.of().formatHex(digesting.getMessageDigest().digest());
+                    return Digests.copyWithSha256(in, out);
                 }
             });
-            requireDigest(key, expectedSha256, actual);
+            Digests.requireMatch(key, settings.bucket(), expectedSha256, actual);
             Files.move(partial, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new ArtifactStoreException("cannot write " + key.toUri(settings.bucket()) + " to " + absolute
@@ -306,7 +292,7 @@ public final class ArtifactStore implements AutoCloseable {
                 .bucket(settings.bucket())
                 .object(key.key())
                 .filename(file.toString())
-                .checksum(UPLOAD_CHECKSUM)
+                .checksum(Digests.UPLOAD_CHECKSUM)
                 .contentType(contentType(key))
                 .userMetadata(Map.of(SHA256_METADATA, sha256))
                 .extraHeaders(headers)
@@ -370,7 +356,7 @@ public final class ArtifactStore implements AutoCloseable {
                         .bucket(settings.bucket())
                         .object(CONDITIONAL_WRITE_PROBE)
                         .data(PROBE_CONTENT, PROBE_CONTENT.length)
-                        .checksum(UPLOAD_CHECKSUM)
+                        .checksum(Digests.UPLOAD_CHECKSUM)
                         .extraHeaders(IF_NONE_MATCH)
                         .build());
             } catch (ErrorResponseException e) {
@@ -402,7 +388,7 @@ public final class ArtifactStore implements AutoCloseable {
             throw e;
         }
         String sha256 = stat.userMetadata().getFirst(SHA256_METADATA);
-        if (sha256 == null || !SHA256_HEX.matcher(sha256).matches()) {
+        if (!Digests.isSha256(sha256)) {
             throw new ArtifactStoreException(key.toUri(settings.bucket()) + " at " + settings.endpoint()
                     + " carries no valid x-amz-meta-" + SHA256_METADATA + " (found '" + sha256 + "'): it was not"
                     + " written by ArtifactStore, or the S3 server dropped its metadata (S3Proxy's filesystem"
@@ -543,40 +529,8 @@ public final class ArtifactStore implements AutoCloseable {
         return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
-    private void requireDigest(ObjectKey key, String expected, String actual) {
-        if (!actual.equals(expected)) {
-            throw new DigestMismatchException(key, settings.bucket(), expected, actual);
-        }
-    }
-
-    private static void requireSha256(String sha256) {
-        if (sha256 == null || !SHA256_HEX.matcher(sha256).matches()) {
-            throw new IllegalArgumentException("expected sha256 '" + sha256 + "' is not 64 lowercase hex digits");
-        }
-    }
-
     private static String contentType(ObjectKey key) {
         return key.key().endsWith(".txt") ? "text/plain; charset=utf-8" : "application/octet-stream";
-    }
-
-    private static String sha256Hex(byte[] content) {
-        return HexFormat.of().formatHex(newSha256().digest(content));
-    }
-
-    private static String sha256Hex(InputStream in) throws IOException {
-        MessageDigest digest = newSha256();
-        try (DigestInputStream digesting = new DigestInputStream(in, digest)) {
-            digesting.transferTo(OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
-
-    private static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform provides SHA-256", e);
-        }
     }
 
     private static MinioClient minioClient(S3Settings settings, OkHttpClient http, boolean closeHttpClient) {
