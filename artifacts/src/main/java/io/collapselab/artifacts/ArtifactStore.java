@@ -1,10 +1,8 @@
 package io.collapselab.artifacts;
 
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -15,10 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
@@ -32,9 +26,6 @@ import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
 import io.minio.UploadObjectArgs;
 import io.minio.errors.ErrorResponseException;
-import io.minio.errors.InsufficientDataException;
-import io.minio.errors.InvalidResponseException;
-import io.minio.errors.ServerException;
 import io.minio.messages.Item;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
@@ -74,14 +65,9 @@ public final class ArtifactStore implements AutoCloseable {
     static final String CONDITIONAL_WRITE_PROBE = "collapse-lab/conditional-write-probe";
     private static final byte[] PROBE_CONTENT = new byte[0];
     private static final Map<String, String> IF_NONE_MATCH = Map.of("If-None-Match", "*");
-    private static final Pattern STATUS_IN_MESSAGE = Pattern.compile("Response code: (\\d{3})");
-    private static final Set<String> TRANSIENT_ERROR_CODES = Set.of("RequestTimeout", "SlowDown", "Throttling",
-            "ThrottlingException", "RequestLimitExceeded", "InternalError", "ServiceUnavailable");
-    private static final Set<String> CREDENTIAL_ERROR_CODES =
-            Set.of("AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch");
 
     private final S3Settings settings;
-    private final RetryPolicy retryPolicy;
+    private final Retries retries;
     private final MinioClient client;
     private final MinioClient probeClient;
     private volatile boolean bucketReady;
@@ -93,7 +79,7 @@ public final class ArtifactStore implements AutoCloseable {
 
     public ArtifactStore(S3Settings settings, RetryPolicy retryPolicy) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+        this.retries = new Retries(settings, retryPolicy);
         // Our own HTTP client: MinIO's default one retries 5xx responses itself, which would multiply with the
         // retries here and hide them from the log.
         OkHttpClient http = new OkHttpClient.Builder()
@@ -268,7 +254,7 @@ public final class ArtifactStore implements AutoCloseable {
             probeClient.bucketExists(BucketExistsArgs.builder().bucket(settings.bucket()).build());
             return true;
         } catch (Exception e) {
-            LOG.debug("S3 at {} is not reachable: {}", settings.endpoint(), describe(e));
+            LOG.debug("S3 at {} is not reachable: {}", settings.endpoint(), Retries.describe(e));
             return false;
         }
     }
@@ -382,7 +368,7 @@ public final class ArtifactStore implements AutoCloseable {
         try {
             stat = client.statObject(StatObjectArgs.builder().bucket(settings.bucket()).object(key.key()).build());
         } catch (ErrorResponseException e) {
-            if (isNoSuchKey(e)) {
+            if (Retries.isNoSuchKey(e)) {
                 return Optional.empty();
             }
             throw e;
@@ -403,35 +389,7 @@ public final class ArtifactStore implements AutoCloseable {
      */
     private <T> T withRetries(String operation, ObjectKey key, S3Call<T> call) {
         ensureBucket(operation);
-        return retrying(operation, key, call);
-    }
-
-    private <T> T retrying(String operation, ObjectKey key, S3Call<T> call) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return call.run();
-            } catch (ArtifactStoreException e) {
-                throw e;
-            } catch (Exception e) {
-                if (key != null && e instanceof ErrorResponseException response && isNoSuchKey(response)) {
-                    throw new ObjectNotFoundException(key, settings.bucket(), settings.endpoint());
-                }
-                if (!isTransient(e) || attempt >= retryPolicy.maxAttempts()) {
-                    throw failure(operation, attempt, e);
-                }
-                Duration full = retryPolicy.backoffAfter(attempt);
-                long waitMs = full.toMillis() / 2 + ThreadLocalRandom.current().nextLong(full.toMillis() / 2 + 1);
-                LOG.warn("S3 {} at {} failed (attempt {} of {}): {}; retrying in {} ms", operation,
-                        settings.endpoint(), attempt, retryPolicy.maxAttempts(), describe(e), waitMs);
-                try {
-                    Thread.sleep(waitMs);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new ArtifactStoreException("S3 " + operation + " at " + settings.endpoint()
-                            + " was interrupted while waiting to retry", interrupted);
-                }
-            }
-        }
+        return retries.run(operation, key, call);
     }
 
     private void ensureBucket(String operation) {
@@ -442,7 +400,7 @@ public final class ArtifactStore implements AutoCloseable {
             if (bucketReady) {
                 return;
             }
-            retrying(operation + " (ensuring bucket " + settings.bucket() + " exists)", null, () -> {
+            retries.run(operation + " (ensuring bucket " + settings.bucket() + " exists)", null, () -> {
                 if (!client.bucketExists(BucketExistsArgs.builder().bucket(settings.bucket()).build())) {
                     try {
                         client.makeBucket(MakeBucketArgs.builder().bucket(settings.bucket()).build());
@@ -458,75 +416,6 @@ public final class ArtifactStore implements AutoCloseable {
             });
             bucketReady = true;
         }
-    }
-
-    private ArtifactStoreException failure(String operation, int attempts, Exception e) {
-        String hint = "";
-        if (e instanceof ErrorResponseException response
-                && CREDENTIAL_ERROR_CODES.contains(response.errorResponse().code())) {
-            hint = "; check the S3 access key and secret key";
-        } else if (isTransient(e)) {
-            hint = "; check that the S3 server is running and reachable";
-        }
-        return new ArtifactStoreException("S3 " + operation + " at " + settings.endpoint() + " failed after "
-                + attempts + (attempts == 1 ? " attempt: " : " attempts: ") + describe(e) + hint, e);
-    }
-
-    /**
-     * Transient: worth the same request again shortly. Local file problems and every 4xx other than timeouts
-     * and throttling are not.
-     */
-    static boolean isTransient(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ErrorResponseException response) {
-                return isTransientStatus(response.response().code())
-                        || TRANSIENT_ERROR_CODES.contains(response.errorResponse().code());
-            }
-            if (t instanceof ServerException server) {
-                return isTransientStatus(server.statusCode());
-            }
-            if (t instanceof InvalidResponseException) {
-                // A non-XML error page, typically from a proxy or load balancer; MinIO keeps the status only in
-                // the message.
-                Matcher status = STATUS_IN_MESSAGE.matcher(String.valueOf(t.getMessage()));
-                return status.find() && isTransientStatus(Integer.parseInt(status.group(1)));
-            }
-            if (t instanceof InsufficientDataException) {
-                return true;
-            }
-            if (t instanceof FileSystemException || t instanceof FileNotFoundException) {
-                return false;
-            }
-            if (t instanceof IOException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean isTransientStatus(int status) {
-        return status == 408 || status == 429 || status >= 500;
-    }
-
-    private static boolean isNoSuchKey(ErrorResponseException e) {
-        return "NoSuchKey".equals(e.errorResponse().code());
-    }
-
-    /** A one-line cause: the S3 error code and message, or the innermost I/O failure. */
-    private static String describe(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ErrorResponseException response) {
-                return response.errorResponse().code() + " (HTTP " + response.response().code() + "): "
-                        + response.errorResponse().message();
-            }
-        }
-        Throwable root = e;
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof IOException) {
-                root = t;
-            }
-        }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     private static String contentType(ObjectKey key) {
@@ -552,11 +441,6 @@ public final class ArtifactStore implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("Could not delete temporary file {}: {}", file, e.toString());
         }
-    }
-
-    @FunctionalInterface
-    private interface S3Call<T> {
-        T run() throws Exception;
     }
 
     @FunctionalInterface
