@@ -18,7 +18,6 @@ import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
 import io.minio.GetObjectResponse;
 import io.minio.ListObjectsArgs;
-import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.Result;
@@ -42,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *       Where the server supports conditional writes ({@code If-None-Match: *}; S3Proxy, MinIO and AWS do), a
  *       write is one request and two writers racing for one key cannot both win; on other servers each write
  *       checks the key first. Which applies is found out at the first write, with a small object at
- *       {@value #CONDITIONAL_WRITE_PROBE} in the bucket.</li>
+ *       {@value ConditionalWrites#PROBE_KEY} in the bucket.</li>
  *   <li>Reads check the digest of the bytes actually read against the digest the caller expects, not against the
  *       stored metadata, and throw {@link DigestMismatchException} on a difference.</li>
  *   <li>Transient failures (connection refused or reset, timeouts, HTTP 5xx, throttling) are retried according to
@@ -61,17 +60,12 @@ public final class ArtifactStore implements AutoCloseable {
     // Per socket read or write, not per request: large objects still stream for as long as they need.
     private static final Duration IO_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
-    /** Where {@link #supportsConditionalWrites} writes; outside {@code runs/}, so no run ever lists it. */
-    static final String CONDITIONAL_WRITE_PROBE = "collapse-lab/conditional-write-probe";
-    private static final byte[] PROBE_CONTENT = new byte[0];
-    private static final Map<String, String> IF_NONE_MATCH = Map.of("If-None-Match", "*");
 
     private final S3Settings settings;
-    private final Retries retries;
     private final MinioClient client;
     private final MinioClient probeClient;
-    private volatile boolean bucketReady;
-    private volatile Boolean conditionalWrites;
+    private final Bucket bucket;
+    private final ConditionalWrites conditionalWrites;
 
     public ArtifactStore(S3Settings settings) {
         this(settings, RetryPolicy.DEFAULT);
@@ -79,7 +73,7 @@ public final class ArtifactStore implements AutoCloseable {
 
     public ArtifactStore(S3Settings settings, RetryPolicy retryPolicy) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.retries = new Retries(settings, retryPolicy);
+        Retries retries = new Retries(settings, retryPolicy);
         // Our own HTTP client: MinIO's default one retries 5xx responses itself, which would multiply with the
         // retries here and hide them from the log.
         OkHttpClient http = new OkHttpClient.Builder()
@@ -97,6 +91,8 @@ public final class ArtifactStore implements AutoCloseable {
         this.client = minioClient(settings, http, true);
         // Shares the connection pool and dispatcher of the main client, which closes them.
         this.probeClient = minioClient(settings, probeHttp, false);
+        this.bucket = new Bucket(client, settings, retries);
+        this.conditionalWrites = new ConditionalWrites(client, settings, bucket);
     }
 
     public S3Settings settings() {
@@ -163,7 +159,7 @@ public final class ArtifactStore implements AutoCloseable {
      */
     public byte[] get(ObjectKey key, String expectedSha256) {
         Digests.requireSha256(expectedSha256);
-        byte[] content = withRetries("get " + key, key, () -> {
+        byte[] content = bucket.call("get " + key, key, () -> {
             try (GetObjectResponse in = client.getObject(GetObjectArgs.builder()
                     .bucket(settings.bucket()).object(key.key()).build())) {
                 return in.readAllBytes();
@@ -188,7 +184,7 @@ public final class ArtifactStore implements AutoCloseable {
             Files.createDirectories(absolute.getParent());
             partial = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName() + ".", ".part");
             Path download = partial;
-            String actual = withRetries("get " + key, key, () -> {
+            String actual = bucket.call("get " + key, key, () -> {
                 try (GetObjectResponse in = client.getObject(GetObjectArgs.builder()
                         .bucket(settings.bucket()).object(key.key()).build());
                      OutputStream out = Files.newOutputStream(download)) {
@@ -207,7 +203,7 @@ public final class ArtifactStore implements AutoCloseable {
 
     /** The stored object's digest and size, or empty if there is none under the key. */
     public Optional<StoredObject> stat(ObjectKey key) {
-        return withRetries("stat " + key, key, () -> statOnce(key));
+        return bucket.call("stat " + key, key, () -> statOnce(key));
     }
 
     public boolean exists(ObjectKey key) {
@@ -220,7 +216,7 @@ public final class ArtifactStore implements AutoCloseable {
      */
     public List<StoredObject> list(String runId) {
         String prefix = ObjectKey.runPrefix(runId);
-        List<String> keys = withRetries("list " + prefix, null, () -> {
+        List<String> keys = bucket.call("list " + prefix, null, () -> {
             List<String> names = new ArrayList<>();
             for (Result<Item> item : client.listObjects(ListObjectsArgs.builder()
                     .bucket(settings.bucket()).prefix(prefix).recursive(true).build())) {
@@ -287,11 +283,11 @@ public final class ArtifactStore implements AutoCloseable {
 
     /** Uploads content with a known digest unless the key already holds it; see the class comment. */
     private StoredObject putIfAbsent(ObjectKey key, String sha256, long size, Upload upload) {
-        boolean conditional = supportsConditionalWrites();
-        return withRetries("put " + key, null, () -> {
+        boolean conditional = conditionalWrites.supported();
+        return bucket.call("put " + key, null, () -> {
             if (conditional) {
                 try {
-                    upload.run(IF_NONE_MATCH);
+                    upload.run(ConditionalWrites.IF_NONE_MATCH);
                 } catch (ErrorResponseException e) {
                     if (e.response().code() != 412) {
                         throw e;
@@ -310,50 +306,6 @@ public final class ArtifactStore implements AutoCloseable {
             LOG.debug("Stored {} ({} bytes, sha256 {})", key.toUri(settings.bucket()), size, sha256);
             return new StoredObject(key, key.toUri(settings.bucket()), sha256, size);
         });
-    }
-
-    /**
-     * Whether the server refuses a write with {@code If-None-Match: *} to a key that exists. Found out once, at
-     * the first write, by writing {@value #CONDITIONAL_WRITE_PROBE} conditionally (twice when it did not exist yet):
-     * a 412 means yes; two accepted writes, or 501 Not Implemented, mean the server ignores or rejects the header.
-     */
-    private boolean supportsConditionalWrites() {
-        Boolean known = conditionalWrites;
-        if (known != null) {
-            return known;
-        }
-        synchronized (this) {
-            if (conditionalWrites == null) {
-                conditionalWrites = withRetries("probe conditional writes", null, this::probeConditionalWrites);
-                if (!conditionalWrites) {
-                    LOG.warn("The S3 server at {} does not refuse conditional writes (If-None-Match) to existing"
-                            + " keys; checking each key before writing it instead, which cannot stop two writers"
-                            + " racing for one key", settings.endpoint());
-                }
-            }
-            return conditionalWrites;
-        }
-    }
-
-    private boolean probeConditionalWrites() throws Exception {
-        for (int write = 0; write < 2; write++) {
-            try {
-                client.putObject(PutObjectArgs.builder()
-                        .bucket(settings.bucket())
-                        .object(CONDITIONAL_WRITE_PROBE)
-                        .data(PROBE_CONTENT, PROBE_CONTENT.length)
-                        .checksum(Digests.UPLOAD_CHECKSUM)
-                        .extraHeaders(IF_NONE_MATCH)
-                        .build());
-            } catch (ErrorResponseException e) {
-                int status = e.response().code();
-                if (status == 412 || status == 501) {
-                    return status == 412;
-                }
-                throw e;
-            }
-        }
-        return false;
     }
 
     private StoredObject requireSameContent(StoredObject existing, String sha256) {
@@ -381,41 +333,6 @@ public final class ArtifactStore implements AutoCloseable {
                     + " backend does on filesystems without extended attributes); delete it and write it again");
         }
         return Optional.of(new StoredObject(key, key.toUri(settings.bucket()), sha256, stat.size()));
-    }
-
-    /**
-     * Runs an S3 call, retrying transient failures. Our own exceptions (conflicts, not found) are final. With a
-     * {@code key}, a missing object becomes an {@link ObjectNotFoundException}.
-     */
-    private <T> T withRetries(String operation, ObjectKey key, S3Call<T> call) {
-        ensureBucket(operation);
-        return retries.run(operation, key, call);
-    }
-
-    private void ensureBucket(String operation) {
-        if (bucketReady) {
-            return;
-        }
-        synchronized (this) {
-            if (bucketReady) {
-                return;
-            }
-            retries.run(operation + " (ensuring bucket " + settings.bucket() + " exists)", null, () -> {
-                if (!client.bucketExists(BucketExistsArgs.builder().bucket(settings.bucket()).build())) {
-                    try {
-                        client.makeBucket(MakeBucketArgs.builder().bucket(settings.bucket()).build());
-                        LOG.info("Created bucket {} at {}", settings.bucket(), settings.endpoint());
-                    } catch (ErrorResponseException e) {
-                        // Created concurrently by another process: the bucket exists, which is all we need.
-                        if (!"BucketAlreadyOwnedByYou".equals(e.errorResponse().code())) {
-                            throw e;
-                        }
-                    }
-                }
-                return null;
-            });
-            bucketReady = true;
-        }
     }
 
     private static String contentType(ObjectKey key) {
