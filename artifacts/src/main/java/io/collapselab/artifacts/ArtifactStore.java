@@ -1,35 +1,23 @@
 package io.collapselab.artifacts;
 
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.minio.BucketExistsArgs;
-import io.minio.Checksum;
 import io.minio.GetObjectArgs;
 import io.minio.GetObjectResponse;
 import io.minio.ListObjectsArgs;
-import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.Result;
@@ -37,9 +25,6 @@ import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
 import io.minio.UploadObjectArgs;
 import io.minio.errors.ErrorResponseException;
-import io.minio.errors.InsufficientDataException;
-import io.minio.errors.InvalidResponseException;
-import io.minio.errors.ServerException;
 import io.minio.messages.Item;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
@@ -56,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *       Where the server supports conditional writes ({@code If-None-Match: *}; S3Proxy, MinIO and AWS do), a
  *       write is one request and two writers racing for one key cannot both win; on other servers each write
  *       checks the key first. Which applies is found out at the first write, with a small object at
- *       {@value #CONDITIONAL_WRITE_PROBE} in the bucket.</li>
+ *       {@value ConditionalWrites#PROBE_KEY} in the bucket.</li>
  *   <li>Reads check the digest of the bytes actually read against the digest the caller expects, not against the
  *       stored metadata, and throw {@link DigestMismatchException} on a difference.</li>
  *   <li>Transient failures (connection refused or reset, timeouts, HTTP 5xx, throttling) are retried according to
@@ -75,29 +60,12 @@ public final class ArtifactStore implements AutoCloseable {
     // Per socket read or write, not per request: large objects still stream for as long as they need.
     private static final Duration IO_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
-    /**
-     * The checksum the server verifies each upload against. The SDK's default, CRC32C, is computed in plain Java
-     * byte by byte (about as long as the upload itself for a checkpoint); CRC32 uses the JDK's intrinsic. What
-     * identifies an object is still its SHA-256, checked on every read.
-     */
-    private static final Checksum.Algorithm UPLOAD_CHECKSUM = Checksum.Algorithm.CRC32;
-    /** Where {@link #supportsConditionalWrites} writes; outside {@code runs/}, so no run ever lists it. */
-    static final String CONDITIONAL_WRITE_PROBE = "collapse-lab/conditional-write-probe";
-    private static final byte[] PROBE_CONTENT = new byte[0];
-    private static final Map<String, String> IF_NONE_MATCH = Map.of("If-None-Match", "*");
-    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
-    private static final Pattern STATUS_IN_MESSAGE = Pattern.compile("Response code: (\\d{3})");
-    private static final Set<String> TRANSIENT_ERROR_CODES = Set.of("RequestTimeout", "SlowDown", "Throttling",
-            "ThrottlingException", "RequestLimitExceeded", "InternalError", "ServiceUnavailable");
-    private static final Set<String> CREDENTIAL_ERROR_CODES =
-            Set.of("AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch");
 
     private final S3Settings settings;
-    private final RetryPolicy retryPolicy;
     private final MinioClient client;
     private final MinioClient probeClient;
-    private volatile boolean bucketReady;
-    private volatile Boolean conditionalWrites;
+    private final Bucket bucket;
+    private final ConditionalWrites conditionalWrites;
 
     public ArtifactStore(S3Settings settings) {
         this(settings, RetryPolicy.DEFAULT);
@@ -105,7 +73,7 @@ public final class ArtifactStore implements AutoCloseable {
 
     public ArtifactStore(S3Settings settings, RetryPolicy retryPolicy) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+        Retries retries = new Retries(settings, retryPolicy);
         // Our own HTTP client: MinIO's default one retries 5xx responses itself, which would multiply with the
         // retries here and hide them from the log.
         OkHttpClient http = new OkHttpClient.Builder()
@@ -123,6 +91,8 @@ public final class ArtifactStore implements AutoCloseable {
         this.client = minioClient(settings, http, true);
         // Shares the connection pool and dispatcher of the main client, which closes them.
         this.probeClient = minioClient(settings, probeHttp, false);
+        this.bucket = new Bucket(client, settings, retries);
+        this.conditionalWrites = new ConditionalWrites(client, settings, bucket);
     }
 
     public S3Settings settings() {
@@ -139,11 +109,11 @@ public final class ArtifactStore implements AutoCloseable {
         Path spool = null;
         try {
             spool = Files.createTempFile("collapse-artifact-", ".spool");
-            MessageDigest digest = newSha256();
+            String sha256;
             try (OutputStream out = Files.newOutputStream(spool)) {
-                new DigestInputStream(content, digest).transferTo(out);
+                sha256 = Digests.copyWithSha256(content, out);
             }
-            return putFile(key, spool, HexFormat.of().formatHex(digest.digest()), Files.size(spool));
+            return putFile(key, spool, sha256, Files.size(spool));
         } catch (IOException e) {
             throw new ArtifactStoreException("cannot spool the content for " + key.toUri(settings.bucket())
                     + " to a temporary file in " + System.getProperty("java.io.tmpdir") + ": " + e, e);
@@ -154,12 +124,12 @@ public final class ArtifactStore implements AutoCloseable {
 
     public StoredObject put(ObjectKey key, byte[] content) {
         Objects.requireNonNull(content, "content");
-        String sha256 = sha256Hex(content);
+        String sha256 = Digests.sha256(content);
         return putIfAbsent(key, sha256, content.length, headers -> client.putObject(PutObjectArgs.builder()
                 .bucket(settings.bucket())
                 .object(key.key())
                 .data(content, content.length)
-                .checksum(UPLOAD_CHECKSUM)
+                .checksum(Digests.UPLOAD_CHECKSUM)
                 .contentType(contentType(key))
                 .userMetadata(Map.of(SHA256_METADATA, sha256))
                 .extraHeaders(headers)
@@ -172,7 +142,7 @@ public final class ArtifactStore implements AutoCloseable {
         String sha256;
         long size;
         try (InputStream in = Files.newInputStream(file)) {
-            sha256 = sha256Hex(in);
+            sha256 = Digests.sha256(in);
             size = Files.size(file);
         } catch (IOException e) {
             throw new ArtifactStoreException("cannot read " + file + " to store it as "
@@ -188,14 +158,14 @@ public final class ArtifactStore implements AutoCloseable {
      * @throws DigestMismatchException if the bytes read do not have {@code expectedSha256}
      */
     public byte[] get(ObjectKey key, String expectedSha256) {
-        requireSha256(expectedSha256);
-        byte[] content = withRetries("get " + key, key, () -> {
+        Digests.requireSha256(expectedSha256);
+        byte[] content = bucket.call("get " + key, key, () -> {
             try (GetObjectResponse in = client.getObject(GetObjectArgs.builder()
                     .bucket(settings.bucket()).object(key.key()).build())) {
                 return in.readAllBytes();
             }
         });
-        requireDigest(key, expectedSha256, sha256Hex(content));
+        Digests.requireMatch(key, settings.bucket(), expectedSha256, Digests.sha256(content));
         return content;
     }
 
@@ -207,23 +177,21 @@ public final class ArtifactStore implements AutoCloseable {
      * @throws DigestMismatchException if the bytes read do not have {@code expectedSha256}; target is untouched
      */
     public void getTo(ObjectKey key, String expectedSha256, Path target) {
-        requireSha256(expectedSha256);
+        Digests.requireSha256(expectedSha256);
         Path absolute = target.toAbsolutePath();
         Path partial = null;
         try {
             Files.createDirectories(absolute.getParent());
             partial = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName() + ".", ".part");
             Path download = partial;
-            String actual = withRetries("get " + key, key, () -> {
+            String actual = bucket.call("get " + key, key, () -> {
                 try (GetObjectResponse in = client.getObject(GetObjectArgs.builder()
                         .bucket(settings.bucket()).object(key.key()).build());
-                     DigestInputStream digesting = new DigestInputStream(in, newSha256());
                      OutputStream out = Files.newOutputStream(download)) {
-                    digesting.transferTo(out);
-                    return HexFormat.of().formatHex(digesting.getMessageDigest().digest());
+                    return Digests.copyWithSha256(in, out);
                 }
             });
-            requireDigest(key, expectedSha256, actual);
+            Digests.requireMatch(key, settings.bucket(), expectedSha256, actual);
             Files.move(partial, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new ArtifactStoreException("cannot write " + key.toUri(settings.bucket()) + " to " + absolute
@@ -235,7 +203,7 @@ public final class ArtifactStore implements AutoCloseable {
 
     /** The stored object's digest and size, or empty if there is none under the key. */
     public Optional<StoredObject> stat(ObjectKey key) {
-        return withRetries("stat " + key, key, () -> statOnce(key));
+        return bucket.call("stat " + key, key, () -> statOnce(key));
     }
 
     public boolean exists(ObjectKey key) {
@@ -248,7 +216,7 @@ public final class ArtifactStore implements AutoCloseable {
      */
     public List<StoredObject> list(String runId) {
         String prefix = ObjectKey.runPrefix(runId);
-        List<String> keys = withRetries("list " + prefix, null, () -> {
+        List<String> keys = bucket.call("list " + prefix, null, () -> {
             List<String> names = new ArrayList<>();
             for (Result<Item> item : client.listObjects(ListObjectsArgs.builder()
                     .bucket(settings.bucket()).prefix(prefix).recursive(true).build())) {
@@ -282,7 +250,7 @@ public final class ArtifactStore implements AutoCloseable {
             probeClient.bucketExists(BucketExistsArgs.builder().bucket(settings.bucket()).build());
             return true;
         } catch (Exception e) {
-            LOG.debug("S3 at {} is not reachable: {}", settings.endpoint(), describe(e));
+            LOG.debug("S3 at {} is not reachable: {}", settings.endpoint(), Retries.describe(e));
             return false;
         }
     }
@@ -306,7 +274,7 @@ public final class ArtifactStore implements AutoCloseable {
                 .bucket(settings.bucket())
                 .object(key.key())
                 .filename(file.toString())
-                .checksum(UPLOAD_CHECKSUM)
+                .checksum(Digests.UPLOAD_CHECKSUM)
                 .contentType(contentType(key))
                 .userMetadata(Map.of(SHA256_METADATA, sha256))
                 .extraHeaders(headers)
@@ -315,11 +283,11 @@ public final class ArtifactStore implements AutoCloseable {
 
     /** Uploads content with a known digest unless the key already holds it; see the class comment. */
     private StoredObject putIfAbsent(ObjectKey key, String sha256, long size, Upload upload) {
-        boolean conditional = supportsConditionalWrites();
-        return withRetries("put " + key, null, () -> {
+        boolean conditional = conditionalWrites.supported();
+        return bucket.call("put " + key, null, () -> {
             if (conditional) {
                 try {
-                    upload.run(IF_NONE_MATCH);
+                    upload.run(ConditionalWrites.IF_NONE_MATCH);
                 } catch (ErrorResponseException e) {
                     if (e.response().code() != 412) {
                         throw e;
@@ -340,50 +308,6 @@ public final class ArtifactStore implements AutoCloseable {
         });
     }
 
-    /**
-     * Whether the server refuses a write with {@code If-None-Match: *} to a key that exists. Found out once, at
-     * the first write, by writing {@value #CONDITIONAL_WRITE_PROBE} conditionally (twice when it did not exist yet):
-     * a 412 means yes; two accepted writes, or 501 Not Implemented, mean the server ignores or rejects the header.
-     */
-    private boolean supportsConditionalWrites() {
-        Boolean known = conditionalWrites;
-        if (known != null) {
-            return known;
-        }
-        synchronized (this) {
-            if (conditionalWrites == null) {
-                conditionalWrites = withRetries("probe conditional writes", null, this::probeConditionalWrites);
-                if (!conditionalWrites) {
-                    LOG.warn("The S3 server at {} does not refuse conditional writes (If-None-Match) to existing"
-                            + " keys; checking each key before writing it instead, which cannot stop two writers"
-                            + " racing for one key", settings.endpoint());
-                }
-            }
-            return conditionalWrites;
-        }
-    }
-
-    private boolean probeConditionalWrites() throws Exception {
-        for (int write = 0; write < 2; write++) {
-            try {
-                client.putObject(PutObjectArgs.builder()
-                        .bucket(settings.bucket())
-                        .object(CONDITIONAL_WRITE_PROBE)
-                        .data(PROBE_CONTENT, PROBE_CONTENT.length)
-                        .checksum(UPLOAD_CHECKSUM)
-                        .extraHeaders(IF_NONE_MATCH)
-                        .build());
-            } catch (ErrorResponseException e) {
-                int status = e.response().code();
-                if (status == 412 || status == 501) {
-                    return status == 412;
-                }
-                throw e;
-            }
-        }
-        return false;
-    }
-
     private StoredObject requireSameContent(StoredObject existing, String sha256) {
         if (!existing.sha256().equals(sha256)) {
             throw new ObjectConflictException(existing.key(), settings.bucket(), existing.sha256(), sha256);
@@ -396,13 +320,13 @@ public final class ArtifactStore implements AutoCloseable {
         try {
             stat = client.statObject(StatObjectArgs.builder().bucket(settings.bucket()).object(key.key()).build());
         } catch (ErrorResponseException e) {
-            if (isNoSuchKey(e)) {
+            if (Retries.isNoSuchKey(e)) {
                 return Optional.empty();
             }
             throw e;
         }
         String sha256 = stat.userMetadata().getFirst(SHA256_METADATA);
-        if (sha256 == null || !SHA256_HEX.matcher(sha256).matches()) {
+        if (!Digests.isSha256(sha256)) {
             throw new ArtifactStoreException(key.toUri(settings.bucket()) + " at " + settings.endpoint()
                     + " carries no valid x-amz-meta-" + SHA256_METADATA + " (found '" + sha256 + "'): it was not"
                     + " written by ArtifactStore, or the S3 server dropped its metadata (S3Proxy's filesystem"
@@ -411,172 +335,8 @@ public final class ArtifactStore implements AutoCloseable {
         return Optional.of(new StoredObject(key, key.toUri(settings.bucket()), sha256, stat.size()));
     }
 
-    /**
-     * Runs an S3 call, retrying transient failures. Our own exceptions (conflicts, not found) are final. With a
-     * {@code key}, a missing object becomes an {@link ObjectNotFoundException}.
-     */
-    private <T> T withRetries(String operation, ObjectKey key, S3Call<T> call) {
-        ensureBucket(operation);
-        return retrying(operation, key, call);
-    }
-
-    private <T> T retrying(String operation, ObjectKey key, S3Call<T> call) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return call.run();
-            } catch (ArtifactStoreException e) {
-                throw e;
-            } catch (Exception e) {
-                if (key != null && e instanceof ErrorResponseException response && isNoSuchKey(response)) {
-                    throw new ObjectNotFoundException(key, settings.bucket(), settings.endpoint());
-                }
-                if (!isTransient(e) || attempt >= retryPolicy.maxAttempts()) {
-                    throw failure(operation, attempt, e);
-                }
-                Duration full = retryPolicy.backoffAfter(attempt);
-                long waitMs = full.toMillis() / 2 + ThreadLocalRandom.current().nextLong(full.toMillis() / 2 + 1);
-                LOG.warn("S3 {} at {} failed (attempt {} of {}): {}; retrying in {} ms", operation,
-                        settings.endpoint(), attempt, retryPolicy.maxAttempts(), describe(e), waitMs);
-                try {
-                    Thread.sleep(waitMs);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new ArtifactStoreException("S3 " + operation + " at " + settings.endpoint()
-                            + " was interrupted while waiting to retry", interrupted);
-                }
-            }
-        }
-    }
-
-    private void ensureBucket(String operation) {
-        if (bucketReady) {
-            return;
-        }
-        synchronized (this) {
-            if (bucketReady) {
-                return;
-            }
-            retrying(operation + " (ensuring bucket " + settings.bucket() + " exists)", null, () -> {
-                if (!client.bucketExists(BucketExistsArgs.builder().bucket(settings.bucket()).build())) {
-                    try {
-                        client.makeBucket(MakeBucketArgs.builder().bucket(settings.bucket()).build());
-                        LOG.info("Created bucket {} at {}", settings.bucket(), settings.endpoint());
-                    } catch (ErrorResponseException e) {
-                        // Created concurrently by another process: the bucket exists, which is all we need.
-                        if (!"BucketAlreadyOwnedByYou".equals(e.errorResponse().code())) {
-                            throw e;
-                        }
-                    }
-                }
-                return null;
-            });
-            bucketReady = true;
-        }
-    }
-
-    private ArtifactStoreException failure(String operation, int attempts, Exception e) {
-        String hint = "";
-        if (e instanceof ErrorResponseException response
-                && CREDENTIAL_ERROR_CODES.contains(response.errorResponse().code())) {
-            hint = "; check the S3 access key and secret key";
-        } else if (isTransient(e)) {
-            hint = "; check that the S3 server is running and reachable";
-        }
-        return new ArtifactStoreException("S3 " + operation + " at " + settings.endpoint() + " failed after "
-                + attempts + (attempts == 1 ? " attempt: " : " attempts: ") + describe(e) + hint, e);
-    }
-
-    /**
-     * Transient: worth the same request again shortly. Local file problems and every 4xx other than timeouts
-     * and throttling are not.
-     */
-    static boolean isTransient(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ErrorResponseException response) {
-                return isTransientStatus(response.response().code())
-                        || TRANSIENT_ERROR_CODES.contains(response.errorResponse().code());
-            }
-            if (t instanceof ServerException server) {
-                return isTransientStatus(server.statusCode());
-            }
-            if (t instanceof InvalidResponseException) {
-                // A non-XML error page, typically from a proxy or load balancer; MinIO keeps the status only in
-                // the message.
-                Matcher status = STATUS_IN_MESSAGE.matcher(String.valueOf(t.getMessage()));
-                return status.find() && isTransientStatus(Integer.parseInt(status.group(1)));
-            }
-            if (t instanceof InsufficientDataException) {
-                return true;
-            }
-            if (t instanceof FileSystemException || t instanceof FileNotFoundException) {
-                return false;
-            }
-            if (t instanceof IOException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean isTransientStatus(int status) {
-        return status == 408 || status == 429 || status >= 500;
-    }
-
-    private static boolean isNoSuchKey(ErrorResponseException e) {
-        return "NoSuchKey".equals(e.errorResponse().code());
-    }
-
-    /** A one-line cause: the S3 error code and message, or the innermost I/O failure. */
-    private static String describe(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ErrorResponseException response) {
-                return response.errorResponse().code() + " (HTTP " + response.response().code() + "): "
-                        + response.errorResponse().message();
-            }
-        }
-        Throwable root = e;
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof IOException) {
-                root = t;
-            }
-        }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
-    }
-
-    private void requireDigest(ObjectKey key, String expected, String actual) {
-        if (!actual.equals(expected)) {
-            throw new DigestMismatchException(key, settings.bucket(), expected, actual);
-        }
-    }
-
-    private static void requireSha256(String sha256) {
-        if (sha256 == null || !SHA256_HEX.matcher(sha256).matches()) {
-            throw new IllegalArgumentException("expected sha256 '" + sha256 + "' is not 64 lowercase hex digits");
-        }
-    }
-
     private static String contentType(ObjectKey key) {
         return key.key().endsWith(".txt") ? "text/plain; charset=utf-8" : "application/octet-stream";
-    }
-
-    private static String sha256Hex(byte[] content) {
-        return HexFormat.of().formatHex(newSha256().digest(content));
-    }
-
-    private static String sha256Hex(InputStream in) throws IOException {
-        MessageDigest digest = newSha256();
-        try (DigestInputStream digesting = new DigestInputStream(in, digest)) {
-            digesting.transferTo(OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
-
-    private static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform provides SHA-256", e);
-        }
     }
 
     private static MinioClient minioClient(S3Settings settings, OkHttpClient http, boolean closeHttpClient) {
@@ -598,11 +358,6 @@ public final class ArtifactStore implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("Could not delete temporary file {}: {}", file, e.toString());
         }
-    }
-
-    @FunctionalInterface
-    private interface S3Call<T> {
-        T run() throws Exception;
     }
 
     @FunctionalInterface

@@ -222,7 +222,7 @@ class ArtifactStoreIT {
             StoredObject stored = fresh.put(ObjectKey.input(runId, "train.txt"), new byte[] {7});
             assertTrue(Files.isRegularFile(stack.s3DataDir().resolve(bucket).resolve(stored.key().key())));
             assertTrue(Files.isRegularFile(stack.s3DataDir().resolve(bucket)
-                    .resolve(ArtifactStore.CONDITIONAL_WRITE_PROBE)), "S3Proxy was probed for conditional writes");
+                    .resolve(ConditionalWrites.PROBE_KEY)), "S3Proxy was probed for conditional writes");
         }
     }
 

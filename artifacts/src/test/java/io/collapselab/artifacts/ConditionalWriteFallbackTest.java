@@ -54,7 +54,7 @@ class ConditionalWriteFallbackTest {
                 "secret-0123456789abcdef0123456789abcdef", BUCKET, "us-east-1");
         ObjectKey key = ObjectKey.corpus("run-1", 0);
         byte[] corpus = "the the the".getBytes(StandardCharsets.UTF_8);
-        String probe = "PUT /" + BUCKET + "/" + ArtifactStore.CONDITIONAL_WRITE_PROBE + " conditional";
+        String probe = "PUT /" + BUCKET + "/" + ConditionalWrites.PROBE_KEY + " conditional";
         String head = "HEAD /" + BUCKET + "/" + key.key();
         String write = "PUT /" + BUCKET + "/" + key.key() + " unconditional";
 
