@@ -11,14 +11,12 @@ import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -33,9 +31,9 @@ import java.util.function.Function;
  *       {@code --s3-secret-key-file}. The secret is never an option value, which would land in the shell's history
  *       and the process list, and is never printed;</li>
  *   <li>with neither an address option nor its variable given: the embedded local stack that {@code collapse up}
- *       keeps in {@value #LOCAL_STACK_DIR_NAME}, whose ports and credentials are read from the stack's
- *       {@value #LOCAL_STACK_STATE_FILE}. Its credentials are its own; {@code --s3-bucket} and {@code --s3-region}
- *       still apply.</li>
+ *       keeps in {@value #LOCAL_STACK_DIR_NAME}, whose ports and credentials are those of its state there
+ *       ({@link StackConnection}). Its credentials are its own; {@code --s3-bucket} and {@code --s3-region} still
+ *       apply.</li>
  * </ul>
  * Giving only one of the two addresses is an error rather than a mix of a real cluster and the local stack. Every
  * problem is a {@link UsageError} that says what to pass.
@@ -54,11 +52,7 @@ public final class ClusterOptions {
     /** Where {@code collapse up} keeps its local stack, relative to the working directory. */
     public static final Path LOCAL_STACK_DIR = Path.of(".collapse", "stack");
 
-    /** The local stack's record of its ports and credentials; the keys are those the local-stack module writes. */
-    static final String LOCAL_STACK_STATE_FILE = "local-stack.properties";
-
     private static final String LOCAL_STACK_DIR_NAME = ".collapse/stack";
-    private static final String LOCAL_HOST = "127.0.0.1";
     private static final Duration BROKER_TIMEOUT = Duration.ofSeconds(15);
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
@@ -129,13 +123,13 @@ public final class ClusterOptions {
                     + BOOTSTRAP_SERVERS_ENV + " and $" + S3_ENDPOINT_ENV + ") for a cluster, or neither for the"
                     + " local stack");
         }
-        return LOCAL_HOST + ":" + localStack().port("kafka.port");
+        return localStack(bucket()).bootstrapServers();
     }
 
     /** Where the object store is and how to sign in; {@link S3Settings#toString()} hides the secret. */
     public S3Settings s3Settings() {
         refuseSecretOnCommandLine();
-        String bucket = setting(s3Bucket, S3_BUCKET_ENV).orElse(DEFAULT_BUCKET);
+        String bucket = bucket();
         String region = setting(s3Region, S3_REGION_ENV).orElse(DEFAULT_REGION);
         Optional<String> endpoint = setting(s3Endpoint, S3_ENDPOINT_ENV);
         if (endpoint.isEmpty() && setting(bootstrapServers, BOOTSTRAP_SERVERS_ENV).isPresent()) {
@@ -144,9 +138,8 @@ public final class ClusterOptions {
                     + " local stack");
         }
         if (endpoint.isEmpty()) {
-            LocalStackState stack = localStack();
-            return settings("http://" + LOCAL_HOST + ":" + stack.port("s3.port"), stack.text("s3.access-key"),
-                    stack.text("s3.secret-key"), bucket, region);
+            StackConnection stack = localStack(bucket);
+            return settings(stack.s3Endpoint(), stack.s3AccessKey(), stack.s3SecretKey(), stack.bucket(), region);
         }
         String accessKey = setting(s3AccessKey, S3_ACCESS_KEY_ENV).orElseThrow(() -> new UsageError(
                 "no S3 access key for " + endpoint.get() + ": pass --s3-access-key or set $" + S3_ACCESS_KEY_ENV));
@@ -216,6 +209,10 @@ public final class ClusterOptions {
                 || setting(s3Endpoint, S3_ENDPOINT_ENV).isPresent();
     }
 
+    private String bucket() {
+        return setting(s3Bucket, S3_BUCKET_ENV).orElse(DEFAULT_BUCKET);
+    }
+
     private String secretKey(String endpoint) {
         if (s3SecretKeyFile != null) {
             String secret;
@@ -255,21 +252,17 @@ public final class ClusterOptions {
                 : Optional.of(fromEnvironment.strip());
     }
 
-    private LocalStackState localStack() {
-        Path file = localStackDir.resolve(LOCAL_STACK_STATE_FILE);
-        if (!Files.isRegularFile(file)) {
-            throw new UsageError("no cluster given and no local stack in " + localStackDir + ": pass"
-                    + " --bootstrap-servers and --s3-endpoint (or set $" + BOOTSTRAP_SERVERS_ENV + " and $"
-                    + S3_ENDPOINT_ENV + "), or start the local stack with ./collapse up");
+    /** The local stack's connection, with {@code bucket}; a {@link UsageError} when there is none to be had. */
+    private StackConnection localStack(String bucket) {
+        Optional<StackConnection> stack;
+        try {
+            stack = StackConnection.of(localStackDir, bucket);
+        } catch (IOException e) {
+            throw new UsageError("cannot use the local stack in " + localStackDir + ": " + e.getMessage());
         }
-        Properties properties = new Properties();
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            properties.load(in);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new UsageError("cannot read the local stack's state " + file + " (" + e.getClass().getSimpleName()
-                    + "); start the local stack again with ./collapse up");
-        }
-        return new LocalStackState(file, properties);
+        return stack.orElseThrow(() -> new UsageError("no cluster given and no local stack in " + localStackDir
+                + ": pass --bootstrap-servers and --s3-endpoint (or set $" + BOOTSTRAP_SERVERS_ENV + " and $"
+                + S3_ENDPOINT_ENV + "), or start the local stack with ./collapse up"));
     }
 
     private static String rootMessage(Throwable e) {
@@ -278,32 +271,5 @@ public final class ClusterOptions {
             root = root.getCause();
         }
         return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    }
-
-    /** The local stack's state file, read for the few values a client needs. */
-    private record LocalStackState(Path file, Properties properties) {
-
-        String text(String key) {
-            String value = properties.getProperty(key);
-            if (value == null || value.isBlank()) {
-                throw new UsageError("the local stack's state " + file + " lacks '" + key + "'; start the local"
-                        + " stack again with ./collapse up");
-            }
-            return value.strip();
-        }
-
-        int port(String key) {
-            String value = text(key);
-            try {
-                int port = Integer.parseInt(value);
-                if (port >= 1 && port <= 65535) {
-                    return port;
-                }
-            } catch (NumberFormatException e) {
-                // reported below, with the value
-            }
-            throw new UsageError("the local stack's state " + file + " has " + key + "=" + value + ", which is not"
-                    + " a port; start the local stack again with ./collapse up");
-        }
     }
 }

@@ -6,9 +6,10 @@ import picocli.CommandLine.Option;
  * Intra-op threads of the tensor engine. Results are bit-identical only for the same thread count (reductions
  * split differently), so runs that must match, such as an audit's recomputation, pass the same number.
  */
-final class ThreadOptions {
+public final class ThreadOptions {
 
-    static final String THREADS_PROPERTY = "ai.djl.pytorch.num_threads";
+    /** The engine's intra-op thread count, read once when it starts. */
+    public static final String THREADS_PROPERTY = "ai.djl.pytorch.num_threads";
 
     @Option(names = "--threads", paramLabel = "N",
             description = "Intra-op threads of the tensor engine (default: the number of cores).")

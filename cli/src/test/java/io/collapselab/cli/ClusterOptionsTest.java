@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.collapselab.artifacts.S3Settings;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,13 +61,8 @@ class ClusterOptionsTest {
 
     @Test
     void withoutAnAddressTheLocalStacksStateIsUsed() throws Exception {
-        Path stack = Files.createDirectories(dir.resolve("stack"));
-        Files.writeString(stack.resolve("local-stack.properties"), String.join("\n",
-                "cluster.id=abc", "kafka.port=19092", "kafka.controller.port=19093", "s3.port=19000",
-                "s3.access-key=LOCALKEY", "s3.secret-key=" + SECRET));
-
         ClusterOptions options = parse("--s3-bucket", "other-bucket");
-        options.localStackDir = stack;
+        options.localStackDir = localStack("19092");
 
         assertEquals("127.0.0.1:19092", options.bootstrapServers());
         assertEquals(new S3Settings("http://127.0.0.1:19000", "LOCALKEY", SECRET, "other-bucket", "us-east-1"),
@@ -82,6 +78,20 @@ class ClusterOptionsTest {
 
         assertTrue(error.getMessage().contains("pass --bootstrap-servers and --s3-endpoint"), error.getMessage());
         assertTrue(error.getMessage().contains("./collapse up"), error.getMessage());
+    }
+
+    @Test
+    void aDamagedLocalStackStateIsNamedWithWhatToDo() throws Exception {
+        Path stack = localStack("none");
+        ClusterOptions options = parse();
+        options.localStackDir = stack;
+
+        UsageError error = assertThrows(UsageError.class, options::bootstrapServers);
+
+        assertTrue(error.getMessage().startsWith("cannot use the local stack in " + stack + ": "), error.getMessage());
+        assertTrue(error.getMessage().contains("'kafka.port=none', which is not a port"), error.getMessage());
+        assertTrue(error.getMessage().contains("restore it from a backup"), error.getMessage());
+        assertFalse(error.getMessage().contains(SECRET), error.getMessage());
     }
 
     @Test
@@ -143,6 +153,15 @@ class ClusterOptionsTest {
     static final class Host {
         @Mixin
         ClusterOptions cluster;
+    }
+
+    /** A local stack's directory with its state file in the local-stack module's keys; Kafka at {@code kafkaPort}. */
+    private Path localStack(String kafkaPort) throws IOException {
+        Path stack = Files.createDirectories(dir.resolve("stack"));
+        Files.writeString(stack.resolve("local-stack.properties"), String.join("\n",
+                "cluster.id=abc", "kafka.port=" + kafkaPort, "kafka.controller.port=19093", "s3.port=19000",
+                "s3.access-key=LOCALKEY", "s3.secret-key=" + SECRET));
+        return stack;
     }
 
     private ClusterOptions parse(String... args) {

@@ -15,7 +15,8 @@ public record StackConnection(String bootstrapServers, String s3Endpoint, String
      * The connection of the stack that uses (or used) {@code dataDir}; empty when no stack was ever started there.
      * Whether it is running now is for the caller to find out.
      *
-     * @throws IOException when the state file exists but cannot be read or is incomplete
+     * @throws IOException when the state file exists but cannot be read or is incomplete, with a message that names
+     *                     the file and says what to do
      */
     public static Optional<StackConnection> of(Path dataDir, String bucket) throws IOException {
         StackState state = StackState.load(dataDir);

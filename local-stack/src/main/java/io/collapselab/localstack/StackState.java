@@ -25,6 +25,9 @@ record StackState(String clusterId, int kafkaPort, int controllerPort, int s3Por
     private static final String KEY_ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     private static final String SECRET_ALPHABET = KEY_ID_ALPHABET + "abcdefghijklmnopqrstuvwxyz";
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** What to do about a state file that is damaged: its cluster id and credentials cannot be made up again. */
+    private static final String RECOVERY = "restore it from a backup, or delete the whole data directory to start"
+            + " over with empty topics and bucket";
 
     /** Fresh credentials in the shape AWS uses (20-character key id, 40-character secret), minus '/' and '+'. */
     static StackState fresh(String clusterId, int kafkaPort, int controllerPort, int s3Port) {
@@ -40,7 +43,11 @@ record StackState(String clusterId, int kafkaPort, int controllerPort, int s3Por
         return dataDir.resolve(FILE_NAME);
     }
 
-    /** Returns null when the data directory has never been started. */
+    /**
+     * Returns null when the data directory has never been started.
+     *
+     * @throws IOException whose message names the file, what is wrong with it and what to do
+     */
     static StackState load(Path dataDir) throws IOException {
         Path file = file(dataDir);
         if (!Files.exists(file)) {
@@ -49,6 +56,10 @@ record StackState(String clusterId, int kafkaPort, int controllerPort, int s3Por
         Properties p = new Properties();
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(in);
+        } catch (IOException | IllegalArgumentException e) {
+            // IllegalArgumentException: a malformed Unicode escape, which only a damaged file has
+            throw new IOException("cannot read " + file + " (" + e.getClass().getSimpleName() + "): only the user"
+                    + " who started the stack may read it; if it is damaged, " + RECOVERY, e);
         }
         try {
             return new StackState(required(p, file, "cluster.id"), port(p, file, "kafka.port"),
@@ -88,8 +99,7 @@ record StackState(String clusterId, int kafkaPort, int controllerPort, int s3Por
     private static String required(Properties p, Path file, String key) {
         String value = p.getProperty(key);
         if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(file + " lacks '" + key + "'; restore it from a backup, or delete"
-                    + " the whole data directory to start over with empty topics and bucket");
+            throw new IllegalArgumentException(file + " lacks '" + key + "'; " + RECOVERY);
         }
         return value.trim();
     }
@@ -104,7 +114,8 @@ record StackState(String clusterId, int kafkaPort, int controllerPort, int s3Por
         } catch (NumberFormatException e) {
             // reported below with the offending value
         }
-        throw new IllegalArgumentException(file + " has '" + key + "=" + value + "', which is not a port (1-65535)");
+        throw new IllegalArgumentException(file + " has '" + key + "=" + value + "', which is not a port (1-65535); "
+                + RECOVERY);
     }
 
     private static String randomString(String alphabet, int length) {
