@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.collapselab.cli.audit.Discrepancy.Kind;
+import io.collapselab.cli.runs.RecordLocation;
 import io.collapselab.events.CheckpointPublished;
 import io.collapselab.events.CollapseEvent;
 import io.collapselab.events.CorpusGenerated;

@@ -7,6 +7,7 @@ import io.collapselab.artifacts.ArtifactStore;
 import io.collapselab.artifacts.ObjectKey;
 import io.collapselab.artifacts.S3Settings;
 import io.collapselab.cli.audit.Discrepancy.Kind;
+import io.collapselab.cli.runs.RecordLocation;
 import io.collapselab.events.CheckpointPublished;
 import io.collapselab.events.CorpusGenerated;
 import io.collapselab.events.ObjectRef;
