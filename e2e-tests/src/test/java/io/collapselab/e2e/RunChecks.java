@@ -138,13 +138,14 @@ final class RunChecks {
      */
     static void assertOrderedPerRun(RunLog log) {
         Map<String, List<RunLog.Entry>> byTopic = log.entries().stream()
-                .collect(Collectors.groupingBy(RunLog.Entry::topic, TreeMap::new, Collectors.toList()));
+                .collect(Collectors.groupingBy(entry -> entry.location().topic(), TreeMap::new,
+                        Collectors.toList()));
         for (Map.Entry<String, List<RunLog.Entry>> topic : byTopic.entrySet()) {
             List<RunLog.Entry> entries = topic.getValue();
-            assertEquals(1, entries.stream().map(RunLog.Entry::partition).distinct().count(),
+            assertEquals(1, entries.stream().map(entry -> entry.location().partition()).distinct().count(),
                     log.runId() + " on " + topic.getKey() + " uses one partition");
             List<Integer> inOffsetOrder = entries.stream()
-                    .sorted((a, b) -> Long.compare(a.offset(), b.offset()))
+                    .sorted((a, b) -> Long.compare(a.location().offset(), b.location().offset()))
                     .map(entry -> entry.event().generation())
                     .toList();
             assertEquals(inOffsetOrder.stream().sorted().toList(), inOffsetOrder,

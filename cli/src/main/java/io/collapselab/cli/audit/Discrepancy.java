@@ -1,5 +1,7 @@
 package io.collapselab.cli.audit;
 
+import io.collapselab.cli.runs.RecordLocation;
+
 import java.util.Comparator;
 
 /**

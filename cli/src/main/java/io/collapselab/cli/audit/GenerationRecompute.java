@@ -6,9 +6,9 @@ import io.collapselab.artifacts.DigestMismatchException;
 import io.collapselab.artifacts.ObjectKey;
 import io.collapselab.artifacts.ObjectNotFoundException;
 import io.collapselab.cli.audit.Discrepancy.Kind;
-import io.collapselab.cli.audit.LogAnalysis.Generation;
-import io.collapselab.cli.audit.LogAnalysis.Located;
 import io.collapselab.cli.audit.Recomputation.DigestComparison;
+import io.collapselab.cli.runs.RunLog.Generation;
+import io.collapselab.cli.runs.RunLog;
 import io.collapselab.events.CheckpointPublished;
 import io.collapselab.events.CorpusGenerated;
 import io.collapselab.events.ObjectRef;
@@ -39,12 +39,12 @@ final class GenerationRecompute {
     }
 
     private final ArtifactStore store;
-    private final LogAnalysis log;
+    private final RunLog log;
     private final int generation;
     private final int intraOpThreads;
     private final Function<String, String> environment;
 
-    GenerationRecompute(ArtifactStore store, LogAnalysis log, int generation, int intraOpThreads,
+    GenerationRecompute(ArtifactStore store, RunLog log, int generation, int intraOpThreads,
                         Function<String, String> environment) {
         this.store = store;
         this.log = log;
@@ -58,7 +58,7 @@ final class GenerationRecompute {
      *                        object store fails, or the computation itself fails
      */
     Outcome run(Progress progress) {
-        RunRequested request = log.request().map(Located::event).orElseThrow(() -> new AuditException(
+        RunRequested request = log.request().orElseThrow(() -> new AuditException(
                 "cannot recompute generation " + generation + " of run " + log.runId() + ": the log holds no sound"
                         + " RunRequested, so its config is unknown"));
         Generation target = log.generation(generation).filter(g -> g.checkpoint() != null)
@@ -85,7 +85,7 @@ final class GenerationRecompute {
         } else {
             Optional<byte[]> parent = log.generation(generation - 1)
                     .map(Generation::checkpoint)
-                    .flatMap(checkpoint -> verified(checkpoint.event().checkpoint()));
+                    .flatMap(checkpoint -> verified(checkpoint.checkpoint()));
             if (parent.isEmpty()) {
                 return notRecomputed("checkpoint " + (generation - 1) + " is absent from the log, missing or"
                         + " altered");
@@ -94,7 +94,7 @@ final class GenerationRecompute {
             for (int c : TrainingMix.corpusGenerations(config.mixing(), generation)) {
                 Optional<byte[]> corpus = log.generation(c)
                         .map(Generation::corpus)
-                        .flatMap(located -> verified(located.event().corpus()));
+                        .flatMap(recorded -> verified(recorded.corpus()));
                 if (corpus.isEmpty()) {
                     return notRecomputed("corpus " + c + " is absent from the log, missing or altered");
                 }
@@ -104,17 +104,17 @@ final class GenerationRecompute {
             trained = GenerationSteps.trainNext(config, parent.get(), mix, generation, progress);
         }
         List<Discrepancy> mismatches = new ArrayList<>();
-        Located<CheckpointPublished> recordedCheckpoint = target.checkpoint();
-        DigestComparison checkpoint = DigestComparison.of(recordedCheckpoint.event().checkpoint().sha256(),
+        CheckpointPublished recordedCheckpoint = target.checkpoint();
+        DigestComparison checkpoint = DigestComparison.of(recordedCheckpoint.checkpoint().sha256(),
                 trained.sha256());
         if (!checkpoint.matches()) {
-            mismatches.add(new Discrepancy(Kind.RECOMPUTE_MISMATCH, generation, recordedCheckpoint.location(),
+            mismatches.add(new Discrepancy(Kind.RECOMPUTE_MISMATCH, generation, log.locationOf(recordedCheckpoint),
                     "recomputing generation " + generation + " gave checkpoint " + checkpoint.recomputed() + ", but "
-                            + LogAnalysis.label(recordedCheckpoint.event()) + " records " + checkpoint.recorded()));
+                            + RunLog.label(recordedCheckpoint) + " records " + checkpoint.recorded()));
         }
         List<String> notes = new ArrayList<>();
         DigestComparison corpus = null;
-        Located<CorpusGenerated> recordedCorpus = target.corpus();
+        CorpusGenerated recordedCorpus = target.corpus();
         if (recordedCorpus == null) {
             notes.add("the log has no corpus of generation " + generation + " to compare with");
         } else {
@@ -122,19 +122,19 @@ final class GenerationRecompute {
             // stored one if it still is.
             Optional<byte[]> source = checkpoint.matches()
                     ? Optional.of(trained.checkpoint())
-                    : verified(recordedCheckpoint.event().checkpoint());
+                    : verified(recordedCheckpoint.checkpoint());
             if (source.isEmpty()) {
                 notes.add("corpus " + generation + " was not re-sampled: no checkpoint with the recorded digest is"
                         + " at hand");
             } else {
                 GenerationSteps.SampledCorpus sampled = GenerationSteps.sample(config, source.get(), generation,
                         progress);
-                corpus = DigestComparison.of(recordedCorpus.event().corpus().sha256(), sampled.sha256());
+                corpus = DigestComparison.of(recordedCorpus.corpus().sha256(), sampled.sha256());
                 if (!corpus.matches()) {
-                    mismatches.add(new Discrepancy(Kind.RECOMPUTE_MISMATCH, generation, recordedCorpus.location(),
-                            "re-sampling generation " + generation + " from its checkpoint gave corpus "
-                                    + corpus.recomputed() + ", but " + LogAnalysis.label(recordedCorpus.event())
-                                    + " records " + corpus.recorded()));
+                    mismatches.add(new Discrepancy(Kind.RECOMPUTE_MISMATCH, generation,
+                            log.locationOf(recordedCorpus), "re-sampling generation " + generation
+                                    + " from its checkpoint gave corpus " + corpus.recomputed() + ", but "
+                                    + RunLog.label(recordedCorpus) + " records " + corpus.recorded()));
                 }
             }
         }

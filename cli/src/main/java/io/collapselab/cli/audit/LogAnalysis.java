@@ -1,14 +1,14 @@
 package io.collapselab.cli.audit;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.collapselab.cli.audit.Discrepancy.Kind;
-import io.collapselab.events.CheckpointPublished;
+import io.collapselab.cli.runs.LineageBreak;
+import io.collapselab.cli.runs.RecordLocation;
+import io.collapselab.cli.runs.RunLog.Generation;
+import io.collapselab.cli.runs.RunLog;
 import io.collapselab.events.CollapseEvent;
-import io.collapselab.events.CorpusGenerated;
 import io.collapselab.events.DeadLetter;
-import io.collapselab.events.EvaluationCompleted;
 import io.collapselab.events.EventIds;
 import io.collapselab.events.EventType;
 import io.collapselab.events.EventValidator;
@@ -19,70 +19,40 @@ import io.collapselab.events.kafka.DecodedEvent;
 import io.collapselab.events.kafka.EventRecords;
 import io.collapselab.events.kafka.Topics;
 import io.collapselab.experiment.ExperimentConfig;
-import io.collapselab.experiment.MixingSettings;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
- * What a run's records say, checked without the object store: every record against the event contracts, copies
- * of an event against each other, the generations for gaps and the digests for breaks in the lineage. Events that
- * fail a record check are reported and left out of the lineage, as the services would refuse them; of several
- * copies of an event the first in the log is the one consumers act on, so it is the one the lineage uses.
+ * What a run's records say, checked without the object store. The events that pass every record check (event
+ * contract, key, topic, event id, CloudEvents headers) make up the run's {@link RunLog}, as the services would
+ * accept them; the rest are reported and left out, as the services would refuse them. On top of that log it reports
+ * copies of an event that conflict, gaps in the generations, breaks in the lineage and dead letters.
  *
  * <p>Not thread-safe; built once by {@link #analyze}.
  */
 final class LogAnalysis {
 
-    /** An event accepted into the lineage and where its first copy was read. */
-    record Located<E extends CollapseEvent>(E event, RecordLocation location) {
-    }
-
-    /** The accepted events of one generation, each {@code null} when the log has none. */
-    record Generation(int generation, Located<CheckpointPublished> checkpoint, Located<CorpusGenerated> corpus,
-                      Located<EvaluationCompleted> evaluation) {
-
-        boolean isComplete() {
-            return checkpoint != null && corpus != null && evaluation != null;
-        }
-
-        boolean has(EventType type) {
-            return switch (type) {
-                case CHECKPOINT_PUBLISHED -> checkpoint != null;
-                case CORPUS_GENERATED -> corpus != null;
-                case EVALUATION_COMPLETED -> evaluation != null;
-                case RUN_REQUESTED, RUN_COMPLETED -> false;
-            };
-        }
-    }
-
-    // Fields a re-emitted copy of an event may legitimately change: when, and by which instance, it was sent.
-    private static final List<String> EMISSION_FIELDS = List.of("occurredAt", "producer");
     private static final List<EventType> GENERATION_EVENTS = List.of(EventType.CHECKPOINT_PUBLISHED,
             EventType.CORPUS_GENERATED, EventType.EVALUATION_COMPLETED);
     private static final ObjectMapper MAPPER = EventJson.newObjectMapper();
 
     private final String runId;
+    private final RunLog log;
     private final List<Discrepancy> discrepancies = new ArrayList<>();
-    private final Map<String, Located<CollapseEvent>> firstCopies = new LinkedHashMap<>();
-    private final TreeMap<Integer, Generation> generations = new TreeMap<>();
-    private Located<RunRequested> request;
-    private Located<RunCompleted> completion;
     private int records;
     private int identicalCopies;
     private int deadLetters;
 
     private LogAnalysis(String runId) {
         this.runId = runId;
+        this.log = new RunLog(runId);
     }
 
     /**
@@ -104,34 +74,18 @@ final class LogAnalysis {
         ExperimentConfig config = configOf(parsed);
         for (Parsed p : parsed) {
             if (analysis.fulfilsContract(p, config)) {
-                analysis.accept(new Located<>(p.event(), p.location()));
+                analysis.accept(p);
             }
         }
         analysis.findGaps();
-        analysis.checkLineage(config);
+        analysis.checkLineage();
         deadLetterRecords.forEach(analysis::readDeadLetter);
         return analysis;
     }
 
-    String runId() {
-        return runId;
-    }
-
-    Optional<Located<RunRequested>> request() {
-        return Optional.ofNullable(request);
-    }
-
-    Optional<Located<RunCompleted>> completion() {
-        return Optional.ofNullable(completion);
-    }
-
-    /** Every generation some accepted event names, in order. */
-    List<Generation> generations() {
-        return List.copyOf(generations.values());
-    }
-
-    Optional<Generation> generation(int generation) {
-        return Optional.ofNullable(generations.get(generation));
+    /** The run as its accepted events tell it; of several copies of an event, the first in the log counts. */
+    RunLog log() {
+        return log;
     }
 
     List<Discrepancy> discrepancies() {
@@ -171,7 +125,7 @@ final class LogAnalysis {
             add(Kind.MALFORMED_RECORD, null, location, e.getMessage());
             return Optional.empty();
         }
-        String label = label(event);
+        String label = RunLog.label(event);
         // Without a run id the event is this run's by its key, and validation reports the missing id.
         if (event.runId() != null && !runId.equals(event.runId())) {
             add(Kind.WRONG_KEY, event.generation(), location, "record keyed '" + record.key() + "' holds " + label
@@ -222,7 +176,7 @@ final class LogAnalysis {
         CollapseEvent event = p.event();
         List<String> problems = EventValidator.problems(event, config);
         if (!problems.isEmpty()) {
-            add(Kind.INVALID_EVENT, event.generation(), p.location(), label(event) + ": "
+            add(Kind.INVALID_EVENT, event.generation(), p.location(), RunLog.label(event) + ": "
                     + String.join("; ", problems));
             return false;
         }
@@ -231,48 +185,19 @@ final class LogAnalysis {
         }
         // Everything the services check that the checks above do not: the CloudEvents headers against the body.
         if (EventRecords.decode(p.record()) instanceof DecodedEvent.Invalid invalid) {
-            add(Kind.INVALID_EVENT, event.generation(), p.location(), label(event) + ": " + invalid.reason());
+            add(Kind.INVALID_EVENT, event.generation(), p.location(), RunLog.label(event) + ": "
+                    + invalid.reason());
             return false;
         }
         return true;
     }
 
-    private void accept(Located<CollapseEvent> located) {
-        CollapseEvent event = located.event();
-        Located<CollapseEvent> first = firstCopies.putIfAbsent(event.eventId(), located);
-        if (first != null) {
-            List<String> differences = differences(first.event(), event);
-            if (differences.isEmpty()) {
-                identicalCopies++;
-            } else {
-                add(Kind.CONFLICTING_DUPLICATE, event.generation(), located.location(), label(event) + " differs"
-                        + " from its first copy at " + first.location() + " in " + String.join(", ", differences)
-                        + "; consumers act on the first copy only");
-            }
-            return;
-        }
-        int n = event.generation();
-        Generation g = generations.getOrDefault(n, new Generation(n, null, null, null));
-        if (event instanceof RunRequested requested) {
-            request = new Located<>(requested, located.location());
-        } else if (event instanceof RunCompleted completed) {
-            if (completion == null) {
-                completion = new Located<>(completed, located.location());
-            } else {
-                add(Kind.CONFLICTING_DUPLICATE, n, located.location(), "a second RunCompleted (generation " + n
-                        + ", " + completed.reason().wireName() + ") after the one at " + completion.location()
-                        + " (generation " + completion.event().generation() + ", "
-                        + completion.event().reason().wireName() + ")");
-            }
-        } else if (event instanceof CheckpointPublished checkpoint) {
-            generations.put(n, new Generation(n, new Located<>(checkpoint, located.location()), g.corpus(),
-                    g.evaluation()));
-        } else if (event instanceof CorpusGenerated corpus) {
-            generations.put(n, new Generation(n, g.checkpoint(), new Located<>(corpus, located.location()),
-                    g.evaluation()));
-        } else if (event instanceof EvaluationCompleted evaluation) {
-            generations.put(n, new Generation(n, g.checkpoint(), g.corpus(),
-                    new Located<>(evaluation, located.location())));
+    private void accept(Parsed p) {
+        RunLog.Addition addition = log.add(new RunLog.Entry(p.location(), p.event()));
+        if (addition instanceof RunLog.Addition.IdenticalCopy) {
+            identicalCopies++;
+        } else if (addition instanceof RunLog.Addition.Conflict conflict) {
+            add(Kind.CONFLICTING_DUPLICATE, p.event().generation(), p.location(), conflict.message());
         }
     }
 
@@ -287,13 +212,14 @@ final class LogAnalysis {
      * to the one it ended at; a failed or cancelled one the checkpoint it names as its last.
      */
     private void findGaps() {
-        if (request == null && (!generations.isEmpty() || completion != null)) {
+        Optional<RunCompleted> completion = log.completion();
+        if (log.request().isEmpty() && (!log.generations().isEmpty() || completion.isPresent())) {
             add(Kind.MISSING_EVENT, null, null, "no sound RunRequested of the run in " + Topics.RUNS + ": its"
                     + " config and inputs are unknown, so its events were checked without the config and its"
                     + " inputs not at all");
         }
         Map<Need, List<String>> needs = new LinkedHashMap<>();
-        for (Generation g : generations.values()) {
+        for (Generation g : log.generations()) {
             int n = g.generation();
             if (g.checkpoint() != null && n >= 1) {
                 need(needs, new Need(n - 1, EventType.CHECKPOINT_PUBLISHED),
@@ -309,8 +235,8 @@ final class LogAnalysis {
                 need(needs, new Need(n, EventType.CORPUS_GENERATED), "evaluation " + n + " measured it");
             }
         }
-        if (completion != null) {
-            RunCompleted c = completion.event();
+        if (completion.isPresent()) {
+            RunCompleted c = completion.get();
             if (c.reason().isNormalEnd()) {
                 for (int n = 0; n <= c.generation(); n++) {
                     for (EventType type : GENERATION_EVENTS) {
@@ -324,7 +250,7 @@ final class LogAnalysis {
             }
         }
         needs.entrySet().stream()
-                .filter(need -> !generation(need.getKey().generation())
+                .filter(need -> !log.generation(need.getKey().generation())
                         .map(g -> g.has(need.getKey().type())).orElse(false))
                 .sorted(Map.Entry.comparingByKey((a, b) -> a.generation() != b.generation()
                         ? Integer.compare(a.generation(), b.generation())
@@ -338,52 +264,11 @@ final class LogAnalysis {
         needs.computeIfAbsent(need, n -> new ArrayList<>()).add(reason);
     }
 
-    /**
-     * Digests that must chain: generation 0 trained on the run's training text, every later checkpoint on its
-     * parent, under {@code replace} trained on the previous corpus (other policies train on a mix that only the
-     * objects tell, see {@link ObjectVerification}), every corpus sampled from its generation's checkpoint, every
-     * evaluation of its generation's checkpoint and corpus.
-     */
-    private void checkLineage(ExperimentConfig config) {
-        for (Generation g : generations.values()) {
-            int n = g.generation();
-            Located<CheckpointPublished> checkpoint = g.checkpoint();
-            String checkpointSha = checkpoint == null ? null : checkpoint.event().checkpoint().sha256();
-            Generation previous = generations.get(n - 1);
-            if (checkpoint != null && n == 0 && request != null) {
-                chain(checkpoint, "was trained on", checkpoint.event().trainedOnSha256(), "the run's training text",
-                        request.event().inputs().train().sha256());
-            }
-            if (checkpoint != null && previous != null && previous.checkpoint() != null) {
-                chain(checkpoint, "names parent checkpoint", checkpoint.event().parentCheckpointSha256(),
-                        "checkpoint " + (n - 1), previous.checkpoint().event().checkpoint().sha256());
-            }
-            if (checkpoint != null && previous != null && previous.corpus() != null && config != null
-                    && MixingSettings.REPLACE.equals(config.mixing().policy())) {
-                chain(checkpoint, "was trained on", checkpoint.event().trainedOnSha256(), "under the replace policy"
-                        + " it trains on corpus " + (n - 1) + ", which", previous.corpus().event().corpus().sha256());
-            }
-            if (g.corpus() != null && checkpointSha != null) {
-                chain(g.corpus(), "was sampled from checkpoint", g.corpus().event().checkpointSha256(),
-                        "checkpoint " + n, checkpointSha);
-            }
-            Located<EvaluationCompleted> evaluation = g.evaluation();
-            if (evaluation != null && checkpointSha != null) {
-                chain(evaluation, "measured checkpoint", evaluation.event().checkpointSha256(), "checkpoint " + n,
-                        checkpointSha);
-            }
-            if (evaluation != null && g.corpus() != null) {
-                chain(evaluation, "measured corpus", evaluation.event().corpusSha256(), "corpus " + n,
-                        g.corpus().event().corpus().sha256());
-            }
-        }
-    }
-
-    private void chain(Located<? extends CollapseEvent> named, String relation, String actual, String expectedWhat,
-                       String expected) {
-        if (!Objects.equals(actual, expected)) {
-            add(Kind.LINEAGE_BREAK, named.event().generation(), named.location(), label(named.event()) + " "
-                    + relation + " " + actual + ", but " + expectedWhat + " is " + expected);
+    /** The lineage rules of {@link RunLog#lineageBreaks}, each break reported at the event that names it. */
+    private void checkLineage() {
+        for (LineageBreak lineageBreak : log.lineageBreaks()) {
+            CollapseEvent named = lineageBreak.event();
+            add(Kind.LINEAGE_BREAK, named.generation(), log.locationOf(named), lineageBreak.message());
         }
     }
 
@@ -414,8 +299,8 @@ final class LogAnalysis {
         }
         Optional<CollapseEvent> refused = refusedEvent(deadLetter);
         add(Kind.REFUSED_RECORD, refused.map(CollapseEvent::generation).orElse(null), location, refusedBy
-                + " refused the record at " + source + refused.map(e -> " (" + label(e) + ")").orElse("") + ": "
-                + deadLetter.reason());
+                + " refused the record at " + source + refused.map(e -> " (" + RunLog.label(e) + ")").orElse("")
+                + ": " + deadLetter.reason());
     }
 
     private static Optional<CollapseEvent> refusedEvent(DeadLetter deadLetter) {
@@ -430,43 +315,6 @@ final class LogAnalysis {
         }
     }
 
-    /**
-     * The fields in which two copies of an event differ, apart from when and by whom they were sent, each as
-     * {@code path (first value vs this value)}.
-     */
-    private static List<String> differences(CollapseEvent first, CollapseEvent copy) {
-        List<String> differences = new ArrayList<>();
-        diff("", comparable(first), comparable(copy), differences);
-        return differences;
-    }
-
-    private static void diff(String path, JsonNode first, JsonNode copy, List<String> differences) {
-        if (first != null && copy != null && first.isObject() && copy.isObject()) {
-            for (Iterator<String> names = first.fieldNames(); names.hasNext(); ) {
-                String name = names.next();
-                diff(path.isEmpty() ? name : path + "." + name, first.get(name), copy.get(name), differences);
-            }
-            for (Iterator<String> names = copy.fieldNames(); names.hasNext(); ) {
-                String name = names.next();
-                if (!first.has(name)) {
-                    diff(path.isEmpty() ? name : path + "." + name, null, copy.get(name), differences);
-                }
-            }
-        } else if (!Objects.equals(first, copy)) {
-            differences.add(path + " (" + first + " vs " + copy + ")");
-        }
-    }
-
-    private static ObjectNode comparable(CollapseEvent event) {
-        try {
-            ObjectNode tree = (ObjectNode) MAPPER.readTree(EventJson.toBytes(event));
-            tree.remove(EMISSION_FIELDS);
-            return tree;
-        } catch (IOException e) {
-            throw new UncheckedIOException("an event written by EventJson must read back as JSON", e);
-        }
-    }
-
     /** The event as it would read with {@code eventId}, every other field exactly as published. */
     private static CollapseEvent withEventId(CollapseEvent event, String eventId) {
         try {
@@ -476,10 +324,6 @@ final class LogAnalysis {
         } catch (IOException e) {
             throw new UncheckedIOException("an event written by EventJson must read back as JSON", e);
         }
-    }
-
-    static String label(CollapseEvent event) {
-        return event.type().typeName() + "(" + event.generation() + ")";
     }
 
     private void add(Kind kind, Integer generation, RecordLocation location, String message) {

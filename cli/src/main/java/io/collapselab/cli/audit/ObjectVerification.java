@@ -6,8 +6,8 @@ import io.collapselab.artifacts.DigestMismatchException;
 import io.collapselab.artifacts.ObjectKey;
 import io.collapselab.artifacts.ObjectNotFoundException;
 import io.collapselab.cli.audit.Discrepancy.Kind;
-import io.collapselab.cli.audit.LogAnalysis.Generation;
-import io.collapselab.cli.audit.LogAnalysis.Located;
+import io.collapselab.cli.runs.RunLog.Generation;
+import io.collapselab.cli.runs.RunLog;
 import io.collapselab.events.CheckpointPublished;
 import io.collapselab.events.CollapseEvent;
 import io.collapselab.events.ObjectRef;
@@ -32,16 +32,16 @@ import java.util.Optional;
  * <p>Under the {@code accumulate} and {@code mix} policies a checkpoint's {@code trainedOnSha256} is the digest of
  * its training mix, which only the texts tell: the mix is rebuilt with {@link TrainingMix}, exactly as the trainer
  * builds it, from the verified training text and corpora. (Under {@code replace} the mix is the previous corpus,
- * which {@link LogAnalysis} checks from the events alone.)
+ * which {@link RunLog#lineageBreaks} checks from the events alone.)
  */
 final class ObjectVerification {
 
     private final ArtifactStore store;
-    private final LogAnalysis log;
+    private final RunLog log;
     private final String bucket;
     private final List<Discrepancy> discrepancies = new ArrayList<>();
 
-    private ObjectVerification(ArtifactStore store, LogAnalysis log) {
+    private ObjectVerification(ArtifactStore store, RunLog log) {
         this.store = store;
         this.log = log;
         this.bucket = store.settings().bucket();
@@ -52,18 +52,18 @@ final class ObjectVerification {
      *
      * @throws AuditException when the object store fails for another reason than a missing or altered object
      */
-    static List<Discrepancy> verify(ArtifactStore store, LogAnalysis log) {
+    static List<Discrepancy> verify(ArtifactStore store, RunLog log) {
         return new ObjectVerification(store, log).run();
     }
 
     private List<Discrepancy> run() {
         String runId = log.runId();
-        Optional<Located<RunRequested>> request = log.request();
-        ExperimentConfig config = request.map(r -> r.event().config()).orElse(null);
+        Optional<RunRequested> request = log.request();
+        ExperimentConfig config = request.map(RunRequested::config).orElse(null);
         boolean mixNeedsTexts = config != null && !MixingSettings.REPLACE.equals(config.mixing().policy());
         byte[] train = null;
         if (request.isPresent()) {
-            RunInputs inputs = request.get().event().inputs();
+            RunInputs inputs = request.get().inputs();
             train = fetch(inputs.train(), "the training text", request.get(), null);
             fetch(inputs.heldout(), "the held-out text", request.get(), null);
         }
@@ -71,11 +71,11 @@ final class ObjectVerification {
         for (Generation g : log.generations()) {
             int n = g.generation();
             if (g.checkpoint() != null) {
-                fetch(g.checkpoint().event().checkpoint(), "checkpoint " + n, g.checkpoint(),
+                fetch(g.checkpoint().checkpoint(), "checkpoint " + n, g.checkpoint(),
                         ObjectKey.checkpoint(runId, n));
             }
             if (g.corpus() != null) {
-                byte[] corpus = fetch(g.corpus().event().corpus(), "corpus " + n, g.corpus(),
+                byte[] corpus = fetch(g.corpus().corpus(), "corpus " + n, g.corpus(),
                         ObjectKey.corpus(runId, n));
                 if (mixNeedsTexts && corpus != null) {
                     corpora.put(n, corpus);
@@ -94,10 +94,9 @@ final class ObjectVerification {
      * @param expectedKey where the layout puts the object; {@code null} for inputs, whose names are the
      *                    submitter's choice
      */
-    private byte[] fetch(ObjectRef ref, String what, Located<? extends CollapseEvent> namedBy,
-                         ObjectKey expectedKey) {
-        Integer generation = namedBy.event() instanceof RunRequested ? null : namedBy.event().generation();
-        String by = LogAnalysis.label(namedBy.event());
+    private byte[] fetch(ObjectRef ref, String what, CollapseEvent namedBy, ObjectKey expectedKey) {
+        Integer generation = namedBy instanceof RunRequested ? null : namedBy.generation();
+        String by = RunLog.label(namedBy);
         ObjectKey key;
         try {
             key = ObjectKey.parseUri(ref.uri(), bucket);
@@ -145,9 +144,9 @@ final class ObjectVerification {
             }
             byte[] mix = TrainingMix.forGeneration(config, train, needed.stream().map(corpora::get).toList(), n);
             String mixSha = Sha256.hex(mix);
-            CheckpointPublished checkpoint = g.checkpoint().event();
+            CheckpointPublished checkpoint = g.checkpoint();
             if (!mixSha.equals(checkpoint.trainedOnSha256())) {
-                add(Kind.LINEAGE_BREAK, n, g.checkpoint(), LogAnalysis.label(checkpoint) + " was trained on "
+                add(Kind.LINEAGE_BREAK, n, checkpoint, RunLog.label(checkpoint) + " was trained on "
                         + checkpoint.trainedOnSha256() + ", but the " + config.mixing().policy() + " training mix of"
                         + " generation " + n + ", rebuilt from the training text and " + corporaNamed(needed) + ", is "
                         + mixSha);
@@ -161,7 +160,7 @@ final class ObjectVerification {
                 : "corpora " + generations.get(0) + ".." + generations.get(generations.size() - 1);
     }
 
-    private void add(Kind kind, Integer generation, Located<? extends CollapseEvent> namedBy, String message) {
-        discrepancies.add(new Discrepancy(kind, generation, namedBy.location(), message));
+    private void add(Kind kind, Integer generation, CollapseEvent namedBy, String message) {
+        discrepancies.add(new Discrepancy(kind, generation, log.locationOf(namedBy), message));
     }
 }

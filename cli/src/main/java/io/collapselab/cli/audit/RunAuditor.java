@@ -3,9 +3,9 @@ package io.collapselab.cli.audit;
 import io.collapselab.artifacts.ArtifactStore;
 import io.collapselab.cli.audit.AuditReport.LineageEntry;
 import io.collapselab.cli.audit.AuditReport.RecordCounts;
-import io.collapselab.cli.audit.LogAnalysis.Generation;
-import io.collapselab.cli.audit.LogAnalysis.Located;
 import io.collapselab.cli.runs.RunIds;
+import io.collapselab.cli.runs.RunLog.Generation;
+import io.collapselab.cli.runs.RunLog;
 import io.collapselab.events.CheckpointPublished;
 import io.collapselab.events.CorpusGenerated;
 import io.collapselab.events.EvaluationCompleted;
@@ -85,9 +85,10 @@ public final class RunAuditor {
             throw new AuditException("unknown run " + runId + ": the event log at " + bootstrapServers + " holds no"
                     + " record of it; `collapse runs` lists the runs");
         }
-        LogAnalysis log = LogAnalysis.analyze(runId, records);
+        LogAnalysis analysis = LogAnalysis.analyze(runId, records);
+        RunLog log = analysis.log();
         requireRunBucket(log);
-        List<Discrepancy> discrepancies = new ArrayList<>(log.discrepancies());
+        List<Discrepancy> discrepancies = new ArrayList<>(analysis.discrepancies());
         Recomputation recomputation = null;
         if (recompute.isPresent()) {
             RecomputeRequest r = recompute.get();
@@ -100,10 +101,10 @@ public final class RunAuditor {
         discrepancies.addAll(ObjectVerification.verify(store, log));
         discrepancies.sort(Discrepancy.BY_GENERATION);
         return new AuditReport(runId, discrepancies.isEmpty() ? AuditReport.CONSISTENT : AuditReport.DISCREPANCIES,
-                log.completion().map(c -> c.event().reason().wireName()).orElse(AuditReport.RUNNING),
-                log.request().map(r -> r.event().config()).orElse(null),
-                log.request().map(r -> r.event().inputs()).orElse(null),
-                new RecordCounts(log.records(), log.identicalCopies(), log.deadLetters()),
+                log.completion().map(c -> c.reason().wireName()).orElse(AuditReport.RUNNING),
+                log.request().map(RunRequested::config).orElse(null),
+                log.request().map(RunRequested::inputs).orElse(null),
+                new RecordCounts(analysis.records(), analysis.identicalCopies(), analysis.deadLetters()),
                 lineage(log, discrepancies), recomputation, discrepancies, warnings(log));
     }
 
@@ -111,10 +112,10 @@ public final class RunAuditor {
      * A run's objects all live in the bucket its inputs were uploaded to. Auditing another bucket would report
      * every object missing, which says nothing about the run, so it is refused with the bucket to pass.
      */
-    private void requireRunBucket(LogAnalysis log) {
+    private void requireRunBucket(RunLog log) {
         // A sound RunRequested names its inputs as s3://<bucket>/runs/<runId>/...
         Optional<String> runBucket = log.request()
-                .map(r -> r.event().inputs().train().uri().substring(S3_SCHEME.length()))
+                .map(r -> r.inputs().train().uri().substring(S3_SCHEME.length()))
                 .map(path -> path.substring(0, path.indexOf('/')));
         String auditedBucket = store.settings().bucket();
         if (runBucket.isPresent() && !runBucket.get().equals(auditedBucket)) {
@@ -123,9 +124,9 @@ public final class RunAuditor {
         }
     }
 
-    private static List<LineageEntry> lineage(LogAnalysis log, List<Discrepancy> discrepancies) {
+    private static List<LineageEntry> lineage(RunLog log, List<Discrepancy> discrepancies) {
         int last = log.generations().stream().mapToInt(Generation::generation).max().orElse(-1);
-        Optional<RunCompleted> completion = log.completion().map(Located::event);
+        Optional<RunCompleted> completion = log.completion();
         if (completion.isPresent() && completion.get().reason().isNormalEnd()) {
             last = Math.max(last, completion.get().generation());
         }
@@ -133,9 +134,9 @@ public final class RunAuditor {
         for (int n = 0; n <= last; n++) {
             int generation = n;
             Generation g = log.generation(n).orElse(new Generation(n, null, null, null));
-            CheckpointPublished checkpoint = g.checkpoint() == null ? null : g.checkpoint().event();
-            CorpusGenerated corpus = g.corpus() == null ? null : g.corpus().event();
-            EvaluationCompleted evaluation = g.evaluation() == null ? null : g.evaluation().event();
+            CheckpointPublished checkpoint = g.checkpoint();
+            CorpusGenerated corpus = g.corpus();
+            EvaluationCompleted evaluation = g.evaluation();
             int found = (int) discrepancies.stream()
                     .filter(d -> d.generation() != null && d.generation() == generation)
                     .count();
@@ -155,10 +156,10 @@ public final class RunAuditor {
         return lineage;
     }
 
-    private static List<String> warnings(LogAnalysis log) {
+    private static List<String> warnings(RunLog log) {
         List<String> warnings = new ArrayList<>();
-        Optional<RunCompleted> completion = log.completion().map(Located::event);
-        Optional<RunRequested> request = log.request().map(Located::event);
+        Optional<RunCompleted> completion = log.completion();
+        Optional<RunRequested> request = log.request();
         if (completion.isEmpty() && request.isPresent()) {
             warnings.add("run " + log.runId() + " has no RunCompleted: it is still running, or its services stopped;"
                     + " the audit covers the log as it stood");

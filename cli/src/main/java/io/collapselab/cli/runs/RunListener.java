@@ -9,7 +9,10 @@ public interface RunListener {
     RunListener NONE = new RunListener() {
     };
 
-    /** The first copy of an event of the run was read (later copies of the same event are not reported). */
+    /**
+     * An event of the run joined its {@link RunLog} view: the first copy of an event was read (later copies of the
+     * same event, and a {@code RunCompleted} after the first, are not reported).
+     */
     default void onEvent(CollapseEvent event) {
     }
 

@@ -1,17 +1,14 @@
 package io.collapselab.cli.runs;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.collapselab.cli.RunJson;
 import io.collapselab.events.CheckpointPublished;
 import io.collapselab.events.CollapseEvent;
 import io.collapselab.events.CorpusGenerated;
 import io.collapselab.events.EvaluationCompleted;
+import io.collapselab.events.EventType;
 import io.collapselab.events.EventValidator;
 import io.collapselab.events.RunCompleted;
 import io.collapselab.events.RunRequested;
-import io.collapselab.events.json.EventJson;
-import io.collapselab.experiment.MixingSettings;
 import io.collapselab.lm.loop.GenerationReport;
 
 import java.time.Duration;
@@ -20,14 +17,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
 /**
  * What the event log holds about one run: every record of it as read, and the per-generation view assembled from
  * them. Delivery is at least once, so the log may hold an event more than once (a service that restarts re-emits
- * what it had not yet committed); copies share the event id, and the view keeps the first copy read.
+ * what it had not yet committed); copies share the event id, and the view keeps the first copy read, as consumers
+ * act on it. A run ends once: of several {@code RunCompleted}, the view keeps the first read.
  *
  * <p>The per-generation summary has the shape of {@code collapse loop}'s ({@link RunJson}): training loss from
  * {@code CheckpointPublished}, digests from the checkpoint and corpus events, everything else from
@@ -37,28 +34,66 @@ import java.util.TreeMap;
  * two reports. It compares clocks of different hosts, so it is only as exact as their synchronisation, and never
  * negative.
  *
- * <p>Built by {@link RunObserver}; not thread-safe.
+ * <p>The one model of a run's log: {@link RunObserver} fills it with every valid event for the live views
+ * ({@code runs}, {@code watch}, {@code report}), the audit with the events that pass its record checks; both read
+ * the same view, copy conflicts and {@link #lineageBreaks lineage}. Not thread-safe.
  */
 public final class RunLog {
 
     /** {@link #status()} of a run whose {@code RunCompleted} has not been read. */
     public static final String RUNNING = "running";
 
-    // Fields a re-emitted copy of an event may legitimately change: when, and by which instance, it was sent.
-    private static final List<String> EMISSION_FIELDS = List.of("occurredAt", "producer");
-    private static final ObjectMapper MAPPER = EventJson.newObjectMapper();
-
     /** One record of the run: where it sits in the log and the event it holds. */
-    public record Entry(String topic, int partition, long offset, CollapseEvent event) {
+    public record Entry(RecordLocation location, CollapseEvent event) {
     }
 
-    /** The events of one generation, each {@code null} until read. */
+    /** The events of one generation in the view, each {@code null} until read. */
     public record Generation(int generation, CheckpointPublished checkpoint, CorpusGenerated corpus,
                              EvaluationCompleted evaluation) {
 
         /** Checkpoint, corpus and evaluation have all been read. */
         public boolean isComplete() {
             return checkpoint != null && corpus != null && evaluation != null;
+        }
+
+        /** Whether the event of {@code type} has been read; never for the run's own events. */
+        public boolean has(EventType type) {
+            return switch (type) {
+                case CHECKPOINT_PUBLISHED -> checkpoint != null;
+                case CORPUS_GENERATED -> corpus != null;
+                case EVALUATION_COMPLETED -> evaluation != null;
+                case RUN_REQUESTED, RUN_COMPLETED -> false;
+            };
+        }
+
+        private Generation with(CollapseEvent event) {
+            if (event instanceof CheckpointPublished c) {
+                return new Generation(generation, c, corpus, evaluation);
+            } else if (event instanceof CorpusGenerated c) {
+                return new Generation(generation, checkpoint, c, evaluation);
+            } else if (event instanceof EvaluationCompleted e) {
+                return new Generation(generation, checkpoint, corpus, e);
+            }
+            throw new IllegalArgumentException(label(event) + " is not an event of a generation");
+        }
+    }
+
+    /** What {@link #add} made of a record. */
+    public sealed interface Addition {
+
+        /** The first copy of an event: it joins the view. */
+        record NewEvent() implements Addition {
+        }
+
+        /** A later copy of an event that equals the first apart from when and by whom it was sent. */
+        record IdenticalCopy() implements Addition {
+        }
+
+        /**
+         * A record that contradicts one read before: a copy of an event with other content, or a second
+         * {@code RunCompleted}. The view keeps what was read first; {@link #problems} lists the conflict.
+         */
+        record Conflict(String message) implements Addition {
         }
     }
 
@@ -70,16 +105,18 @@ public final class RunLog {
     private RunRequested request;
     private RunCompleted completion;
 
-    RunLog(String runId) {
+    /** An empty log of the run, to add its records to in log order. */
+    public RunLog(String runId) {
         this.runId = RunIds.requireValid(runId);
     }
 
     /**
-     * Adds a record of this run.
+     * Adds a record of this run whose event is valid ({@link EventValidator}); the order of adding decides which
+     * copy of an event is the first.
      *
-     * @return whether it holds the first copy of its event (a copy read later only counts as a record)
+     * @throws IllegalArgumentException when the event belongs to another run
      */
-    boolean add(Entry entry) {
+    public Addition add(Entry entry) {
         CollapseEvent event = entry.event();
         if (!runId.equals(event.runId())) {
             throw new IllegalArgumentException("event of run '" + event.runId() + "' added to the log of run '"
@@ -88,32 +125,36 @@ public final class RunLog {
         entries.add(entry);
         Entry first = firstCopies.putIfAbsent(event.eventId(), entry);
         if (first != null) {
-            if (!withoutEmissionFields(first.event()).equals(withoutEmissionFields(event))) {
-                recordProblems.add(where(entry) + ": " + label(event) + " differs from its first copy at "
-                        + where(first) + " in more than when and by whom it was sent");
-            }
-            return false;
+            List<String> differences = EventCopies.differences(first.event(), event);
+            return differences.isEmpty()
+                    ? new Addition.IdenticalCopy()
+                    : conflict(entry, label(event) + " differs from its first copy at " + first.location() + " in "
+                            + String.join(", ", differences) + "; consumers act on the first copy only");
         }
         if (event instanceof RunRequested requested) {
             request = requested;
         } else if (event instanceof RunCompleted completed) {
+            if (completion != null) {
+                return conflict(entry, "a second RunCompleted (generation " + completed.generation() + ", "
+                        + completed.reason().wireName() + ") after the one at " + locationOf(completion)
+                        + " (generation " + completion.generation() + ", " + completion.reason().wireName() + ")");
+            }
             completion = completed;
-        } else if (event instanceof CheckpointPublished checkpoint) {
-            Generation g = orEmpty(checkpoint.generation());
-            generations.put(g.generation(), new Generation(g.generation(), checkpoint, g.corpus(), g.evaluation()));
-        } else if (event instanceof CorpusGenerated corpus) {
-            Generation g = orEmpty(corpus.generation());
-            generations.put(g.generation(), new Generation(g.generation(), g.checkpoint(), corpus, g.evaluation()));
-        } else if (event instanceof EvaluationCompleted evaluation) {
-            Generation g = orEmpty(evaluation.generation());
-            generations.put(g.generation(), new Generation(g.generation(), g.checkpoint(), g.corpus(), evaluation));
+        } else {
+            int n = event.generation();
+            generations.put(n, generations.getOrDefault(n, new Generation(n, null, null, null)).with(event));
         }
-        return true;
+        return new Addition.NewEvent();
+    }
+
+    private Addition.Conflict conflict(Entry entry, String message) {
+        recordProblems.add(entry.location() + ": " + message);
+        return new Addition.Conflict(message);
     }
 
     /** Records that a record keyed by this run could not be read as a valid event. */
-    void addInvalid(String topic, int partition, long offset, String reason) {
-        recordProblems.add(topic + "-" + partition + "@" + offset + ": " + reason);
+    void addInvalid(RecordLocation location, String reason) {
+        recordProblems.add(location + ": " + reason);
     }
 
     public String runId() {
@@ -131,6 +172,19 @@ public final class RunLog {
     /** Every record of the run in the order read, copies included; order is kept per topic, not across topics. */
     public List<Entry> entries() {
         return List.copyOf(entries);
+    }
+
+    /**
+     * Where the copy of {@code event} that counts, the first, was read.
+     *
+     * @throws IllegalArgumentException when the log holds no copy of it
+     */
+    public RecordLocation locationOf(CollapseEvent event) {
+        Entry first = firstCopies.get(event.eventId());
+        if (first == null) {
+            throw new IllegalArgumentException(label(event) + " is not in the log of run '" + runId + "'");
+        }
+        return first.location();
     }
 
     /** Every generation some event has been read for, in generation order. */
@@ -214,10 +268,8 @@ public final class RunLog {
 
     /**
      * What is wrong with the run's records, each naming the record or generation: records that are not valid
-     * events, copies of an event that differ from the first copy, events outside the run's config, and breaks in
-     * the lineage (a checkpoint whose parent is not the previous generation's checkpoint, a corpus or evaluation
-     * of another checkpoint or corpus than its generation's, generation 0 not trained on the run's training text,
-     * and, under the {@code replace} policy, generation g+1 not trained on corpus g). Empty for a sound log.
+     * events, copies of an event that differ from the first copy, a second {@code RunCompleted}, events outside the
+     * run's config, and {@link #lineageBreaks breaks in the lineage}. Empty for a sound log.
      */
     public List<String> problems() {
         List<String> problems = new ArrayList<>(recordProblems);
@@ -227,50 +279,16 @@ public final class RunLog {
                         .forEach(problem -> problems.add(label(first.event()) + ": " + problem));
             }
         }
-        for (Generation g : generations.values()) {
-            lineageProblems(g, problems);
-        }
+        lineageBreaks().forEach(lineageBreak -> problems.add(lineageBreak.message()));
         return problems;
     }
 
-    private void lineageProblems(Generation g, List<String> problems) {
-        int n = g.generation();
-        CheckpointPublished checkpoint = g.checkpoint();
-        String checkpointSha = checkpoint == null ? null : checkpoint.checkpoint().sha256();
-        if (checkpoint != null && n == 0 && request != null) {
-            mismatch(problems, "generation 0's checkpoint was trained on", checkpoint.trainedOnSha256(),
-                    "the run's training text is", request.inputs().train().sha256());
-        }
-        Generation previous = generations.get(n - 1);
-        if (checkpoint != null && previous != null && previous.checkpoint() != null) {
-            mismatch(problems, "generation " + n + "'s checkpoint names parent", checkpoint.parentCheckpointSha256(),
-                    "generation " + (n - 1) + "'s checkpoint is", previous.checkpoint().checkpoint().sha256());
-        }
-        if (checkpoint != null && previous != null && previous.corpus() != null && request != null
-                && MixingSettings.REPLACE.equals(request.config().mixing().policy())) {
-            mismatch(problems, "generation " + n + "'s checkpoint was trained on", checkpoint.trainedOnSha256(),
-                    "under the replace policy it trains on generation " + (n - 1) + "'s corpus,",
-                    previous.corpus().corpus().sha256());
-        }
-        if (checkpointSha != null && g.corpus() != null) {
-            mismatch(problems, "generation " + n + "'s corpus was sampled from", g.corpus().checkpointSha256(),
-                    "its checkpoint is", checkpointSha);
-        }
-        EvaluationCompleted evaluation = g.evaluation();
-        if (evaluation != null && checkpointSha != null) {
-            mismatch(problems, "generation " + n + "'s evaluation measured checkpoint",
-                    evaluation.checkpointSha256(), "its checkpoint is", checkpointSha);
-        }
-        if (evaluation != null && g.corpus() != null) {
-            mismatch(problems, "generation " + n + "'s evaluation measured corpus", evaluation.corpusSha256(),
-                    "its corpus is", g.corpus().corpus().sha256());
-        }
-    }
-
-    private static void mismatch(List<String> problems, String what, String actual, String but, String expected) {
-        if (!Objects.equals(actual, expected)) {
-            problems.add(what + " " + actual + ", but " + but + " " + expected);
-        }
+    /**
+     * Where the digests of the view's events do not chain ({@link LineageRules} says which must), by generation:
+     * the breaks the live views list among the {@link #problems} and the audit reports as discrepancies.
+     */
+    public List<LineageBreak> lineageBreaks() {
+        return LineageRules.breaks(this);
     }
 
     /** One line on how far the run has got, for progress output and timeout messages. */
@@ -307,21 +325,8 @@ public final class RunLog {
         return describe();
     }
 
-    private Generation orEmpty(int generation) {
-        return generations.getOrDefault(generation, new Generation(generation, null, null, null));
-    }
-
-    private static ObjectNode withoutEmissionFields(CollapseEvent event) {
-        ObjectNode tree = MAPPER.valueToTree(event);
-        tree.remove(EMISSION_FIELDS);
-        return tree;
-    }
-
-    private static String label(CollapseEvent event) {
+    /** How messages name an event: its type and generation, e.g. {@code CheckpointPublished(1)}. */
+    public static String label(CollapseEvent event) {
         return event.type().typeName() + "(" + event.generation() + ")";
-    }
-
-    private static String where(Entry entry) {
-        return entry.topic() + "-" + entry.partition() + "@" + entry.offset();
     }
 }

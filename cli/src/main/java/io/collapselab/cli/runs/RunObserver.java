@@ -208,14 +208,13 @@ public final class RunObserver implements AutoCloseable {
 
         void add(ConsumerRecord<String, byte[]> record) {
             DecodedEvent decoded = EventRecords.decode(record);
+            RecordLocation location = RecordLocation.of(record);
             if (decoded instanceof DecodedEvent.Valid valid) {
-                RunLog.Entry entry = new RunLog.Entry(record.topic(), record.partition(), record.offset(),
-                        valid.event());
-                if (log.add(entry)) {
+                if (log.add(new RunLog.Entry(location, valid.event())) instanceof RunLog.Addition.NewEvent) {
                     listener.onEvent(valid.event());
                 }
             } else if (decoded instanceof DecodedEvent.Invalid invalid) {
-                log.addInvalid(record.topic(), record.partition(), record.offset(), invalid.reason());
+                log.addInvalid(location, invalid.reason());
             }
         }
 

@@ -9,6 +9,7 @@ import io.collapselab.cli.audit.AuditReport.LineageEntry;
 import io.collapselab.cli.audit.AuditReport.RecordCounts;
 import io.collapselab.cli.audit.Discrepancy.Kind;
 import io.collapselab.cli.audit.Recomputation.DigestComparison;
+import io.collapselab.cli.runs.RecordLocation;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.collapselab.cli.audit.Discrepancy.Kind;
+import io.collapselab.cli.runs.RunLog;
 import io.collapselab.events.CheckpointPublished;
 import io.collapselab.events.CorpusGenerated;
 import io.collapselab.events.DeadLetter;
@@ -43,10 +44,10 @@ class LogAnalysisTest {
         assertEquals(List.of(), analysis.discrepancies());
         assertEquals(1, analysis.identicalCopies());
         assertEquals(log.records().size(), analysis.records());
-        assertEquals(List.of(0, 1, 2), analysis.generations().stream().map(LogAnalysis.Generation::generation)
+        assertEquals(List.of(0, 1, 2), analysis.log().generations().stream().map(RunLog.Generation::generation)
                 .toList());
-        assertTrue(analysis.generations().stream().allMatch(LogAnalysis.Generation::isComplete));
-        assertEquals(log.completed(), analysis.completion().orElseThrow().event());
+        assertTrue(analysis.log().generations().stream().allMatch(RunLog.Generation::isComplete));
+        assertEquals(log.completed(), analysis.log().completion().orElseThrow());
     }
 
     @Test
@@ -66,7 +67,7 @@ class LogAnalysisTest {
         assertEquals(at(forged), only.location());
         assertTrue(only.message().contains("checkpoint.sha256 (\"" + log.checkpointSha(1) + "\" vs \""
                 + sha("forged") + "\")"), only.message());
-        assertEquals(original, analysis.generation(1).orElseThrow().checkpoint().event());
+        assertEquals(original, analysis.log().generation(1).orElseThrow().checkpoint());
     }
 
     @Test
@@ -100,8 +101,8 @@ class LogAnalysisTest {
         LogAnalysis analysis = log.analyze();
 
         assertEquals(List.of(), analysis.discrepancies());
-        assertTrue(analysis.completion().isEmpty());
-        assertTrue(!analysis.generation(2).orElseThrow().isComplete());
+        assertTrue(analysis.log().completion().isEmpty());
+        assertTrue(!analysis.log().generation(2).orElseThrow().isComplete());
     }
 
     @Test
@@ -137,7 +138,7 @@ class LogAnalysisTest {
         assertEquals(at(record), only.location());
         assertTrue(only.message().contains("the id of audit-unit|EvaluationCompleted|2 is " + e.eventId()),
                 only.message());
-        assertEquals(null, analysis.generation(2).orElseThrow().evaluation());
+        assertEquals(null, analysis.log().generation(2).orElseThrow().evaluation());
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.collapselab.artifacts.ArtifactStore;
 import io.collapselab.artifacts.ObjectKey;
 import io.collapselab.artifacts.S3Settings;
 import io.collapselab.cli.audit.Discrepancy.Kind;
+import io.collapselab.cli.runs.RecordLocation;
 import io.collapselab.events.CheckpointPublished;
 import io.collapselab.events.CorpusGenerated;
 import io.collapselab.events.ObjectRef;
@@ -47,7 +48,7 @@ class ObjectVerificationIT {
         SyntheticLog log = new SyntheticLog("verify-sound").publishAll();
         upload(log);
 
-        assertEquals(List.of(), ObjectVerification.verify(store, log.analyze()));
+        assertEquals(List.of(), ObjectVerification.verify(store, log.analyze().log()));
     }
 
     @Test
@@ -74,7 +75,7 @@ class ObjectVerificationIT {
                 new Discrepancy(Kind.WRONG_OBJECT_KEY, 1, RecordLocation.of(checkpoint), "CheckpointPublished(1)"
                         + " names checkpoint 1 " + elsewhere + ", but the layout puts it at "
                         + ObjectKey.checkpoint(log.runId, 1).toUri("collapse"))),
-                ObjectVerification.verify(store, log.analyze()));
+                ObjectVerification.verify(store, log.analyze().log()));
     }
 
     @Test
@@ -93,7 +94,7 @@ class ObjectVerificationIT {
         assertEquals(List.of(new Discrepancy(Kind.LINEAGE_BREAK, 2, RecordLocation.of(two), "CheckpointPublished(2)"
                         + " was trained on " + log.corpusSha(1) + ", but the accumulate training mix of generation 2,"
                         + " rebuilt from the training text and corpora 0..1, is " + expected)),
-                ObjectVerification.verify(store, log.analyze()));
+                ObjectVerification.verify(store, log.analyze().log()));
     }
 
     @Test
@@ -105,7 +106,7 @@ class ObjectVerificationIT {
         assertEquals(List.of(new Discrepancy(Kind.MISSING_OBJECT, null, RecordLocation.of(request),
                         "the held-out text " + log.request().inputs().heldout().uri() + " named by RunRequested(0)"
                                 + " does not exist in the object store at " + store.settings().endpoint())),
-                ObjectVerification.verify(store, log.analyze()));
+                ObjectVerification.verify(store, log.analyze().log()));
     }
 
     private static byte[] mix(SyntheticLog log, int generation, List<byte[]> corpora) {

@@ -1,5 +1,6 @@
 package io.collapselab.cli.audit;
 
+import io.collapselab.cli.runs.RecordLocation;
 import io.collapselab.events.CheckpointPublished;
 import io.collapselab.events.CollapseEvent;
 import io.collapselab.events.CorpusGenerated;

@@ -114,7 +114,7 @@ class RunLogTest {
                 original.parentCheckpointSha256(), original.trainedOnSha256(), original.steps(),
                 original.tokensSeen(), original.trainLoss(), original.wallMs());
 
-        assertFalse(add(log, reEmitted), "a copy is not a new event");
+        assertEquals(new RunLog.Addition.IdenticalCopy(), add(log, reEmitted), "a copy is not a new event");
 
         assertEquals(run.all().size() + 1, log.entries().size());
         assertEquals(original, log.generation(1).orElseThrow().checkpoint(), "the first copy read counts");
@@ -131,11 +131,32 @@ class RunLogTest {
                 new ObjectRef(original.corpus().uri(), Lineage.sha("other text"), 100), original.tokenCount(),
                 original.checkpointSha256(), original.sampling(), original.seed());
 
-        add(log, other);
+        RunLog.Addition addition = add(log, other);
 
+        assertTrue(addition instanceof RunLog.Addition.Conflict, addition.toString());
         List<String> problems = log.problems();
         assertEquals(1, problems.size(), problems.toString());
         assertTrue(problems.get(0).contains("CorpusGenerated(0) differs from its first copy"), problems.get(0));
+        assertTrue(problems.get(0).contains("corpus.sha256 (\"" + run.corpusSha(0) + "\" vs \""
+                + Lineage.sha("other text") + "\")"), problems.get(0));
+        assertEquals(original, log.generation(0).orElseThrow().corpus(), "the first copy read counts");
+    }
+
+    @Test
+    void aSecondCompletionIsAProblemAndTheFirstCounts() {
+        RunLog log = new RunLog("r1");
+        run.all().forEach(event -> add(log, event));
+        RunCompleted second = RunCompleted.of("r1", 1, Lineage.START.plusSeconds(40), Lineage.EVALUATOR,
+                RunCompleted.Reason.CANCELLED, "by hand", 1);
+
+        assertTrue(add(log, second) instanceof RunLog.Addition.Conflict, "a run ends once");
+
+        assertEquals(run.completed(), log.completion().orElseThrow());
+        assertEquals("max-generations", log.status());
+        List<String> problems = log.problems();
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).endsWith(": a second RunCompleted (generation 1, cancelled) after the one at"
+                + " topic-0@" + (run.all().size() - 1) + " (generation 2, max-generations)"), problems.get(0));
     }
 
     @Test
@@ -154,11 +175,12 @@ class RunLogTest {
         List<String> problems = log.problems();
 
         assertEquals(2, problems.size(), problems.toString());
-        assertTrue(problems.get(0).startsWith("generation 1's checkpoint names parent "
-                + Lineage.sha("someone else's checkpoint") + ", but generation 0's checkpoint is "
-                + run.checkpointSha(0)), problems.get(0));
-        assertTrue(problems.get(1).startsWith("generation 2's corpus was sampled from " + run.checkpointSha(1)),
-                problems.get(1));
+        assertEquals("CheckpointPublished(1) names parent checkpoint " + Lineage.sha("someone else's checkpoint")
+                + ", but checkpoint 0 is " + run.checkpointSha(0), problems.get(0));
+        assertEquals("CorpusGenerated(2) was sampled from checkpoint " + run.checkpointSha(1) + ", but checkpoint 2"
+                + " is " + run.checkpointSha(2), problems.get(1));
+        assertEquals(List.of(wrongParent, wrongSource), log.lineageBreaks().stream().map(LineageBreak::event)
+                .toList(), "each break is reported at the event that names the wrong digest");
     }
 
     @Test
@@ -178,7 +200,7 @@ class RunLogTest {
     @Test
     void invalidRecordsAreProblems() {
         RunLog log = new RunLog("r1");
-        log.addInvalid("collapse.checkpoints", 4, 17, "not valid JSON: unexpected character");
+        log.addInvalid(new RecordLocation("collapse.checkpoints", 4, 17), "not valid JSON: unexpected character");
 
         assertEquals(List.of("collapse.checkpoints-4@17: not valid JSON: unexpected character"), log.problems());
     }
@@ -198,7 +220,7 @@ class RunLogTest {
         assertThrows(IllegalArgumentException.class, () -> add(log, new Lineage("r2").request()));
     }
 
-    private boolean add(RunLog log, CollapseEvent event) {
-        return log.add(new RunLog.Entry("topic", 0, offset++, event));
+    private RunLog.Addition add(RunLog log, CollapseEvent event) {
+        return log.add(new RunLog.Entry(new RecordLocation("topic", 0, offset++), event));
     }
 }
