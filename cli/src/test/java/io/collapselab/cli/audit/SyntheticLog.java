@@ -56,7 +56,7 @@ final class SyntheticLog {
 
     SyntheticLog(String runId, ExperimentConfig experiment) {
         this.runId = runId;
-        this.config = EventJson.newObjectMapper().convertValue(experiment, ExperimentConfig.class);
+        this.config = experiment;
     }
 
     int lastGeneration() {
