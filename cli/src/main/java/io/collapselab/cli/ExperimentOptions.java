@@ -5,7 +5,6 @@ import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.experiment.ExperimentJson;
 import io.collapselab.experiment.MixingSettings;
 import io.collapselab.experiment.Presets;
-import io.collapselab.experiment.SamplingSettings;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
@@ -76,9 +75,7 @@ final class ExperimentOptions {
             config = config.withSelfTraining(config.selfTraining().withSteps(stepsPerGeneration));
         }
         if (tokensPerGeneration != null) {
-            SamplingSettings s = config.sampling();
-            config = config.withSampling(new SamplingSettings(tokensPerGeneration, s.sequences(), s.temperature(),
-                    s.topK(), s.topP(), s.prompt(), s.kvCache()));
+            config = config.withSampling(config.sampling().withTokensPerGeneration(tokensPerGeneration));
         }
         if (mixing != null || realFraction != null) {
             MixingSettings m = config.mixing();

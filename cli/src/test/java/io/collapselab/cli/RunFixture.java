@@ -204,7 +204,7 @@ final class RunFixture {
         EvaluationSettings e = smoke.evaluation();
         return new ExperimentConfig("audit-tiny", smoke.model(), smoke.pretraining().withSteps(20),
                 smoke.selfTraining().withSteps(5), 1,
-                new SamplingSettings(256, 4, s.temperature(), s.topK(), s.topP(), s.prompt(), s.kvCache()),
+                new SamplingSettings(256, 4, s.temperature(), s.topK(), s.topP(), s.prompt(), s.kvCache(), s.window()),
                 smoke.mixing(), new EvaluationSettings(2_048, e.batchSize(), e.tailQuantile(), e.excerptChars()),
                 smoke.collapse(), smoke.seed()).validated();
     }

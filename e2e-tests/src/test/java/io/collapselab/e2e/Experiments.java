@@ -122,7 +122,7 @@ final class Experiments {
         return base.withName("smoke-crashable")
                 .withSelfTraining(base.selfTraining().withSteps(600))
                 .withSampling(new SamplingSettings(32_768, 2, s.temperature(), s.topK(), s.topP(), s.prompt(),
-                        s.kvCache()));
+                        s.kvCache(), s.window()));
     }
 
     private static byte[] prefix(Path file, int bytes) {

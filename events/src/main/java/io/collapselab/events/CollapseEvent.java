@@ -15,8 +15,12 @@ import java.time.Instant;
 public sealed interface CollapseEvent
         permits RunRequested, RunCompleted, CheckpointPublished, CorpusGenerated, EvaluationCompleted {
 
-    /** The schema version this code writes. Readers accept newer versions as long as they parse. */
-    int CURRENT_SCHEMA_VERSION = 1;
+    /**
+     * The schema version this code writes. Readers accept newer versions as long as they parse. 2 added
+     * {@code sampling.window} to the run config and to {@code CorpusGenerated}'s sampling settings; a version 1 event
+     * without it reads as the {@code fast} window it was sampled with.
+     */
+    int CURRENT_SCHEMA_VERSION = 2;
 
     String eventId();
 

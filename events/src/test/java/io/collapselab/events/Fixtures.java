@@ -52,7 +52,7 @@ public final class Fixtures {
     }
 
     public static SamplingSettings sampling() {
-        return new SamplingSettings(20_000, 16, 1.0, 0, 1.0, "\n", true);
+        return new SamplingSettings(20_000, 16, 1.0, 0, 1.0, "\n", true, SamplingSettings.FAST_WINDOW);
     }
 
     public static RunRequested runRequested() {

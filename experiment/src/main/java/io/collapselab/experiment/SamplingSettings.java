@@ -6,7 +6,15 @@ import java.util.List;
 /**
  * How a generation writes its corpus: {@code sequences} sequences sampled together (one batched forward pass
  * per position), each starting with {@code prompt} and continuing until the corpus holds
- * {@code tokensPerGeneration} sampled tokens in all. {@code topK} 0 and {@code topP} 1 disable those filters.
+ * {@code tokensPerGeneration} sampled tokens in all. {@code topK} 0 and {@code topP} 1 disable those filters; top-k
+ * keeps every token whose logit is not below the k-th largest (more than k on ties, as nanoGPT does).
+ *
+ * <p>{@code window}: what a token sees once a sequence is longer than the context. {@value #EXACT_WINDOW}: exactly
+ * the last context-length tokens, cropped again at every position, as nanoGPT's {@code generate} (and so the
+ * paper) does; past the context each position costs a forward pass over the whole window. {@value #FAST_WINDOW}:
+ * a window that jumps by half the context at a time, so a token sees between half and all of the context and the
+ * KV cache stays valid between jumps (several times faster; the samples differ from nanoGPT's). A config without
+ * the field is {@value #FAST_WINDOW}, what every run did before the setting existed.
  */
 public record SamplingSettings(
         int tokensPerGeneration,
@@ -15,7 +23,17 @@ public record SamplingSettings(
         int topK,
         double topP,
         String prompt,
-        boolean kvCache) {
+        boolean kvCache,
+        String window) {
+
+    public static final String EXACT_WINDOW = "exact";
+    public static final String FAST_WINDOW = "fast";
+
+    public SamplingSettings {
+        if (window == null) {
+            window = FAST_WINDOW;
+        }
+    }
 
     /**
      * The problems with these settings; empty when valid. Public because a {@code CorpusGenerated} event carries
@@ -38,10 +56,18 @@ public record SamplingSettings(
         if (!(topP > 0 && topP <= 1)) {
             problems.add("sampling.topP must be in (0, 1], was " + topP);
         }
+        if (!EXACT_WINDOW.equals(window) && !FAST_WINDOW.equals(window)) {
+            problems.add("sampling.window must be 'exact' or 'fast', was '" + window + "'");
+        }
         if (prompt == null || prompt.isEmpty()) {
             problems.add("sampling.prompt must not be empty (the paper uses \"\\n\")");
         }
         return problems;
+    }
+
+    public SamplingSettings withTokensPerGeneration(int newTokensPerGeneration) {
+        return new SamplingSettings(newTokensPerGeneration, sequences, temperature, topK, topP, prompt, kvCache,
+                window);
     }
 
     /** Tokens each sequence samples after its prompt. */

@@ -6,8 +6,9 @@ import java.util.List;
  * How one generation trains: {@code steps} AdamW steps on batches of {@code batchSize} random windows of
  * context length + 1 tokens. {@code schedule} is {@code constant} or {@code cosine} (linear warm-up over
  * {@code warmupSteps}, then cosine decay to {@code minLearningRate} at the last step).
- * {@code carryOptimizerState}: whether a generation resumes the AdamW moments of its parent checkpoint
- * (ignored for pre-training, which starts fresh).
+ * {@code carryOptimizerState}: whether a self-trained generation resumes the AdamW moments and step count of its
+ * parent checkpoint. Ignored for pre-training and for the first self-trained generation, which both start a fresh
+ * optimizer (as the paper builds AdamW after loading the pre-trained model).
  */
 public record TrainingSettings(
         int steps,

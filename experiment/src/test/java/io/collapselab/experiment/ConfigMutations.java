@@ -21,7 +21,7 @@ final class ConfigMutations {
                 new TrainingSettings(200, 8, 3e-4, 3e-5, TrainingSettings.COSINE, 20, 0.9, 0.95, 0.1, 1.0, false),
                 new TrainingSettings(100, 8, 1e-4, 1e-5, TrainingSettings.CONSTANT, 0, 0.9, 0.95, 0.1, 1.0, true),
                 5,
-                new SamplingSettings(20_000, 16, 1.0, 0, 1.0, "\n", true),
+                new SamplingSettings(20_000, 16, 1.0, 0, 1.0, "\n", true, SamplingSettings.FAST_WINDOW),
                 new MixingSettings(MixingSettings.REPLACE, 0),
                 new EvaluationSettings(0, 16, 0.1, 500),
                 new CollapsePolicy(0.05, 8, true),

@@ -66,6 +66,7 @@ class ExperimentConfigTest {
                 Arguments.of("sampling.topK", -1, "sampling.topK must be >= 0 (0 disables it), was -1"),
                 Arguments.of("sampling.topP", 1.5, "sampling.topP must be in (0, 1], was 1.5"),
                 Arguments.of("sampling.prompt", "", "sampling.prompt must not be empty (the paper uses \"\\n\")"),
+                Arguments.of("sampling.window", "sliding", "sampling.window must be 'exact' or 'fast', was 'sliding'"),
                 Arguments.of("mixing", null, "mixing is missing"),
                 Arguments.of("mixing.policy", "blend",
                         "mixing.policy must be 'replace', 'accumulate' or 'mix', was 'blend'"),

@@ -55,7 +55,7 @@ class PresetsTest {
                 new TrainingSettings(40, 8, 3e-3, 3e-3, TrainingSettings.CONSTANT, 0, 0.9, 0.95, 0.1, 1.0, false),
                 new TrainingSettings(15, 8, 3e-3, 3e-3, TrainingSettings.CONSTANT, 0, 0.9, 0.95, 0.1, 1.0, true),
                 2,
-                new SamplingSettings(1024, 8, 1.0, 0, 1.0, "\n", true),
+                new SamplingSettings(1024, 8, 1.0, 0, 1.0, "\n", true, SamplingSettings.FAST_WINDOW),
                 new MixingSettings(MixingSettings.REPLACE, 0),
                 new EvaluationSettings(16_384, 32, 0.1, 240),
                 new CollapsePolicy(0.0, 0, false),

@@ -8,10 +8,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.collapselab.events.CollapseEvent;
 import io.collapselab.events.DeadLetter;
 import io.collapselab.events.Fixtures;
+import io.collapselab.events.RunRequested;
+import io.collapselab.experiment.SamplingSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -73,5 +76,16 @@ class GoldenFilesTest {
 
     private static String normaliseLineEndings(String text) {
         return text.replace("\r\n", "\n");
+    }
+
+    /** Events written before {@code sampling.window} existed were sampled with the fast window. */
+    @Test
+    void aVersionOneRunRequestedReadsWithTheWindowItWasSampledWith() throws IOException {
+        RunRequested read = (RunRequested) EventJson.readEvent(golden("v1/run-requested.json")
+                .getBytes(StandardCharsets.UTF_8));
+
+        assertEquals(1, read.schemaVersion());
+        assertEquals(SamplingSettings.FAST_WINDOW, read.config().sampling().window());
+        assertEquals(Fixtures.runRequested().config(), read.config());
     }
 }

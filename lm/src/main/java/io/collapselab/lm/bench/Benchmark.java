@@ -11,6 +11,7 @@ import io.collapselab.lm.model.LanguageModel;
 import io.collapselab.lm.random.Rng;
 import io.collapselab.lm.sample.SampleRequest;
 import io.collapselab.lm.sample.Sampler;
+import io.collapselab.lm.sample.SamplingWindow;
 import io.collapselab.lm.tokenizer.ByteTokenizer;
 import io.collapselab.lm.tokenizer.Tokenizer;
 import io.collapselab.lm.train.Trainer;
@@ -147,7 +148,8 @@ public final class Benchmark {
     }
 
     private static SampleRequest request(int sequences, int newTokens, boolean kvCache) {
-        return new SampleRequest(sequences, newTokens, TEMPERATURE, TOP_K, 1.0, PROMPT, kvCache, SAMPLING_SEED);
+        return new SampleRequest(sequences, newTokens, TEMPERATURE, TOP_K, 1.0, PROMPT, kvCache, SamplingWindow.FAST,
+                SAMPLING_SEED);
     }
 
     /**

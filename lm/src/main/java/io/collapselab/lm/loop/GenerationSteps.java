@@ -19,6 +19,7 @@ import io.collapselab.lm.random.SeedRole;
 import io.collapselab.lm.sample.SampleRequest;
 import io.collapselab.lm.sample.SampleResult;
 import io.collapselab.lm.sample.Sampler;
+import io.collapselab.lm.sample.SamplingWindow;
 import io.collapselab.lm.tokenizer.BpeTokenizer;
 import io.collapselab.lm.tokenizer.ByteTokenizer;
 import io.collapselab.lm.tokenizer.Tokenizer;
@@ -102,7 +103,12 @@ public final class GenerationSteps {
         }
     }
 
-    /** Generation {@code generation} (at least 1): the parent checkpoint trained further on the training mix. */
+    /**
+     * Generation {@code generation} (at least 1): the parent checkpoint trained further on the training mix. The
+     * first self-trained generation starts a fresh optimizer, as the paper's code builds AdamW after loading the
+     * model: pre-training's moments and step count belong to another objective and would carry its bias correction
+     * into self-training. From the second on, {@code selfTraining.carryOptimizerState} decides.
+     */
     public static TrainedCheckpoint trainNext(ExperimentConfig config, byte[] parentCheckpoint, byte[] trainingText,
                                               int generation, Progress progress) {
         if (generation < 1) {
@@ -110,8 +116,9 @@ public final class GenerationSteps {
         }
         long started = System.nanoTime();
         try (LanguageModel model = Checkpoint.read(parentCheckpoint)) {
-            return train(config, model, config.selfTraining(), config.selfTraining().carryOptimizerState(),
-                    trainingText, generation, progress, started, elapsedMs(started));
+            boolean carry = generation > 1 && config.selfTraining().carryOptimizerState();
+            return train(config, model, config.selfTraining(), carry, trainingText, generation, progress, started,
+                    elapsedMs(started));
         }
     }
 
@@ -123,7 +130,7 @@ public final class GenerationSteps {
         try (LanguageModel model = Checkpoint.read(checkpoint)) {
             long readMs = elapsedMs(started);
             SampleRequest request = new SampleRequest(s.sequences(), s.tokensPerSequence(), s.temperature(),
-                    s.topK(), s.topP(), s.prompt().getBytes(StandardCharsets.UTF_8), s.kvCache(),
+                    s.topK(), s.topP(), s.prompt().getBytes(StandardCharsets.UTF_8), s.kvCache(), window(s),
                     Rng.derive(config.seed(), generation, SeedRole.SAMPLING));
             SampleResult result = Sampler.sample(model, request,
                     (done, total) -> progress.update(generation, "sample", done, total));
@@ -179,6 +186,10 @@ public final class GenerationSteps {
         long ioMs = checkpointReadMs + elapsedMs(writeStarted);
         return new TrainedCheckpoint(checkpoint, Sha256.hex(checkpoint), settings.steps(),
                 model.progress().tokensSeen() - tokensBefore, loss, elapsedMs(started), ioMs);
+    }
+
+    private static SamplingWindow window(SamplingSettings sampling) {
+        return SamplingSettings.EXACT_WINDOW.equals(sampling.window()) ? SamplingWindow.EXACT : SamplingWindow.FAST;
     }
 
     private static String excerpt(byte[] corpus, int chars) {

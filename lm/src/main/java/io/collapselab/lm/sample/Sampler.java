@@ -3,8 +3,8 @@ package io.collapselab.lm.sample;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.collapselab.lm.model.GradMode;
 import io.collapselab.lm.model.Gpt;
+import io.collapselab.lm.model.GradMode;
 import io.collapselab.lm.model.KvCache;
 import io.collapselab.lm.model.LanguageModel;
 import io.collapselab.lm.random.Rng;
@@ -15,11 +15,9 @@ import java.util.Arrays;
  * Batched autoregressive sampling. All sequences share the prompt, so they advance in lockstep and each position
  * costs one forward pass for the whole batch.
  *
- * <p>Past the context length the model sees a sliding window that jumps by half the context at a time: predicting
- * position n uses tokens [s(n), n) with s(n) = 0 while n &lt;= T, else the smallest multiple of T/2 that leaves at
- * most T tokens. Sliding in half-context jumps (instead of one token at a time) is what lets the KV cache stay
- * valid between jumps; at a jump the cache is rebuilt from the window, so cached and uncached sampling see exactly
- * the same tokens at the same positions and pick the same next token.
+ * <p>Past the context length the model sees the request's {@link SamplingWindow}. Whenever the window's start
+ * moves, the KV cache is rebuilt from the window, so cached and uncached sampling see exactly the same tokens at the
+ * same positions and pick the same next token.
  */
 public final class Sampler {
 
@@ -48,7 +46,7 @@ public final class Sampler {
                      model.config().contextLength()) : null) {
             int cacheStart = 0;
             for (int n = prompt.length; n < length; n++) {
-                int start = windowStart(n, contextLength);
+                int start = request.window().start(n, contextLength);
                 float[] logits;
                 try (NDManager scope = model.manager().newSubManager()) {
                     NDArray next;
@@ -128,17 +126,29 @@ public final class Sampler {
         Arrays.sort(keys, 0, k);
     }
 
-    private static long medianOfThree(long a, long b, long c) {
-        return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+    /**
+     * How many candidates top-k keeps when the first {@code kept} keys are the k best in order: those and every other
+     * token whose logit equals the k-th's, which are moved right behind them (in id order, as their keys rank them).
+     */
+    private static int withTiesOfTheLast(long[] keys, int kept, float[] logits, int offset) {
+        if (kept == keys.length) {
+            return kept;
+        }
+        float last = logits[offset + (int) keys[kept - 1]];
+        int end = kept;
+        for (int i = kept; i < keys.length; i++) {
+            if (Float.compare(logits[offset + (int) keys[i]], last) == 0) {
+                long tied = keys[i];
+                keys[i] = keys[end];
+                keys[end++] = tied;
+            }
+        }
+        Arrays.sort(keys, kept, end);
+        return end;
     }
 
-    /** First position of the window that predicts position {@code n} (see the class comment). */
-    static int windowStart(int n, int contextLength) {
-        if (n <= contextLength) {
-            return 0;
-        }
-        int stride = Math.max(1, contextLength / 2);
-        return stride * ((n - contextLength + stride - 1) / stride);
+    private static long medianOfThree(long a, long b, long c) {
+        return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
     }
 
     private static NDArray tokens(NDManager scope, int[][] sequences, int from, int to) {
@@ -153,22 +163,27 @@ public final class Sampler {
     }
 
     /**
-     * Draws one token from logits[offset, offset + vocabulary) after temperature, top-k and top-p. Candidates are
-     * ranked by logit, ties by lower id, so filters are deterministic.
+     * Draws one token from logits[offset, offset + vocabulary) after temperature, top-k and top-p. Top-k keeps every
+     * token whose logit is not below the k-th largest, so tokens tied with the k-th all stay in, as in nanoGPT's
+     * {@code logits[logits < v[:, [-1]]] = -inf}. Candidates are ranked by logit, ties by lower id, so filters are
+     * deterministic.
      */
     static int pick(float[] logits, int offset, int vocabulary, SampleRequest request, Rng rng) {
         int kept = request.topK() > 0 ? Math.min(request.topK(), vocabulary) : vocabulary;
-        int[] order = new int[kept];
+        int[] order;
         if (request.topK() > 0 || request.topP() < 1) {
             long[] keys = new long[vocabulary];
             for (int i = 0; i < vocabulary; i++) {
                 keys[i] = rankKey(logits[offset + i], i);
             }
             sortSmallest(keys, kept);
+            kept = withTiesOfTheLast(keys, kept, logits, offset);
+            order = new int[kept];
             for (int i = 0; i < kept; i++) {
                 order[i] = (int) keys[i];
             }
         } else {
+            order = new int[kept];
             for (int i = 0; i < kept; i++) {
                 order[i] = i;
             }

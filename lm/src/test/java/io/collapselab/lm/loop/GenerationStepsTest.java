@@ -1,11 +1,13 @@
 package io.collapselab.lm.loop;
 
-import io.collapselab.experiment.ExperimentConfig;
-import io.collapselab.experiment.ModelSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import io.collapselab.experiment.ExperimentConfig;
+import io.collapselab.experiment.ModelSettings;
 import io.collapselab.lm.RealText;
+import io.collapselab.lm.model.Checkpoint;
+import io.collapselab.lm.model.LanguageModel;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,5 +40,27 @@ class GenerationStepsTest {
             threads.shutdownNow();
         }
         assertNotEquals(oneAfterTheOther.get(0), oneAfterTheOther.get(1));
+    }
+
+    /** The paper builds AdamW after loading the model: pre-training's steps must not reach self-training. */
+    @Test
+    void theFirstSelfTrainedGenerationStartsAFreshOptimizerAndLaterOnesCarryIt() {
+        byte[] text = RealText.train(50_000);
+        int steps = TINY.selfTraining().steps();
+        GenerationSteps.TrainedCheckpoint generation0 = GenerationSteps.pretrain(TINY, text, Progress.NONE);
+        GenerationSteps.TrainedCheckpoint generation1 =
+                GenerationSteps.trainNext(TINY, generation0.checkpoint(), text, 1, Progress.NONE);
+        GenerationSteps.TrainedCheckpoint generation2 =
+                GenerationSteps.trainNext(TINY, generation1.checkpoint(), text, 2, Progress.NONE);
+
+        assertEquals(TINY.pretraining().steps(), optimizerSteps(generation0));
+        assertEquals(steps, optimizerSteps(generation1));
+        assertEquals(2L * steps, optimizerSteps(generation2));
+    }
+
+    private static long optimizerSteps(GenerationSteps.TrainedCheckpoint trained) {
+        try (LanguageModel model = Checkpoint.read(trained.checkpoint())) {
+            return model.optimizer().stepCount();
+        }
     }
 }

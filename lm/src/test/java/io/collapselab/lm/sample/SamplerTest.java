@@ -14,6 +14,8 @@ import io.collapselab.lm.train.Trainer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -86,9 +88,10 @@ class SamplerTest {
         assertTrue(unrestrictedOutside > 0, "at temperature 5 an unfiltered sampler should leave the top 3");
     }
 
-    @Test
-    void cachedAndUncachedSamplingAgreeTokenForTokenPastTheContextLength() {
-        SampleRequest request = request(4, 5 * SMALL_CONTEXT.contextLength(), 1.0, 40, 0.95, true, 21);
+    @ParameterizedTest
+    @EnumSource(SamplingWindow.class)
+    void cachedAndUncachedSamplingAgreeTokenForTokenPastTheContextLength(SamplingWindow window) {
+        SampleRequest request = request(4, 5 * SMALL_CONTEXT.contextLength(), 1.0, 40, 0.95, true, window, 21);
         SampleResult cached = Sampler.sample(model, request, null);
         SampleResult uncached = Sampler.sample(model, request.withKvCache(false), null);
         for (int b = 0; b < 4; b++) {
@@ -108,18 +111,55 @@ class SamplerTest {
     }
 
     @Test
-    void windowSlidesByHalfTheContext() {
-        assertEquals(0, Sampler.windowStart(16, 16));
-        assertEquals(8, Sampler.windowStart(17, 16));
-        assertEquals(8, Sampler.windowStart(24, 16));
-        assertEquals(16, Sampler.windowStart(25, 16));
+    void theFastWindowSlidesByHalfTheContext() {
+        assertEquals(0, SamplingWindow.FAST.start(16, 16));
+        assertEquals(8, SamplingWindow.FAST.start(17, 16));
+        assertEquals(8, SamplingWindow.FAST.start(24, 16));
+        assertEquals(16, SamplingWindow.FAST.start(25, 16));
+    }
+
+    @Test
+    void theExactWindowIsTheLastContextLengthTokens() {
+        assertEquals(0, SamplingWindow.EXACT.start(16, 16));
+        assertEquals(1, SamplingWindow.EXACT.start(17, 16));
+        assertEquals(8, SamplingWindow.EXACT.start(24, 16));
+        assertEquals(9, SamplingWindow.EXACT.start(25, 16));
+    }
+
+    /** Greedy, so each token must be the argmax of a forward pass over exactly the context before it. */
+    @Test
+    void pastTheContextEachTokenOfTheExactWindowFollowsFromExactlyTheLastContextLengthTokens() {
+        int context = SMALL_CONTEXT.contextLength();
+        SampleResult result = Sampler.sample(model, request(1, 3 * context, 1.0, 1, 1.0, true,
+                SamplingWindow.EXACT, 4), null);
+        int[] sequence = result.sequences()[0];
+        for (int n = context + 1; n < sequence.length; n++) {
+            float[][] logits = logitsAtEveryPosition(Arrays.copyOfRange(sequence, n - context, n));
+            assertEquals(argmax(logits[context - 1]), sequence[n], "position " + n);
+        }
+        SampleRequest sampled = request(4, 3 * context, 1.0, 0, 1.0, true, SamplingWindow.EXACT, 4);
+        SampleResult exact = Sampler.sample(model, sampled, null);
+        SampleResult fast = Sampler.sample(model, request(4, 3 * context, 1.0, 0, 1.0, true, 4), null);
+        assertFalse(Arrays.deepEquals(exact.sequences(), fast.sequences()), "the two windows should sample apart");
+    }
+
+    @Test
+    void topKKeepsEveryTokenTiedWithTheKthAsNanoGptDoes() {
+        float[] logits = {3f, 2f, 2f, 2f, 1f};
+        SampleRequest topTwo = request(1, 1, 100.0, 2, 1.0, true, 0);
+        Rng rng = new Rng(5);
+        boolean[] seen = new boolean[5];
+        for (int i = 0; i < 2_000; i++) {
+            seen[Sampler.pick(logits, 0, 5, topTwo, rng)] = true;
+        }
+        assertArrayEquals(new boolean[] {true, true, true, true, false}, seen);
     }
 
     @Test
     void topPKeepsTheSmallestNucleusReachingP() {
         float[] logits = {(float) Math.log(0.5), (float) Math.log(0.3), (float) Math.log(0.15),
             (float) Math.log(0.05)};
-        SampleRequest nucleus = new SampleRequest(1, 1, 1.0, 0, 0.75, PROMPT, true, 0);
+        SampleRequest nucleus = new SampleRequest(1, 1, 1.0, 0, 0.75, PROMPT, true, SamplingWindow.FAST, 0);
         Rng rng = new Rng(3);
         boolean[] seen = new boolean[4];
         for (int i = 0; i < 2_000; i++) {
@@ -130,7 +170,12 @@ class SamplerTest {
 
     private static SampleRequest request(int sequences, int tokens, double temperature, int topK, double topP,
                                          boolean kvCache, long seed) {
-        return new SampleRequest(sequences, tokens, temperature, topK, topP, PROMPT, kvCache, seed);
+        return request(sequences, tokens, temperature, topK, topP, kvCache, SamplingWindow.FAST, seed);
+    }
+
+    private static SampleRequest request(int sequences, int tokens, double temperature, int topK, double topP,
+                                         boolean kvCache, SamplingWindow window, long seed) {
+        return new SampleRequest(sequences, tokens, temperature, topK, topP, PROMPT, kvCache, window, seed);
     }
 
     /** Logits after each prefix of a sequence no longer than the context, from one uncached forward pass. */

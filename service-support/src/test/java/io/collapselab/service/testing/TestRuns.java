@@ -45,7 +45,7 @@ public final class TestRuns {
                 new TrainingSettings(8, 4, 3e-3, 3e-3, TrainingSettings.CONSTANT, 0, 0.9, 0.95, 0.1, 1.0, false),
                 new TrainingSettings(4, 4, 3e-3, 3e-3, TrainingSettings.CONSTANT, 0, 0.9, 0.95, 0.1, 1.0, true),
                 2,
-                new SamplingSettings(128, 4, 1.0, 0, 1.0, "\n", true),
+                new SamplingSettings(128, 4, 1.0, 0, 1.0, "\n", true, SamplingSettings.FAST_WINDOW),
                 smoke.mixing(),
                 new EvaluationSettings(1024, 16, 0.1, 120),
                 smoke.collapse(),
