@@ -5,9 +5,7 @@ import com.knuddels.jtokkit.api.EncodingType;
 import io.collapselab.lm.RealText;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +14,8 @@ import java.util.HexFormat;
 import java.util.Set;
 import java.util.SplittableRandom;
 
+import static io.collapselab.lm.tokenizer.TokenizerStreams.deserialized;
+import static io.collapselab.lm.tokenizer.TokenizerStreams.serialized;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -35,18 +35,6 @@ class Gpt2TokenizerTest {
 
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] serialized(Tokenizer tokenizer) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            tokenizer.write(out);
-        }
-        return bytes.toByteArray();
-    }
-
-    private static Tokenizer deserialized(byte[] bytes) throws IOException {
-        return Tokenizer.read(new DataInputStream(new ByteArrayInputStream(bytes)));
     }
 
     private static byte[] serializedGpt2(String encoding, String sha256) throws IOException {
