@@ -41,14 +41,13 @@ public final class Gpt2Tokenizer implements Tokenizer {
     }
 
     /**
-     * Loaded on first use, once per JVM: reading the ranks and digesting them takes a few hundred milliseconds,
+     * Loaded on first use, once per JVM: reading the ranks and digesting them takes most of a second,
      * which runs with another tokenizer never pay.
      */
     private static final class Ranks {
         static final Encoding ENCODING = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.R50K_BASE);
         static final byte[][] TOKEN_BYTES = new byte[VOCABULARY_SIZE][];
         static final int[] BYTE_TOKENS = new int[256];
-        /** Over every token's length (4 bytes, big-endian) and bytes, ids in order, so any change shows. */
         static final String SHA256;
 
         static {
@@ -79,7 +78,10 @@ public final class Gpt2Tokenizer implements Tokenizer {
         }
     }
 
-    /** SHA-256 of the ranks this JVM's jtokkit loaded (see the class comment), as lower-case hex. */
+    /**
+     * SHA-256, as lower-case hex, of the ranks this JVM's jtokkit loaded: of every token's length (4 bytes,
+     * big-endian) and bytes, ids 0..50256 in order, so a changed, moved or missing token changes it.
+     */
     public static String ranksSha256() {
         return Ranks.SHA256;
     }
