@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * Shape of the GPT and its tokenizer. The vocabulary size follows from the tokenizer: 256 for {@code byte},
- * {@code bpeVocabularySize} for {@code bpe} (trained on the run's real training text).
+ * {@code bpeVocabularySize} for {@code bpe} (trained on the run's real training text), 50,257 for {@code gpt2}
+ * (GPT-2's own BPE, the one a pretrained GPT-2 needs; {@code bpeVocabularySize} is then ignored).
  */
 public record ModelSettings(
         int layers,
@@ -17,6 +18,7 @@ public record ModelSettings(
 
     public static final String BYTE_TOKENIZER = "byte";
     public static final String BPE_TOKENIZER = "bpe";
+    public static final String GPT2_TOKENIZER = "gpt2";
 
     void problems(List<String> problems) {
         if (layers < 1 || layers > 96) {
@@ -41,8 +43,8 @@ public record ModelSettings(
                 problems.add("model.bpeVocabularySize must be between 257 and 65536 for the bpe tokenizer, was "
                         + bpeVocabularySize);
             }
-        } else if (!BYTE_TOKENIZER.equals(tokenizer)) {
-            problems.add("model.tokenizer must be 'byte' or 'bpe', was '" + tokenizer + "'");
+        } else if (!BYTE_TOKENIZER.equals(tokenizer) && !GPT2_TOKENIZER.equals(tokenizer)) {
+            problems.add("model.tokenizer must be 'byte', 'bpe' or 'gpt2', was '" + tokenizer + "'");
         }
     }
 }

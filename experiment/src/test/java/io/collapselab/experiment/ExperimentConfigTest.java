@@ -37,7 +37,8 @@ class ExperimentConfigTest {
                 Arguments.of("model.width", 16_385, "model.width must be between 1 and 16384, was 16385"),
                 Arguments.of("model.contextLength", 1, "model.contextLength must be between 2 and 65536, was 1"),
                 Arguments.of("model.dropout", 1.0, "model.dropout must be in [0, 1), was 1.0"),
-                Arguments.of("model.tokenizer", "char", "model.tokenizer must be 'byte' or 'bpe', was 'char'"),
+                Arguments.of("model.tokenizer", "char",
+                        "model.tokenizer must be 'byte', 'bpe' or 'gpt2', was 'char'"),
                 Arguments.of("model.tokenizer", "bpe",
                         "model.bpeVocabularySize must be between 257 and 65536 for the bpe tokenizer, was 0"),
                 Arguments.of("pretraining", null, "pretraining is missing"),
@@ -101,6 +102,7 @@ class ExperimentConfigTest {
         assertEquals(List.of(), with(config, "sampling.tokensPerGeneration", 33).problems());
         assertEquals(List.of(), with(with(config, "model.tokenizer", "bpe"), "model.bpeVocabularySize", 257)
                 .problems());
+        assertEquals(List.of(), with(config, "model.tokenizer", "gpt2").problems());
         assertEquals(List.of(), with(with(config, "mixing.policy", "mix"), "mixing.realFraction", 0.5).problems());
         assertEquals(List.of(), with(config, "mixing.policy", "accumulate").problems());
     }

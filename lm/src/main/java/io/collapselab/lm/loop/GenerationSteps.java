@@ -22,6 +22,7 @@ import io.collapselab.lm.sample.Sampler;
 import io.collapselab.lm.sample.SamplingWindow;
 import io.collapselab.lm.tokenizer.BpeTokenizer;
 import io.collapselab.lm.tokenizer.ByteTokenizer;
+import io.collapselab.lm.tokenizer.Gpt2Tokenizer;
 import io.collapselab.lm.tokenizer.Tokenizer;
 import io.collapselab.lm.train.Trainer;
 
@@ -83,11 +84,15 @@ public final class GenerationSteps {
     private GenerationSteps() {
     }
 
-    /** The tokenizer of a run: bytes, or a BPE trained on the run's real training text. */
+    /** The tokenizer of a run: bytes, a BPE trained on the run's real training text, or GPT-2's. */
     public static Tokenizer tokenizer(ModelSettings model, byte[] realTrainText) {
-        return ModelSettings.BPE_TOKENIZER.equals(model.tokenizer())
-                ? BpeTokenizer.train(realTrainText, model.bpeVocabularySize())
-                : ByteTokenizer.INSTANCE;
+        return switch (model.tokenizer()) {
+            case ModelSettings.BYTE_TOKENIZER -> ByteTokenizer.INSTANCE;
+            case ModelSettings.BPE_TOKENIZER -> BpeTokenizer.train(realTrainText, model.bpeVocabularySize());
+            case ModelSettings.GPT2_TOKENIZER -> Gpt2Tokenizer.INSTANCE;
+            default -> throw new IllegalArgumentException("unknown tokenizer '" + model.tokenizer()
+                    + "'; a validated config names 'byte', 'bpe' or 'gpt2'");
+        };
     }
 
     /** Generation 0: a fresh model trained on the real text. */

@@ -125,18 +125,7 @@ public final class BpeTokenizer implements Tokenizer {
 
     @Override
     public byte[] decode(int[] tokens) {
-        int length = 0;
-        for (int token : tokens) {
-            length += bytesOf(token).length;
-        }
-        byte[] bytes = new byte[length];
-        int position = 0;
-        for (int token : tokens) {
-            byte[] piece = bytesOf(token);
-            System.arraycopy(piece, 0, bytes, position, piece.length);
-            position += piece.length;
-        }
-        return bytes;
+        return TokenBytes.concatenate(tokens, this::bytesOf);
     }
 
     @Override

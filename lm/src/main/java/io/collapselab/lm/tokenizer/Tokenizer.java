@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  * samples decodes to bytes exactly (a byte-level model may emit invalid UTF-8; the corpus keeps those bytes).
  * {@code decode(encode(b))} equals {@code b} for every byte array.
  */
-public sealed interface Tokenizer permits ByteTokenizer, BpeTokenizer {
+public sealed interface Tokenizer permits ByteTokenizer, BpeTokenizer, Gpt2Tokenizer {
 
     /** Number of distinct token ids; ids run from 0 to {@code vocabularySize() - 1}. */
     int vocabularySize();
@@ -38,6 +38,7 @@ public sealed interface Tokenizer permits ByteTokenizer, BpeTokenizer {
         return switch (kind) {
             case ByteTokenizer.KIND -> ByteTokenizer.INSTANCE;
             case BpeTokenizer.KIND -> BpeTokenizer.readBody(in);
+            case Gpt2Tokenizer.KIND -> Gpt2Tokenizer.readBody(in);
             default -> throw new IOException("unknown tokenizer kind '" + kind + "' in checkpoint");
         };
     }

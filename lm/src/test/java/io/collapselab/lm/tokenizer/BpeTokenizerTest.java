@@ -1,15 +1,15 @@
 package io.collapselab.lm.tokenizer;
 
 import io.collapselab.lm.RealText;
+import static io.collapselab.lm.tokenizer.TokenizerStreams.deserialized;
+import static io.collapselab.lm.tokenizer.TokenizerStreams.serialized;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,18 +26,6 @@ class BpeTokenizerTest {
 
     private static String bytesOf(BpeTokenizer tokenizer, int token) {
         return new String(tokenizer.tokenBytes(token), StandardCharsets.UTF_8);
-    }
-
-    private static byte[] serialized(Tokenizer tokenizer) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            tokenizer.write(out);
-        }
-        return bytes.toByteArray();
-    }
-
-    private static Tokenizer deserialized(byte[] bytes) throws IOException {
-        return Tokenizer.read(new DataInputStream(new ByteArrayInputStream(bytes)));
     }
 
     @Test
