@@ -19,8 +19,10 @@ final class ErrorHandling {
 
     static int onFailure(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
         PrintWriter err = commandLine.getErr();
-        boolean verbose = parseResult.hasMatchedOption("--verbose")
-                || (parseResult.subcommand() != null && parseResult.subcommand().hasMatchedOption("--verbose"));
+        boolean verbose = false;
+        for (CommandLine.ParseResult level = parseResult; level != null; level = level.subcommand()) {
+            verbose |= level.hasMatchedOption("--verbose");
+        }
         if (e instanceof UsageError) {
             err.println("collapse: " + e.getMessage());
             return CollapseMain.BAD_INPUT;

@@ -1,9 +1,9 @@
 package io.collapselab.cli;
 
 /** Bad input found before any work started; reported as one line with exit code 2. */
-final class UsageError extends RuntimeException {
+public final class UsageError extends RuntimeException {
 
-    UsageError(String message) {
+    public UsageError(String message) {
         super(message);
     }
 }

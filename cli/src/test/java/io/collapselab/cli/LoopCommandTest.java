@@ -12,6 +12,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -116,7 +117,13 @@ class LoopCommandTest {
     }
 
     static Result run(String... args) {
+        return run(commandLine -> { }, args);
+    }
+
+    /** Runs the command line after {@code setup} has set what tests inject (an environment, a directory). */
+    static Result run(Consumer<CommandLine> setup, String... args) {
         CommandLine commandLine = CollapseMain.commandLine();
+        setup.accept(commandLine);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         commandLine.setOut(new PrintWriter(out, true));
