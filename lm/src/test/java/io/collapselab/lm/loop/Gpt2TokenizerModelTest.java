@@ -26,7 +26,7 @@ class Gpt2TokenizerModelTest {
             .withModel(new ModelSettings(1, 2, 16, 16, 0f, ModelSettings.GPT2_TOKENIZER, 0))
             .withPretraining(new TrainingSettings(6, 8, 1e-2, 1e-2, TrainingSettings.CONSTANT, 0, 0.9, 0.95, 0.1,
                     1.0, false))
-            .withSampling(new SamplingSettings(64, 2, 1.0, 50, 1.0, "\n", true))
+            .withSampling(new SamplingSettings(64, 2, 1.0, 50, 1.0, "\n", true, SamplingSettings.FAST_WINDOW))
             .validated();
 
     @Test
