@@ -34,7 +34,8 @@ import java.util.function.UnaryOperator;
 public final class Gpt {
 
     private static final float INIT_STD = 0.02f;
-    private static final float LAYER_NORM_EPS = 1e-5f;
+    /** The epsilon of every LayerNorm, GPT-2's. */
+    public static final float LAYER_NORM_EPS = 1e-5f;
     private static final float MASKED = -1e9f;
     /** Selects the last position of (B, T, ...), dropping the time axis; built once, not parsed per token. */
     private static final NDIndex LAST_POSITION = new NDIndex().addAllDim().addIndices(-1);
