@@ -19,11 +19,15 @@ import java.util.Map;
  * One self-contained binary blob per model: format version, model config, tokenizer, training progress (step
  * counters and the training-window generator's state), weights and AdamW state. Nothing in it depends on time or
  * on the process, so the same model always serialises to the same bytes and its SHA-256 identifies it.
+ *
+ * <p>Version 2 added the MLP's activation to the config; version 1 checkpoints, written before there was a choice,
+ * are read as exact GELU.
  */
 public final class Checkpoint {
 
     public static final String MAGIC = "collapse-lab checkpoint";
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
+    private static final int FIRST_FORMAT_VERSION = 1;
 
     private Checkpoint() {
     }
@@ -40,6 +44,7 @@ public final class Checkpoint {
             out.writeInt(c.contextLength());
             out.writeInt(c.vocabularySize());
             out.writeFloat(c.dropout());
+            out.writeUTF(c.activation().configName());
             model.tokenizer().write(out);
             TrainingProgress p = model.progress();
             out.writeLong(p.totalSteps());
@@ -120,10 +125,20 @@ public final class Checkpoint {
             throw new IllegalArgumentException("not a collapse-lab checkpoint");
         }
         int version = in.readInt();
-        if (version != FORMAT_VERSION) {
-            throw new IllegalArgumentException("checkpoint format version " + version + " is not supported "
-                    + "(this build reads version " + FORMAT_VERSION + ")");
+        if (version < FIRST_FORMAT_VERSION || version > FORMAT_VERSION) {
+            throw new IllegalArgumentException("checkpoint format version " + version + " is not supported: this "
+                    + "build reads versions " + FIRST_FORMAT_VERSION + " to " + FORMAT_VERSION
+                    + "; read it with the collapse-lab build that wrote it");
         }
-        return new GptConfig(in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readFloat());
+        int layers = in.readInt();
+        int heads = in.readInt();
+        int width = in.readInt();
+        int contextLength = in.readInt();
+        int vocabularySize = in.readInt();
+        float dropout = in.readFloat();
+        GptConfig.Activation activation = version == FIRST_FORMAT_VERSION
+                ? GptConfig.Activation.GELU
+                : GptConfig.Activation.fromConfigName(in.readUTF());
+        return new GptConfig(layers, heads, width, contextLength, vocabularySize, dropout, activation);
     }
 }

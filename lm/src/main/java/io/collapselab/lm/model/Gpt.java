@@ -21,8 +21,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * A GPT decoder in the manner of nanoGPT's {@code model.py}: token and learned position embeddings, pre-LayerNorm
- * blocks of causal multi-head self-attention and a GELU MLP, a final LayerNorm, and an LM head that reuses the
- * token embedding.
+ * blocks of causal multi-head self-attention and a GELU MLP (exact or tanh-approximated, as the config says), a
+ * final LayerNorm, and an LM head that reuses the token embedding.
  *
  * <p>Weights are plain named arrays (PyTorch layout: linear weights are {@code (out, in)}), kept in insertion
  * order so that checkpoints and optimizer state can be keyed by name. Every operation takes an activation as its
@@ -34,7 +34,8 @@ import java.util.function.UnaryOperator;
 public final class Gpt {
 
     private static final float INIT_STD = 0.02f;
-    private static final float LAYER_NORM_EPS = 1e-5f;
+    /** The epsilon of every LayerNorm, GPT-2's. */
+    public static final float LAYER_NORM_EPS = 1e-5f;
     private static final float MASKED = -1e9f;
     /** Selects the last position of (B, T, ...), dropping the time axis; built once, not parsed per token. */
     private static final NDIndex LAST_POSITION = new NDIndex().addAllDim().addIndices(-1);
@@ -50,11 +51,16 @@ public final class Gpt {
      * be gone by the time backward reads it.
      */
     private final NDArray attentionScale;
+    private final UnaryOperator<NDArray> activation;
 
     private Gpt(GptConfig config, Map<String, NDArray> weights, NDManager manager) {
         this.config = config;
         this.weights = weights;
         this.attentionScale = manager.create((float) (1.0 / Math.sqrt(config.headWidth())));
+        this.activation = switch (config.activation()) {
+            case GELU -> Activation::gelu;
+            case GELU_TANH -> new TanhGelu(manager)::apply;
+        };
     }
 
     /** Names and shapes of the weights of a config, in the fixed order used by checkpoints and the optimizer. */
@@ -106,7 +112,10 @@ public final class Gpt {
         return new Gpt(config, weights, manager);
     }
 
-    /** A model over given weights (from a checkpoint); names and shapes must be exactly those of this config. */
+    /**
+     * A model over given weights (from a checkpoint or an imported GPT-2); names and shapes must be exactly those
+     * of this config.
+     */
     public static Gpt withWeights(GptConfig config, Map<String, NDArray> weights) {
         Map<String, Shape> expected = weightShapes(config);
         Map<String, NDArray> ordered = new LinkedHashMap<>();
@@ -228,7 +237,7 @@ public final class Gpt {
     }
 
     private NDArray mlp(String h, NDArray x, boolean training) {
-        NDArray up = Activation.gelu(linear(x, h + "mlp.c_fc"));            // (B, T, 4C)
+        NDArray up = activation.apply(linear(x, h + "mlp.c_fc"));           // (B, T, 4C)
         return dropout(linear(up, h + "mlp.c_proj"), training);
     }
 

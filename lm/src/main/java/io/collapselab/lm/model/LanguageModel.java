@@ -44,6 +44,14 @@ public final class LanguageModel implements AutoCloseable {
         }
     }
 
+    /**
+     * A model over weights made elsewhere (an imported GPT-2), about to be trained here for the first time: fresh
+     * AdamW state and {@link TrainingProgress#START}. It takes over {@code manager}, which must own the weights.
+     */
+    public static LanguageModel fromWeights(NDManager manager, Gpt gpt, Tokenizer tokenizer) {
+        return new LanguageModel(manager, gpt, tokenizer, new AdamW(manager), TrainingProgress.START);
+    }
+
     public Gpt gpt() {
         return gpt;
     }
