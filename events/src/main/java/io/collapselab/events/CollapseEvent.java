@@ -17,8 +17,10 @@ public sealed interface CollapseEvent
 
     /**
      * The schema version this code writes. Readers accept newer versions as long as they parse. 2 added
-     * {@code sampling.window} to the run config and to {@code CorpusGenerated}'s sampling settings; a version 1 event
-     * without it reads as the {@code fast} window it was sampled with.
+     * {@code sampling.window} to the run config and to {@code CorpusGenerated}'s sampling settings (a version 1 event
+     * without it reads as the {@code fast} window it was sampled with), and {@code model.activation},
+     * {@code model.initFrom} and {@code inputs.baseModel} for runs that start from a pretrained model (absent in
+     * version 1: exact GELU, fresh weights).
      */
     int CURRENT_SCHEMA_VERSION = 2;
 

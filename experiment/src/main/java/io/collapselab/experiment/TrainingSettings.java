@@ -26,9 +26,14 @@ public record TrainingSettings(
     public static final String CONSTANT = "constant";
     public static final String COSINE = "cosine";
 
-    void problems(String field, List<String> problems) {
-        if (steps < 1 || steps > 100_000_000) {
-            problems.add(field + ".steps must be between 1 and 100000000, was " + steps);
+    /**
+     * Adds this section's problems, naming its fields under {@code field}.
+     *
+     * @param minSteps 0 where no training is a choice (pre-training a pretrained model), else 1
+     */
+    void problems(String field, int minSteps, List<String> problems) {
+        if (steps < minSteps || steps > 100_000_000) {
+            problems.add(field + ".steps must be between " + minSteps + " and 100000000, was " + steps);
         }
         if (batchSize < 1 || batchSize > 65_536) {
             problems.add(field + ".batchSize must be between 1 and 65536, was " + batchSize);
