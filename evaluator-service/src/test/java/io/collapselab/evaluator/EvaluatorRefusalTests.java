@@ -71,7 +71,7 @@ class EvaluatorRefusalTests {
     void malformedBytesAreDeadLetteredAndConsumingGoesOn() {
         byte[] garbage = {(byte) 0xff, (byte) 0xfe, 0};
 
-        events.sendBytes(EvaluatorService.GENERATIONS, Topics.CORPORA, "garbage", garbage);
+        events.sendBytes(EvaluatorService.GENERATIONS_CHANNEL, Topics.CORPORA, "garbage", garbage);
 
         DeadLetter deadLetter = events.awaitDeadLetter("garbage");
         assertArrayEquals(garbage, deadLetter.originalValue());
@@ -83,7 +83,7 @@ class EvaluatorRefusalTests {
         TrainedCheckpoint checkpoint = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
         ObjectRef stored = TestRuns.ref(store.put(ObjectKey.checkpoint("after-garbage", 0),
                 checkpoint.checkpoint()));
-        events.send(EvaluatorService.GENERATIONS, CheckpointPublished.of("after-garbage", 0, Instant.now(),
+        events.send(EvaluatorService.GENERATIONS_CHANNEL, CheckpointPublished.of("after-garbage", 0, Instant.now(),
                 TestRuns.SUBMITTER, stored, null, request.inputs().train().sha256(), 8, 256, 3.0, 1));
         await().atMost(InMemoryEvents.TIMEOUT).until(() -> store.exists(
                 ObjectKey.generationFile("after-garbage", 0, EvaluatorService.HELDOUT_EVALUATION)));
@@ -96,7 +96,7 @@ class EvaluatorRefusalTests {
         ObjectRef stored = TestRuns.ref(store.put(ObjectKey.corpus("tampered", 0), corpus));
         ObjectRef tampered = new ObjectRef(stored.uri(), "f".repeat(64), stored.size());
 
-        events.send(EvaluatorService.GENERATIONS, CorpusGenerated.of("tampered", 0, Instant.now(),
+        events.send(EvaluatorService.GENERATIONS_CHANNEL, CorpusGenerated.of("tampered", 0, Instant.now(),
                 TestRuns.SUBMITTER, tampered, 2, "e".repeat(64), request.config().sampling(), 1));
 
         RunCompleted failed = events.awaitPublished(RunCompleted.class, "tampered", 0);
@@ -110,8 +110,9 @@ class EvaluatorRefusalTests {
     void aCorpusOfAnUnknownRunIsDeadLetteredAfterTheWait() {
         ObjectRef corpus = new ObjectRef(ObjectKey.corpus("nobody", 0).toUri(store.settings().bucket()),
                 "d".repeat(64), 100);
-        events.send(EvaluatorService.GENERATIONS, CorpusGenerated.of("nobody", 0, Instant.now(), TestRuns.SUBMITTER,
-                corpus, 100, "e".repeat(64), TestRuns.runConfig(TestRuns.tinyConfig()).sampling(), 1));
+        events.send(EvaluatorService.GENERATIONS_CHANNEL, CorpusGenerated.of("nobody", 0, Instant.now(),
+                TestRuns.SUBMITTER, corpus, 100, "e".repeat(64), TestRuns.runConfig(TestRuns.tinyConfig()).sampling(),
+                1));
 
         assertTrue(events.awaitDeadLetter("nobody").reason().startsWith("run nobody is unknown"));
     }

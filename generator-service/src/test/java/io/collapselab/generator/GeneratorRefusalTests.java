@@ -70,7 +70,7 @@ class GeneratorRefusalTests {
     void malformedBytesAreDeadLetteredAndConsumingGoesOn() {
         byte[] garbage = "[1, 2, 3]".getBytes(StandardCharsets.UTF_8);
 
-        events.sendBytes(GeneratorService.CHECKPOINTS, Topics.CHECKPOINTS, "garbage", garbage);
+        events.sendBytes(GeneratorService.CHECKPOINTS_CHANNEL, Topics.CHECKPOINTS, "garbage", garbage);
 
         DeadLetter deadLetter = events.awaitDeadLetter("garbage");
         assertArrayEquals(garbage, deadLetter.originalValue());
@@ -82,7 +82,7 @@ class GeneratorRefusalTests {
         TrainedCheckpoint checkpoint = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
         ObjectRef stored = TestRuns.ref(store.put(ObjectKey.checkpoint("after-garbage", 0),
                 checkpoint.checkpoint()));
-        events.send(GeneratorService.CHECKPOINTS, checkpointAt(request, stored));
+        events.send(GeneratorService.CHECKPOINTS_CHANNEL, checkpointAt(request, stored));
         events.awaitPublished(CorpusGenerated.class, "after-garbage", 0);
     }
 
@@ -92,7 +92,7 @@ class GeneratorRefusalTests {
         ObjectRef wrongKey = new ObjectRef(ObjectKey.checkpoint("elsewhere", 1).toUri(store.settings().bucket()),
                 "d".repeat(64), 100);
 
-        events.send(GeneratorService.CHECKPOINTS, checkpointAt(request, wrongKey));
+        events.send(GeneratorService.CHECKPOINTS_CHANNEL, checkpointAt(request, wrongKey));
 
         RunCompleted failed = events.awaitPublished(RunCompleted.class, "elsewhere", 0);
         assertEquals(RunCompleted.Reason.FAILED, failed.reason());
@@ -107,7 +107,7 @@ class GeneratorRefusalTests {
     void aCheckpointOfAnUnknownRunIsDeadLetteredAfterTheWait() {
         ObjectRef checkpoint = new ObjectRef(ObjectKey.checkpoint("nobody", 0).toUri(store.settings().bucket()),
                 "d".repeat(64), 100);
-        events.send(GeneratorService.CHECKPOINTS, CheckpointPublished.of("nobody", 0, Instant.now(),
+        events.send(GeneratorService.CHECKPOINTS_CHANNEL, CheckpointPublished.of("nobody", 0, Instant.now(),
                 TestRuns.SUBMITTER, checkpoint, null, "e".repeat(64), 8, 256, 3.0, 1));
 
         assertTrue(events.awaitDeadLetter("nobody").reason().startsWith("run nobody is unknown"));

@@ -60,7 +60,7 @@ class GeneratorServiceTests {
         RunRequested request = events.register(store, "sample", config);
         TrainedCheckpoint checkpoint = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
 
-        events.send(GeneratorService.CHECKPOINTS, TestRuns.checkpointPublished(store, request, checkpoint, 0));
+        events.send(GeneratorService.CHECKPOINTS_CHANNEL, TestRuns.checkpointPublished(store, request, checkpoint, 0));
         CorpusGenerated published = events.awaitPublished(CorpusGenerated.class, "sample", 0);
 
         SampledCorpus expected = GenerationSteps.sample(config, checkpoint.checkpoint(), 0, Progress.NONE);
@@ -83,7 +83,7 @@ class GeneratorServiceTests {
         RunRequested request = events.register(store, "last", config);
         TrainedCheckpoint checkpoint = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
 
-        events.send(GeneratorService.CHECKPOINTS, TestRuns.checkpointPublished(store, request, checkpoint, 0));
+        events.send(GeneratorService.CHECKPOINTS_CHANNEL, TestRuns.checkpointPublished(store, request, checkpoint, 0));
 
         assertEquals(GenerationSteps.sample(config, checkpoint.checkpoint(), 0, Progress.NONE).sha256(),
                 events.awaitPublished(CorpusGenerated.class, "last", 0).corpus().sha256());
@@ -95,12 +95,12 @@ class GeneratorServiceTests {
         RunRequested request = events.register(store, "redelivered", config);
         CheckpointPublished checkpoint = TestRuns.checkpointPublished(store, request,
                 GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE), 0);
-        events.send(GeneratorService.CHECKPOINTS, checkpoint);
+        events.send(GeneratorService.CHECKPOINTS_CHANNEL, checkpoint);
         events.awaitPublished(CorpusGenerated.class, "redelivered", 0);
         double samplingsBefore = ServiceMeters.computations(meters, "sample");
         double deduplicatedBefore = ServiceMeters.deduplicated(meters);
 
-        events.send(GeneratorService.CHECKPOINTS, checkpoint);
+        events.send(GeneratorService.CHECKPOINTS_CHANNEL, checkpoint);
 
         await().atMost(InMemoryEvents.TIMEOUT).until(() -> ServiceMeters.deduplicated(meters) > deduplicatedBefore);
         assertEquals(1, events.published(CorpusGenerated.class, "redelivered").size(),

@@ -77,7 +77,7 @@ class TrainerRefusalTests {
     void malformedBytesAreDeadLetteredAndConsumingGoesOn() {
         byte[] garbage = "{not json".getBytes(StandardCharsets.UTF_8);
 
-        events.sendBytes(TrainerService.RUNS, Topics.RUNS, "garbage", garbage);
+        events.sendBytes(TrainerService.RUNS_CHANNEL, Topics.RUNS, "garbage", garbage);
 
         DeadLetter deadLetter = events.awaitDeadLetter("garbage");
         assertArrayEquals(garbage, deadLetter.originalValue());
@@ -94,7 +94,7 @@ class TrainerRefusalTests {
         RunRequested invalid = RunRequested.of("bad-config", Instant.now(), TestRuns.SUBMITTER,
                 TestRuns.runConfig(TestRuns.tinyConfig().withGenerations(-1)), inputsOf("bad-config", SOME_SHA256));
 
-        events.sendUnchecked(TrainerService.RUNS, invalid);
+        events.sendUnchecked(TrainerService.RUNS_CHANNEL, invalid);
 
         DeadLetter deadLetter = events.awaitDeadLetter("bad-config");
         assertTrue(deadLetter.reason().contains(
@@ -113,7 +113,7 @@ class TrainerRefusalTests {
                 inputsOf("tampered", SOME_SHA256));
         events.send(RunRegistry.CHANNEL, tampered);
 
-        events.send(TrainerService.RUNS, tampered);
+        events.send(TrainerService.RUNS_CHANNEL, tampered);
 
         RunCompleted failed = events.awaitPublished(RunCompleted.class, "tampered", 0);
         assertEquals(RunCompleted.Reason.FAILED, failed.reason());
@@ -126,7 +126,7 @@ class TrainerRefusalTests {
 
     @Test
     void aCorpusOfAnUnknownRunIsDeadLetteredAfterTheWait() {
-        events.send(TrainerService.CORPORA, corpusOf("nobody"));
+        events.send(TrainerService.CORPORA_CHANNEL, corpusOf("nobody"));
 
         DeadLetter deadLetter = events.awaitDeadLetter("nobody");
         assertTrue(deadLetter.reason().startsWith("run nobody is unknown: no RunRequested for it on collapse.runs"
@@ -138,7 +138,7 @@ class TrainerRefusalTests {
     void anEventOnAnotherTopicIsDeadLettered() {
         CorpusGenerated corpus = corpusOf("misrouted");
 
-        events.sendBytes(TrainerService.RUNS, Topics.RUNS, "misrouted", EventRecords.toRecord(corpus).value());
+        events.sendBytes(TrainerService.RUNS_CHANNEL, Topics.RUNS, "misrouted", EventRecords.toRecord(corpus).value());
 
         assertEquals("CorpusGenerated belongs on topic collapse.corpora, not on collapse.runs",
                 events.awaitDeadLetter("misrouted").reason());
@@ -152,7 +152,7 @@ class TrainerRefusalTests {
                 RunCompleted.Reason.CANCELLED, "stopped by its submitter", null));
         await().atMost(InMemoryEvents.TIMEOUT).until(() -> registry.isCompleted("cancelled"));
 
-        events.send(TrainerService.RUNS, request);
+        events.send(TrainerService.RUNS_CHANNEL, request);
         // The channel handles records in order: once the next run is trained, the cancelled one was passed over.
         submit("after-cancelled");
         events.awaitPublished(CheckpointPublished.class, "after-cancelled", 0);
@@ -164,7 +164,7 @@ class TrainerRefusalTests {
     private void submit(String runId) {
         RunRequested request = TestRuns.request(store, runId, TestRuns.tinyConfig());
         events.send(RunRegistry.CHANNEL, request);
-        events.send(TrainerService.RUNS, request);
+        events.send(TrainerService.RUNS_CHANNEL, request);
     }
 
     private RunInputs inputsOf(String runId, String sha256) {

@@ -89,7 +89,7 @@ class TrainerServiceTests {
         TrainedCheckpoint generation0 = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
         CorpusGenerated corpus0 = upload("next", config, generation0, 0);
 
-        events.send(TrainerService.CORPORA, corpus0);
+        events.send(TrainerService.CORPORA_CHANNEL, corpus0);
         CheckpointPublished published = events.awaitPublished(CheckpointPublished.class, "next", 1);
 
         byte[] corpus = store.get(ObjectKey.corpus("next", 0), corpus0.corpus().sha256());
@@ -118,7 +118,7 @@ class TrainerServiceTests {
                 Progress.NONE);
         CorpusGenerated corpus1 = upload("accumulate", config, generation1, 1);
 
-        events.send(TrainerService.CORPORA, corpus1);
+        events.send(TrainerService.CORPORA_CHANNEL, corpus1);
         CheckpointPublished published = events.awaitPublished(CheckpointPublished.class, "accumulate", 2);
 
         byte[] c1 = store.get(ObjectKey.corpus("accumulate", 1), corpus1.corpus().sha256());
@@ -138,7 +138,7 @@ class TrainerServiceTests {
         CorpusGenerated lastCorpus = upload("last", config, generation0, 0);
         double handledBefore = ServiceMeters.handled(meters, "CorpusGenerated");
 
-        events.send(TrainerService.CORPORA, lastCorpus);
+        events.send(TrainerService.CORPORA_CHANNEL, lastCorpus);
 
         await().atMost(InMemoryEvents.TIMEOUT)
                 .until(() -> ServiceMeters.handled(meters, "CorpusGenerated") > handledBefore);
@@ -154,7 +154,7 @@ class TrainerServiceTests {
         double trainingsBefore = ServiceMeters.computations(meters, "train");
         double deduplicatedBefore = ServiceMeters.deduplicated(meters);
 
-        events.send(TrainerService.RUNS, request);
+        events.send(TrainerService.RUNS_CHANNEL, request);
 
         await().atMost(InMemoryEvents.TIMEOUT).until(() -> ServiceMeters.deduplicated(meters) > deduplicatedBefore);
         assertEquals(1, events.published(CheckpointPublished.class, "redelivered").size(),
@@ -181,7 +181,7 @@ class TrainerServiceTests {
 
     private RunRequested submit(String runId, ExperimentConfig config) {
         RunRequested request = events.register(store, runId, config);
-        events.send(TrainerService.RUNS, request);
+        events.send(TrainerService.RUNS_CHANNEL, request);
         return request;
     }
 
