@@ -41,8 +41,8 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(LocalStackResource.class)
-@TestProfile(GeneratorRefusalTests.ShortRunWait.class)
-class GeneratorRefusalTests {
+@TestProfile(GeneratorRefusalIT.ShortRunWait.class)
+class GeneratorRefusalIT {
 
     public static class ShortRunWait implements QuarkusTestProfile {
         @Override

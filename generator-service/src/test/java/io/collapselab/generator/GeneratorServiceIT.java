@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 /** The generator's corpora, checked bit for bit against the same sampling run in the test. */
 @QuarkusTest
 @WithTestResource(LocalStackResource.class)
-class GeneratorServiceTests {
+class GeneratorServiceIT {
 
     @Inject
     @Any

@@ -42,8 +42,8 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(LocalStackResource.class)
-@TestProfile(EvaluatorRefusalTests.ShortRunWait.class)
-class EvaluatorRefusalTests {
+@TestProfile(EvaluatorRefusalIT.ShortRunWait.class)
+class EvaluatorRefusalIT {
 
     public static class ShortRunWait implements QuarkusTestProfile {
         @Override

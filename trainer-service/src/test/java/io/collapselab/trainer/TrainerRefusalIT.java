@@ -43,8 +43,8 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(LocalStackResource.class)
-@TestProfile(TrainerRefusalTests.ShortRunWait.class)
-class TrainerRefusalTests {
+@TestProfile(TrainerRefusalIT.ShortRunWait.class)
+class TrainerRefusalIT {
 
     public static class ShortRunWait implements QuarkusTestProfile {
         @Override

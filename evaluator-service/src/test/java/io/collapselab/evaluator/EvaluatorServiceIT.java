@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
 /** The evaluator's measurements, checked against the same steps run in the test, and how it ends runs. */
 @QuarkusTest
 @WithTestResource(LocalStackResource.class)
-class EvaluatorServiceTests {
+class EvaluatorServiceIT {
 
     @Inject
     @Any

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
 /** The trainer's work, checked bit for bit against the same steps run in the test. */
 @QuarkusTest
 @WithTestResource(LocalStackResource.class)
-class TrainerServiceTests {
+class TrainerServiceIT {
 
     @Inject
     @Any
