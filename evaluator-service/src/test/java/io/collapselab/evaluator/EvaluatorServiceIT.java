@@ -25,6 +25,7 @@ import io.collapselab.lm.random.Rng;
 import io.collapselab.lm.random.SeedRole;
 import io.collapselab.service.testing.InMemoryEvents;
 import io.collapselab.service.testing.LocalStackResource;
+import io.collapselab.service.testing.LongWorkChannels;
 import io.collapselab.service.testing.ServiceMeters;
 import io.collapselab.service.testing.TestRuns;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -42,7 +43,7 @@ import org.junit.jupiter.api.Test;
 /** The evaluator's measurements, checked against the same steps run in the test, and how it ends runs. */
 @QuarkusTest
 @WithTestResource(LocalStackResource.class)
-class EvaluatorServiceIT {
+class EvaluatorServiceIT implements LongWorkChannels {
 
     @Inject
     @Any
@@ -60,6 +61,11 @@ class EvaluatorServiceIT {
     void clearPublished() {
         events = new InMemoryEvents(connector);
         events.clear();
+    }
+
+    @Override
+    public List<String> workChannels() {
+        return List.of(EvaluatorService.GENERATIONS_CHANNEL);
     }
 
     @Test

@@ -20,6 +20,7 @@ import io.collapselab.lm.random.SeedRole;
 import io.collapselab.service.ObjectOutbox;
 import io.collapselab.service.testing.InMemoryEvents;
 import io.collapselab.service.testing.LocalStackResource;
+import io.collapselab.service.testing.LongWorkChannels;
 import io.collapselab.service.testing.ServiceMeters;
 import io.collapselab.service.testing.TestRuns;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,13 +29,14 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 import jakarta.enterprise.inject.Any;
 import jakarta.inject.Inject;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The generator's corpora, checked bit for bit against the same sampling run in the test. */
 @QuarkusTest
 @WithTestResource(LocalStackResource.class)
-class GeneratorServiceIT {
+class GeneratorServiceIT implements LongWorkChannels {
 
     @Inject
     @Any
@@ -52,6 +54,11 @@ class GeneratorServiceIT {
     void clearPublished() {
         events = new InMemoryEvents(connector);
         events.clear();
+    }
+
+    @Override
+    public List<String> workChannels() {
+        return List.of(GeneratorService.CHECKPOINTS_CHANNEL);
     }
 
     @Test

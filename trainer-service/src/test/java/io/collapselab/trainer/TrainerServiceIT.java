@@ -26,6 +26,7 @@ import io.collapselab.lm.random.SeedRole;
 import io.collapselab.service.ObjectOutbox;
 import io.collapselab.service.testing.InMemoryEvents;
 import io.collapselab.service.testing.LocalStackResource;
+import io.collapselab.service.testing.LongWorkChannels;
 import io.collapselab.service.testing.ServiceMeters;
 import io.collapselab.service.testing.TestRuns;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -42,7 +43,7 @@ import org.junit.jupiter.api.Test;
 /** The trainer's work, checked bit for bit against the same steps run in the test. */
 @QuarkusTest
 @WithTestResource(LocalStackResource.class)
-class TrainerServiceIT {
+class TrainerServiceIT implements LongWorkChannels {
 
     @Inject
     @Any
@@ -60,6 +61,11 @@ class TrainerServiceIT {
     void clearPublished() {
         events = new InMemoryEvents(connector);
         events.clear();
+    }
+
+    @Override
+    public List<String> workChannels() {
+        return List.of(TrainerService.RUNS_CHANNEL, TrainerService.CORPORA_CHANNEL);
     }
 
     @Test
