@@ -76,6 +76,15 @@ public final class TestRuns {
                 new RunInputs(ref(train), ref(heldout)));
     }
 
+    /**
+     * Inputs at the keys a submitter uploads them to, both claimed to have digest {@code sha256}; nothing is
+     * uploaded. For requests whose inputs are never read, or read only to be found wrong.
+     */
+    public static RunInputs claimedInputs(String bucket, String runId, String sha256) {
+        return new RunInputs(new ObjectRef(ObjectKey.input(runId, "train.txt").toUri(bucket), sha256, 20_000),
+                new ObjectRef(ObjectKey.input(runId, "heldout.txt").toUri(bucket), sha256, 8_000));
+    }
+
     /** Stores a generation's checkpoint as the trainer does and returns the trainer's announcement of it. */
     public static CheckpointPublished checkpointPublished(ArtifactStore store, RunRequested request,
                                                           TrainedCheckpoint checkpoint, int generation) {
