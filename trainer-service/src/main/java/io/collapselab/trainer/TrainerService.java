@@ -37,10 +37,10 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class TrainerService {
 
-    /** {@code collapse.runs}: the trainer owns {@code RunRequested}. */
-    public static final String RUNS = "runs";
-    /** {@code collapse.corpora}. */
-    public static final String CORPORA = "corpora";
+    /** The channel of {@code collapse.runs}: the trainer owns {@code RunRequested}. */
+    public static final String RUNS_CHANNEL = "runs";
+    /** The channel of {@code collapse.corpora}. */
+    public static final String CORPORA_CHANNEL = "corpora";
 
     private static final Logger LOG = Logger.getLogger(TrainerService.class);
 
@@ -61,16 +61,16 @@ public class TrainerService {
         this.metrics = metrics;
     }
 
-    @Incoming(RUNS)
+    @Incoming(RUNS_CHANNEL)
     @Blocking
     public void onRunEvent(ConsumerRecord<String, DecodedEvent> record) throws InterruptedException {
-        intake.process(RUNS, record, RunRequested.class, this::pretrain);
+        intake.process(RUNS_CHANNEL, record, RunRequested.class, this::pretrain);
     }
 
-    @Incoming(CORPORA)
+    @Incoming(CORPORA_CHANNEL)
     @Blocking
     public void onCorpus(ConsumerRecord<String, DecodedEvent> record) throws InterruptedException {
-        intake.process(CORPORA, record, CorpusGenerated.class, this::trainNext);
+        intake.process(CORPORA_CHANNEL, record, CorpusGenerated.class, this::trainNext);
     }
 
     private void pretrain(RunRequested request, Run run, ComputeTime compute) {
