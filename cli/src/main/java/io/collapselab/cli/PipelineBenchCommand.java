@@ -124,7 +124,8 @@ final class PipelineBenchCommand implements Callable<Integer> {
         LocalProcesses local = state.processes();
         boolean wasRunning = !local.allStarted().isEmpty();
         return EmbeddedSystem.run(local, threads.count(), !wasRunning, cluster -> {
-            List<SweepOptions.Variant> variant = List.of(new SweepOptions.Variant(config.name(), config));
+            List<SweepOptions.Variant> variant = List.of(new SweepOptions.Variant(config.name(), config,
+                    experiment.baseModel(config)));
             Map<String, Meters> settled = meters(local);
             for (int i = 1; i <= warmUpRuns; i++) {
                 System.err.println("warm-up run " + i + " of " + warmUpRuns);

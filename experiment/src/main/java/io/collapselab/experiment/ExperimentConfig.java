@@ -113,6 +113,11 @@ public record ExperimentConfig(
                 evaluation, collapse, seed);
     }
 
+    public ExperimentConfig withEvaluation(EvaluationSettings newEvaluation) {
+        return new ExperimentConfig(name, model, pretraining, selfTraining, generations, sampling, mixing,
+                newEvaluation, collapse, seed);
+    }
+
     public ExperimentConfig withMixing(MixingSettings newMixing) {
         return new ExperimentConfig(name, model, pretraining, selfTraining, generations, sampling, newMixing,
                 evaluation, collapse, seed);

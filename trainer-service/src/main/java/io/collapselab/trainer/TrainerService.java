@@ -23,6 +23,7 @@ import io.collapselab.service.ServiceIdentity;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -75,12 +76,17 @@ public class TrainerService {
 
     private void pretrain(RunRequested request, Run run, ComputeTime compute) {
         long started = System.nanoTime();
-        outbox.publishOnce(run.runId(), 0, ObjectOutbox.CHECKPOINT_EVENT, () -> artifacts.trainText(run),
-                realTrain -> {
-                    TrainedCheckpoint trained = compute.measure(() ->
-                            GenerationSteps.pretrain(run.config(), realTrain, new ProgressLog(run.runId())));
+        outbox.publishOnce(run.runId(), 0, ObjectOutbox.CHECKPOINT_EVENT,
+                () -> new PretrainingInputs(artifacts.trainText(run), artifacts.baseModel(run)),
+                inputs -> {
+                    TrainedCheckpoint trained = compute.measure(() -> GenerationSteps.pretrain(run.config(),
+                            inputs.realTrain(), inputs.baseModel(), new ProgressLog(run.runId())));
                     return published(run, 0, trained, null, request.inputs().train().sha256(), started);
                 });
+    }
+
+    /** What generation 0 starts from: the real text and, for a pretrained run, the base model's directory. */
+    private record PretrainingInputs(byte[] realTrain, Path baseModel) {
     }
 
     private void trainNext(CorpusGenerated corpus, Run run, ComputeTime compute) {
