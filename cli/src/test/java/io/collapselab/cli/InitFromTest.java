@@ -42,7 +42,7 @@ class InitFromTest {
         Files.writeString(config, ExperimentJson.toPrettyJson(paper
                 .withSampling(paper.sampling().withTokensPerGeneration(160))
                 .withEvaluation(new EvaluationSettings(2_000, 4, paper.evaluation().tailQuantile(),
-                        paper.evaluation().excerptChars()))));
+                        paper.evaluation().excerptChars(), EvaluationSettings.WHOLE_TEXT, 100, 1))));
     }
 
     @Test

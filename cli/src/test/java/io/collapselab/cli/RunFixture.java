@@ -205,7 +205,8 @@ final class RunFixture {
         return new ExperimentConfig("audit-tiny", smoke.model(), smoke.pretraining().withSteps(20),
                 smoke.selfTraining().withSteps(5), 1,
                 new SamplingSettings(256, 4, s.temperature(), s.topK(), s.topP(), s.prompt(), s.kvCache(), s.window()),
-                smoke.mixing(), new EvaluationSettings(2_048, e.batchSize(), e.tailQuantile(), e.excerptChars()),
+                smoke.mixing(), new EvaluationSettings(2_048, e.batchSize(), e.tailQuantile(), e.excerptChars(),
+                        e.heldout(), e.heldoutWindows(), e.wholeTextEvery()),
                 smoke.collapse(), smoke.seed()).validated();
     }
 }

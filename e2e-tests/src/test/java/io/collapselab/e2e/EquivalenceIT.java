@@ -63,7 +63,7 @@ class EquivalenceIT {
                 .withGenerations(1)
                 .withSampling(paper.sampling().withTokensPerGeneration(160))
                 .withEvaluation(new EvaluationSettings(2_000, 4, paper.evaluation().tailQuantile(),
-                        paper.evaluation().excerptChars()))
+                        paper.evaluation().excerptChars(), EvaluationSettings.WINDOWS, 8, 1))
                 .validated();
         Experiments.Texts texts = Experiments.texts();
         String runId = RunIds.fresh("e2e-pretrained");

@@ -46,7 +46,7 @@ public final class Fixtures {
                 5,
                 sampling(),
                 new MixingSettings(MixingSettings.REPLACE, 0),
-                new EvaluationSettings(0, 16, 0.1, 500),
+                new EvaluationSettings(0, 16, 0.1, 500, EvaluationSettings.WHOLE_TEXT, 100, 1),
                 new CollapsePolicy(0.05, 8, true),
                 42L);
     }

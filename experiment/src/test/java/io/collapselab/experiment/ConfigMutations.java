@@ -23,7 +23,7 @@ final class ConfigMutations {
                 5,
                 new SamplingSettings(20_000, 16, 1.0, 0, 1.0, "\n", true, SamplingSettings.FAST_WINDOW),
                 new MixingSettings(MixingSettings.REPLACE, 0),
-                new EvaluationSettings(0, 16, 0.1, 500),
+                new EvaluationSettings(0, 16, 0.1, 500, EvaluationSettings.WHOLE_TEXT, 100, 1),
                 new CollapsePolicy(0.05, 8, true),
                 42L);
     }

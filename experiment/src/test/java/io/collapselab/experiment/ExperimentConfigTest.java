@@ -4,9 +4,11 @@ import static io.collapselab.experiment.ConfigMutations.with;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -85,6 +87,19 @@ class ExperimentConfigTest {
                 Arguments.of("evaluation.tailQuantile", 1.0, "evaluation.tailQuantile must be in (0, 1), was 1.0"),
                 Arguments.of("evaluation.excerptChars", 100_001,
                         "evaluation.excerptChars must be between 0 and 100000, was 100001"),
+                Arguments.of("evaluation.heldout", "sampled",
+                        "evaluation.heldout must be 'whole' (the whole held-out text) or 'windows' (random windows, as"
+                                + " the paper estimates), was 'sampled'"),
+                Arguments.of("evaluation.heldoutWindows", 0,
+                        "evaluation.heldoutWindows must be between 1 and 1000000, was 0"),
+                Arguments.of("evaluation.heldoutWindows", 1_000_001,
+                        "evaluation.heldoutWindows must be between 1 and 1000000, was 1000001"),
+                Arguments.of("evaluation.wholeTextEvery", 0,
+                        "evaluation.wholeTextEvery must be between 1 and 10000 generations, was 0"),
+                Arguments.of("evaluation.wholeTextEvery", 10,
+                        "evaluation.wholeTextEvery must be 1 when evaluation.heldout is 'whole' (the whole text is"
+                                + " then every generation's figure), was 10; set evaluation.heldout to 'windows' to"
+                                + " measure the whole text less often"),
                 Arguments.of("collapse", null, "collapse is missing"),
                 Arguments.of("collapse.distinct2Below", 1.5, "collapse.distinct2Below must be in [0, 1], was 1.5"),
                 Arguments.of("collapse.maxCycleLength", -1,
@@ -110,6 +125,36 @@ class ExperimentConfigTest {
         assertEquals(List.of(), with(config, "model.tokenizer", "gpt2").problems());
         assertEquals(List.of(), with(with(config, "mixing.policy", "mix"), "mixing.realFraction", 0.5).problems());
         assertEquals(List.of(), with(config, "mixing.policy", "accumulate").problems());
+        ExperimentConfig windows = with(config, "evaluation.heldout", "windows");
+        assertEquals(List.of(), with(with(windows, "evaluation.wholeTextEvery", 10_000), "evaluation.heldoutWindows",
+                1_000_000).problems());
+        assertEquals(List.of(), with(windows, "evaluation.heldoutWindows", 1).problems());
+    }
+
+    @Test
+    void anEvaluationWithoutTheNewerFieldsMeasuresTheWholeTextEveryGeneration() {
+        EvaluationSettings old = with(with(with(ConfigMutations.valid(), "evaluation.heldout", null),
+                "evaluation.heldoutWindows", null), "evaluation.wholeTextEvery", null).evaluation();
+
+        assertEquals(EvaluationSettings.WHOLE_TEXT, old.heldout());
+        assertEquals(EvaluationSettings.DEFAULT_WINDOWS, old.heldoutWindows());
+        assertEquals(1, old.wholeTextEvery());
+        assertEquals(ConfigMutations.valid().evaluation(), old);
+        for (int g = 0; g <= 5; g++) {
+            assertTrue(old.wholeTextAt(g, 5), "generation " + g);
+        }
+    }
+
+    @Test
+    void theWindowEstimateGetsTheWholeTextEveryKGenerationsAtTheFirstAndAtTheLast() {
+        EvaluationSettings every4 = with(with(ConfigMutations.valid(), "evaluation.heldout", "windows"),
+                "evaluation.wholeTextEvery", 4).evaluation();
+
+        List<Integer> whole = IntStream.rangeClosed(0, 10).filter(g -> every4.wholeTextAt(g, 10)).boxed().toList();
+
+        assertTrue(every4.usesWindows());
+        assertEquals(List.of(0, 4, 8, 10), whole);
+        assertTrue(every4.wholeTextAt(8, 8), "a last generation on the schedule is measured once, as usual");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.collapselab.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -58,6 +59,24 @@ class ExperimentJsonTest {
     void aFractionWhereAnIntegerBelongsIsAnError() {
         String json = ExperimentJson.toPrettyJson(ConfigMutations.valid())
                 .replace("\"layers\" : 2", "\"layers\" : 2.5");
+
+        assertThrows(JsonProcessingException.class, () -> ExperimentJson.read(bytes(json)));
+    }
+
+    /** Config files written before the window estimate existed name none of its fields. */
+    @Test
+    void anEvaluationWithoutTheHeldoutFieldsReadsAsTheWholeTextEveryGeneration() throws IOException {
+        String json = ExperimentJson.toPrettyJson(ConfigMutations.valid())
+                .replaceAll(",\\s*\"(heldout|heldoutWindows|wholeTextEvery)\" : [^,}]+", "");
+
+        assertFalse(json.contains("heldout"), json);
+        assertEquals(ConfigMutations.valid(), ExperimentJson.read(bytes(json)));
+    }
+
+    @Test
+    void aFractionOfAWindowCountIsAnError() {
+        String json = ExperimentJson.toPrettyJson(ConfigMutations.valid())
+                .replace("\"heldoutWindows\" : 100", "\"heldoutWindows\" : 100.5");
 
         assertThrows(JsonProcessingException.class, () -> ExperimentJson.read(bytes(json)));
     }

@@ -57,7 +57,7 @@ class PresetsTest {
                 2,
                 new SamplingSettings(1024, 8, 1.0, 0, 1.0, "\n", true, SamplingSettings.FAST_WINDOW),
                 new MixingSettings(MixingSettings.REPLACE, 0),
-                new EvaluationSettings(16_384, 32, 0.1, 240),
+                new EvaluationSettings(16_384, 32, 0.1, 240, EvaluationSettings.WHOLE_TEXT, 100, 1),
                 new CollapsePolicy(0.0, 0, false),
                 1234), Presets.get("smoke"));
     }

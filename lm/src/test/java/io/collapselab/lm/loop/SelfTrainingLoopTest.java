@@ -32,7 +32,7 @@ class SelfTrainingLoopTest {
             3,
             new SamplingSettings(4096, 16, 0.7, 10, 1.0, "\n", true, SamplingSettings.FAST_WINDOW),
             new MixingSettings(MixingSettings.REPLACE, 0),
-            new EvaluationSettings(16_384, 32, 0.1, 120),
+            new EvaluationSettings(16_384, 32, 0.1, 120, EvaluationSettings.WHOLE_TEXT, 100, 1),
             new CollapsePolicy(0.0, 0, false),
             42);
 

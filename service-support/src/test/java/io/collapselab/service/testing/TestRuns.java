@@ -43,7 +43,7 @@ public final class TestRuns {
                 2,
                 new SamplingSettings(128, 4, 1.0, 0, 1.0, "\n", true, SamplingSettings.FAST_WINDOW),
                 smoke.mixing(),
-                new EvaluationSettings(1024, 16, 0.1, 120),
+                new EvaluationSettings(1024, 16, 0.1, 120, EvaluationSettings.WHOLE_TEXT, 100, 1),
                 smoke.collapse(),
                 smoke.seed()).validated();
     }
