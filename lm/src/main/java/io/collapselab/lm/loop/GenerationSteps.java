@@ -16,6 +16,7 @@ import io.collapselab.lm.model.GptConfig;
 import io.collapselab.lm.model.LanguageModel;
 import io.collapselab.lm.random.Rng;
 import io.collapselab.lm.random.SeedRole;
+import io.collapselab.lm.sample.CorpusTokens;
 import io.collapselab.lm.sample.SampleRequest;
 import io.collapselab.lm.sample.SampleResult;
 import io.collapselab.lm.pretrained.BaseModels;
@@ -40,8 +41,8 @@ import java.util.Arrays;
  */
 public final class GenerationSteps {
 
-    /** How many bytes at the end of a corpus are scanned for a trailing cycle. */
-    static final int CYCLE_SCAN_BYTES = 8_192;
+    /** How many token ids at the end of a corpus are scanned for a trailing cycle. */
+    static final int CYCLE_SCAN_TOKENS = 8_192;
 
     /**
      * Trainings in one process take turns: the engine collects gradients for one training at a time (a second
@@ -65,14 +66,35 @@ public final class GenerationSteps {
                                     long computeMs, long checkpointIoMs) implements StepResult {
     }
 
-    /** A sampled corpus and the number of tokens sampled for it. */
-    public record SampledCorpus(byte[] corpus, String sha256, long tokenCount, long computeMs, long checkpointIoMs)
-            implements StepResult {
+    /**
+     * A sampled corpus, the ids it was decoded from ({@link CorpusTokens}: prompts included, which the sampled
+     * {@code tokenCount} is not) and the number of tokens sampled for it.
+     */
+    public record SampledCorpus(byte[] corpus, String sha256, int[] tokens, long tokenCount, long computeMs,
+                                long checkpointIoMs) implements StepResult {
     }
 
-    /** Held-out loss of one checkpoint. */
-    public record CheckpointEvaluation(double heldoutLoss, double heldoutPerplexity, long tokens, long computeMs,
-                                       long checkpointIoMs) implements StepResult {
+    /**
+     * Held-out figures of one checkpoint: {@code heldout}, the generation's own, by {@code heldoutMethod} (the
+     * {@code evaluation.heldout} setting), and {@code wholeText}, the whole-text figure, where the schedule has one
+     * for this generation (null otherwise; the same figure as {@code heldout} under {@code whole}).
+     */
+    public record CheckpointEvaluation(String heldoutMethod, HeldoutEvaluator.HeldoutLoss heldout,
+                                       HeldoutEvaluator.HeldoutLoss wholeText, long computeMs, long checkpointIoMs)
+            implements StepResult {
+
+        public double heldoutLoss() {
+            return heldout.loss();
+        }
+
+        public double heldoutPerplexity() {
+            return heldout.perplexity();
+        }
+
+        /** Tokens predicted for the figures, each figure counted once. */
+        public long tokens() {
+            return heldout.tokens() + (wholeText == null || wholeText == heldout ? 0 : wholeText.tokens());
+        }
     }
 
     /** Text metrics of one corpus. */
@@ -168,12 +190,16 @@ public final class GenerationSteps {
             SampleResult result = Sampler.sample(model, request,
                     (done, total) -> progress.update(generation, "sample", done, total));
             byte[] corpus = result.corpus(model.tokenizer());
-            return new SampledCorpus(corpus, Sha256.hex(corpus), result.newTokenCount(), elapsedMs(started),
-                    readMs);
+            return new SampledCorpus(corpus, Sha256.hex(corpus), result.corpusTokens(), result.newTokenCount(),
+                    elapsedMs(started), readMs);
         }
     }
 
-    /** Held-out loss and perplexity of a checkpoint on the real held-out text. */
+    /**
+     * The held-out figures of a checkpoint on the real held-out text, as {@code evaluation} asks for this
+     * generation: the window estimate (its windows drawn from a seed derived from the run seed and the generation)
+     * and the whole-text figure where the schedule has one.
+     */
     public static CheckpointEvaluation evaluate(ExperimentConfig config, byte[] checkpoint, byte[] heldoutText,
                                                 int generation, Progress progress) {
         long started = System.nanoTime();
@@ -181,23 +207,36 @@ public final class GenerationSteps {
         try (LanguageModel model = Checkpoint.read(checkpoint)) {
             long readMs = elapsedMs(started);
             int[] tokens = model.tokenizer().encode(heldoutText);
-            HeldoutEvaluator.HeldoutLoss loss = HeldoutEvaluator.evaluate(model, tokens, e.maxHeldoutTokens(),
-                    e.batchSize(), (done, total) -> progress.update(generation, "evaluate", done, total));
-            return new CheckpointEvaluation(loss.loss(), loss.perplexity(), loss.tokens(), elapsedMs(started),
-                    readMs);
+            boolean whole = e.wholeTextAt(generation, config.generations());
+            long windowTokens = e.usesWindows() ? (long) e.heldoutWindows() * model.config().contextLength() : 0;
+            long wholeTokens = whole ? Math.max(0, HeldoutEvaluator.usedLength(tokens, e.maxHeldoutTokens()) - 1) : 0;
+            long total = windowTokens + wholeTokens;
+            HeldoutEvaluator.HeldoutLoss windows = e.usesWindows()
+                    ? HeldoutEvaluator.estimate(model, tokens, e.maxHeldoutTokens(), e.heldoutWindows(),
+                            Rng.derive(config.seed(), generation, SeedRole.HELDOUT_WINDOWS), e.batchSize(),
+                            (done, all) -> progress.update(generation, "evaluate", done, total))
+                    : null;
+            HeldoutEvaluator.HeldoutLoss wholeText = whole
+                    ? HeldoutEvaluator.evaluate(model, tokens, e.maxHeldoutTokens(), e.batchSize(),
+                            (done, all) -> progress.update(generation, "evaluate", windowTokens + done, total))
+                    : null;
+            return new CheckpointEvaluation(e.heldout(), e.usesWindows() ? windows : wholeText, wholeText,
+                    elapsedMs(started), readMs);
         }
     }
 
     /**
-     * Text metrics of a corpus. The trailing cycle is looked for in the tokens of the corpus's end (the end of
-     * its last sample); the excerpt is the corpus's last {@code excerptChars} characters, where a collapsed model's
-     * loop shows.
+     * Text metrics of a corpus. The trailing cycle is looked for in the last ids of {@code corpusTokens}, the ids
+     * the corpus was decoded from (the end of its last sample), as the model sampled them: a decoded text encodes
+     * back into other tokens where a BPE would merge differently, as at a word cut off by the end of the sample. The
+     * excerpt is the corpus's last {@code excerptChars} characters, where a collapsed model's loop shows.
      */
-    public static CorpusEvaluation evaluateCorpus(ExperimentConfig config, byte[] corpus, Tokenizer tokenizer,
+    public static CorpusEvaluation evaluateCorpus(ExperimentConfig config, byte[] corpus, int[] corpusTokens,
                                                   RealTextProfile realText) {
         TextMetrics metrics = TextMetrics.of(corpus, realText);
-        byte[] end = Arrays.copyOfRange(corpus, Math.max(0, corpus.length - CYCLE_SCAN_BYTES), corpus.length);
-        int cycle = TokenCycles.shortestTrailingCycle(tokenizer.encode(end));
+        int[] end = Arrays.copyOfRange(corpusTokens, Math.max(0, corpusTokens.length - CYCLE_SCAN_TOKENS),
+                corpusTokens.length);
+        int cycle = TokenCycles.shortestTrailingCycle(end);
         return new CorpusEvaluation(metrics, cycle, excerpt(corpus, config.evaluation().excerptChars()));
     }
 

@@ -2,8 +2,9 @@ package io.collapselab.lm.loop;
 
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.experiment.RunEnd;
+import io.collapselab.lm.metrics.HeldoutEvaluator;
 import io.collapselab.lm.metrics.RealTextProfile;
-import io.collapselab.lm.model.Checkpoint;
+import io.collapselab.lm.metrics.TextMetrics;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,14 +60,20 @@ public final class SelfTrainingLoop {
                     GenerationSteps.evaluate(config, current.checkpoint(), heldoutText, g, listener);
             GenerationSteps.SampledCorpus corpus = GenerationSteps.sample(config, current.checkpoint(), g, listener);
             GenerationSteps.CorpusEvaluation text = GenerationSteps.evaluateCorpus(config, corpus.corpus(),
-                    Checkpoint.readTokenizer(current.checkpoint()), realProfile);
+                    corpus.tokens(), realProfile);
             boolean collapsed = config.collapse().isCollapsed(text.metrics().distinct2(), text.cycleLength());
             long now = System.nanoTime();
-            GenerationReport report = new GenerationReport(g, current.trainLoss(), heldout.heldoutLoss(),
-                    heldout.heldoutPerplexity(), text.metrics().distinct1(), text.metrics().distinct2(),
-                    text.metrics().distinct3(), text.metrics().repetition(), text.metrics().entropy(),
-                    text.metrics().tailMass(), text.cycleLength(), current.sha256(), corpus.sha256(),
-                    text.excerpt(), (now - started) / 1_000_000, collapsed);
+            HeldoutEvaluator.HeldoutLoss figure = heldout.heldout();
+            HeldoutEvaluator.HeldoutLoss whole = heldout.wholeText();
+            TextMetrics m = text.metrics();
+            GenerationReport report = new GenerationReport(g, current.trainLoss(), figure.loss(),
+                    figure.perplexity(), heldout.heldoutMethod(), figure.tokens(), figure.bitsPerByte(),
+                    figure.wordPerplexity(), whole == null ? null : whole.loss(),
+                    whole == null ? null : whole.perplexity(), whole == null ? null : whole.bitsPerByte(),
+                    whole == null ? null : whole.wordPerplexity(), whole == null ? null : whole.tokens(),
+                    m.distinct1(), m.distinct2(), m.distinct3(), m.repetition(), m.entropy(), m.tailMass(),
+                    m.unseenWordShare(), text.cycleLength(), current.sha256(), corpus.sha256(), text.excerpt(),
+                    (now - started) / 1_000_000, collapsed);
             started = now;
             reports.add(report);
             listener.onGeneration(report);

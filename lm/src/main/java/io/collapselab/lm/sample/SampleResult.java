@@ -26,6 +26,17 @@ public record SampleResult(int[][] sequences, int promptLength) {
         return out.toByteArray();
     }
 
+    /** The ids the corpus is decoded from: every sequence, prompt included, concatenated in order. */
+    public int[] corpusTokens() {
+        int[] ids = new int[Arrays.stream(sequences).mapToInt(sequence -> sequence.length).sum()];
+        int at = 0;
+        for (int[] sequence : sequences) {
+            System.arraycopy(sequence, 0, ids, at, sequence.length);
+            at += sequence.length;
+        }
+        return ids;
+    }
+
     /** The tokens one sequence sampled after its prompt. */
     public int[] newTokens(int sequence) {
         return Arrays.copyOfRange(sequences[sequence], promptLength, sequences[sequence].length);

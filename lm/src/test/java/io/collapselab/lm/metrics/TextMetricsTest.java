@@ -19,7 +19,8 @@ class TextMetricsTest {
         assertEquals(4 / 6.0, metrics.distinct3(), EPSILON);
         assertEquals(1 / 5.0, metrics.repetition(), EPSILON);
         assertEquals(2.0, metrics.entropy(), EPSILON); // four words, equally frequent
-        // Budget 0.2 * 7 = 1.4 occurrences: tail is c; d is unseen. c and d are 4 of 8 words.
-        assertEquals(0.5, metrics.tailMass(), EPSILON);
+        // Budget 0.2 * 7 = 1.4 occurrences: tail is c, 2 of 8 words; d is unseen, 2 of 8 words.
+        assertEquals(0.25, metrics.tailMass(), EPSILON);
+        assertEquals(0.25, metrics.unseenWordShare(), EPSILON);
     }
 }
