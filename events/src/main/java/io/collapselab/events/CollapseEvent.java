@@ -16,11 +16,23 @@ public sealed interface CollapseEvent
         permits RunRequested, RunCompleted, CheckpointPublished, CorpusGenerated, EvaluationCompleted {
 
     /**
-     * The schema version this code writes. Readers accept newer versions as long as they parse. 2 added
-     * {@code sampling.window} to the run config and to {@code CorpusGenerated}'s sampling settings (a version 1 event
-     * without it reads as the {@code fast} window it was sampled with), and {@code model.activation},
-     * {@code model.initFrom} and {@code inputs.baseModel} for runs that start from a pretrained model (absent in
-     * version 1: exact GELU, fresh weights).
+     * The schema version this code writes. Readers accept newer versions as long as they parse. 2 added:
+     * <ul>
+     *   <li>{@code sampling.window} to the run config and to {@code CorpusGenerated}'s sampling settings; a version 1
+     *       event without it reads as the {@code fast} window it was sampled with;</li>
+     *   <li>{@code model.activation}, {@code model.initFrom} and {@code inputs.baseModel} for runs that start from a
+     *       pretrained model; absent in version 1: exact GELU, fresh weights;</li>
+     *   <li>{@code evaluation.heldout}, {@code heldoutWindows} and {@code wholeTextEvery} to the run config; a version
+     *       1 config reads as {@code whole}, every generation;</li>
+     *   <li>{@code CorpusGenerated.tokens}, the object holding the corpus's sampled ids, where trailing cycles are
+     *       looked for;</li>
+     *   <li>to {@code EvaluationCompleted}: {@code heldoutMethod}, {@code heldoutTokens}, {@code heldoutBitsPerByte},
+     *       {@code heldoutWordPerplexity}, the {@code wholeText} figure ({@code wholeTextLoss},
+     *       {@code wholeTextPerplexity}, {@code wholeTextBitsPerByte}, {@code wholeTextWordPerplexity},
+     *       {@code wholeTextTokens}; null in generations without one) and {@code unseenWordShare}. Its tail mass no
+     *       longer counts words the real text never has.</li>
+     * </ul>
+     * The event fields among them are null in a version 1 event.
      */
     int CURRENT_SCHEMA_VERSION = 2;
 

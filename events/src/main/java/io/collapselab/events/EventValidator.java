@@ -1,5 +1,6 @@
 package io.collapselab.events;
 
+import io.collapselab.experiment.EvaluationSettings;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.experiment.SamplingSettings;
 import java.nio.charset.StandardCharsets;
@@ -222,6 +223,19 @@ public final class EventValidator {
         if (event.tokenCount() < 1) {
             problems.add("tokenCount must be positive, was " + event.tokenCount());
         }
+        if (event.tokens() != null || event.schemaVersion() >= 2) {
+            objectRef(event.tokens(), "tokens", event.runId(), problems);
+        }
+        if (event.tokens() != null && event.tokens().size() > 0) {
+            long ids = event.tokens().size() / Integer.BYTES;
+            if (event.tokens().size() % Integer.BYTES != 0) {
+                problems.add("tokens.size must be a multiple of 4 (4 bytes per token id), was "
+                        + event.tokens().size());
+            } else if (ids < event.tokenCount()) {
+                problems.add("tokens holds " + ids + " ids (tokens.size / 4), fewer than the tokenCount ("
+                        + event.tokenCount() + ") sampled");
+            }
+        }
         digest(event.checkpointSha256(), "checkpointSha256", problems);
         SamplingSettings sampling = event.sampling();
         if (sampling == null) {
@@ -233,16 +247,17 @@ public final class EventValidator {
 
     private static void evaluationCompleted(EvaluationCompleted event, ExperimentConfig runConfig, List<String> problems) {
         finiteNonNegative(event.heldoutLoss(), "heldoutLoss", problems);
-        if (!(Double.isFinite(event.heldoutPerplexity()) && event.heldoutPerplexity() >= 1)) {
-            problems.add("heldoutPerplexity must be a finite number >= 1 (the exponential of a loss), was "
-                    + event.heldoutPerplexity());
-        }
+        perplexity(event.heldoutPerplexity(), "heldoutPerplexity", problems);
+        heldoutFigures(event, runConfig, problems);
         fraction(event.distinct1(), "distinct1", problems);
         fraction(event.distinct2(), "distinct2", problems);
         fraction(event.distinct3(), "distinct3", problems);
         fraction(event.repetition(), "repetition", problems);
         finiteNonNegative(event.entropy(), "entropy", problems);
         fraction(event.tailMass(), "tailMass", problems);
+        if (event.unseenWordShare() != null || event.schemaVersion() >= 2) {
+            fraction(event.unseenWordShare(), "unseenWordShare", problems);
+        }
         if (event.cycleLength() < 0) {
             problems.add("cycleLength must not be negative (0: no cycle), was " + event.cycleLength());
         }
@@ -252,6 +267,83 @@ public final class EventValidator {
         text(event.sampleExcerpt(), "sampleExcerpt", false, maxExcerpt, problems);
         digest(event.checkpointSha256(), "checkpointSha256", problems);
         digest(event.corpusSha256(), "corpusSha256", problems);
+    }
+
+    /**
+     * The held-out figure's method and units, and the whole-text figure: all of it or none of it (its word perplexity
+     * aside, which a text without words lacks), present in every generation under {@code whole} and, against the
+     * run's config, exactly where the schedule puts it. Version 1 events carry none of these fields.
+     */
+    private static void heldoutFigures(EvaluationCompleted event, ExperimentConfig runConfig, List<String> problems) {
+        boolean version1 = event.schemaVersion() < 2;
+        String method = event.heldoutMethod();
+        if (method == null) {
+            if (!version1) {
+                problems.add("heldoutMethod is missing (expected 'whole' or 'windows')");
+            }
+        } else if (!EvaluationSettings.WHOLE_TEXT.equals(method) && !EvaluationSettings.WINDOWS.equals(method)) {
+            problems.add("heldoutMethod must be 'whole' or 'windows', was " + quote(method));
+        } else if (runConfig != null && runConfig.evaluation() != null
+                && !method.equals(runConfig.evaluation().heldout())) {
+            problems.add("heldoutMethod must be the run's evaluation.heldout ('" + runConfig.evaluation().heldout()
+                    + "'), was '" + method + "'");
+        }
+        if (event.heldoutTokens() != null || !version1) {
+            positive(event.heldoutTokens(), "heldoutTokens", problems);
+        }
+        if (event.heldoutBitsPerByte() != null || !version1) {
+            finiteNonNegative(event.heldoutBitsPerByte(), "heldoutBitsPerByte", problems);
+        }
+        if (event.heldoutWordPerplexity() != null) {
+            perplexity(event.heldoutWordPerplexity(), "heldoutWordPerplexity", problems);
+        }
+        boolean whole = event.wholeTextLoss() != null;
+        if (whole) {
+            finiteNonNegative(event.wholeTextLoss(), "wholeTextLoss", problems);
+            perplexity(event.wholeTextPerplexity(), "wholeTextPerplexity", problems);
+            finiteNonNegative(event.wholeTextBitsPerByte(), "wholeTextBitsPerByte", problems);
+            positive(event.wholeTextTokens(), "wholeTextTokens", problems);
+            if (event.wholeTextWordPerplexity() != null) {
+                perplexity(event.wholeTextWordPerplexity(), "wholeTextWordPerplexity", problems);
+            }
+        } else {
+            List<String> present = new ArrayList<>();
+            if (event.wholeTextPerplexity() != null) {
+                present.add("wholeTextPerplexity");
+            }
+            if (event.wholeTextBitsPerByte() != null) {
+                present.add("wholeTextBitsPerByte");
+            }
+            if (event.wholeTextWordPerplexity() != null) {
+                present.add("wholeTextWordPerplexity");
+            }
+            if (event.wholeTextTokens() != null) {
+                present.add("wholeTextTokens");
+            }
+            if (!present.isEmpty()) {
+                problems.add(String.join(", ", present) + " must be null without a wholeTextLoss: a whole-text"
+                        + " figure is given whole or not at all");
+            }
+        }
+        if (version1 || method == null) {
+            return;
+        }
+        if (runConfig != null && runConfig.evaluation() != null && method.equals(runConfig.evaluation().heldout())) {
+            EvaluationSettings evaluation = runConfig.evaluation();
+            boolean due = evaluation.wholeTextAt(event.generation(), runConfig.generations());
+            if (due && !whole) {
+                problems.add("wholeTextLoss is missing, but generation " + event.generation() + " gets the whole-text"
+                        + " figure (evaluation.wholeTextEvery " + evaluation.wholeTextEvery() + ", generation 0 and"
+                        + " the last, " + runConfig.generations() + ")");
+            } else if (!due && whole) {
+                problems.add("wholeTextLoss must be null: generation " + event.generation() + " gets no whole-text"
+                        + " figure (evaluation.wholeTextEvery " + evaluation.wholeTextEvery() + "), was "
+                        + event.wholeTextLoss());
+            }
+        } else if (EvaluationSettings.WHOLE_TEXT.equals(method) && !whole) {
+            problems.add("wholeTextLoss is missing, but heldoutMethod 'whole' has the whole-text figure in every"
+                    + " generation");
+        }
     }
 
     private static boolean runId(String runId, List<String> problems) {
@@ -355,14 +447,34 @@ public final class EventValidator {
         }
     }
 
-    private static void finiteNonNegative(double value, String field, List<String> problems) {
-        if (!(Double.isFinite(value) && value >= 0)) {
+    private static void positive(Long value, String field, List<String> problems) {
+        if (value == null) {
+            problems.add(field + " is missing");
+        } else if (value < 1) {
+            problems.add(field + " must be positive, was " + value);
+        }
+    }
+
+    private static void finiteNonNegative(Double value, String field, List<String> problems) {
+        if (value == null) {
+            problems.add(field + " is missing");
+        } else if (!(Double.isFinite(value) && value >= 0)) {
             problems.add(field + " must be a finite number >= 0, was " + value);
         }
     }
 
-    private static void fraction(double value, String field, List<String> problems) {
-        if (!(value >= 0 && value <= 1)) {
+    private static void perplexity(Double value, String field, List<String> problems) {
+        if (value == null) {
+            problems.add(field + " is missing");
+        } else if (!(Double.isFinite(value) && value >= 1)) {
+            problems.add(field + " must be a finite number >= 1 (the exponential of a loss), was " + value);
+        }
+    }
+
+    private static void fraction(Double value, String field, List<String> problems) {
+        if (value == null) {
+            problems.add(field + " is missing");
+        } else if (!(value >= 0 && value <= 1)) {
             problems.add(field + " must be in [0, 1], was " + value);
         }
     }

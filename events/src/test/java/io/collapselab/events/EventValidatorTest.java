@@ -5,6 +5,7 @@ import static io.collapselab.events.Mutations.with;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.collapselab.experiment.EvaluationSettings;
 import io.collapselab.experiment.ExperimentConfig;
 import java.util.List;
 import java.util.stream.Stream;
@@ -134,11 +135,44 @@ class EventValidatorTest {
                 Arguments.of(Fixtures.corpusGenerated(), "sampling", null, "sampling is missing"),
                 Arguments.of(Fixtures.corpusGenerated(), "sampling.topP", 0.0,
                         "sampling.topP must be in (0, 1], was 0.0"),
+                Arguments.of(Fixtures.corpusGenerated(), "tokens", null, "tokens is missing"),
+                Arguments.of(Fixtures.corpusGenerated(), "tokens.uri",
+                        "s3://collapse/runs/other-run/gen-0001/corpus-tokens.bin",
+                        "tokens.uri key must lie under runs/demo-run-1/, was "
+                                + "'runs/other-run/gen-0001/corpus-tokens.bin'"),
+                Arguments.of(Fixtures.corpusGenerated(), "tokens.size", 80_063,
+                        "tokens.size must be a multiple of 4 (4 bytes per token id), was 80063"),
+                Arguments.of(Fixtures.corpusGenerated(), "tokens.size", 40,
+                        "tokens holds 10 ids (tokens.size / 4), fewer than the tokenCount (20000) sampled"),
                 // EvaluationCompleted
                 Arguments.of(Fixtures.evaluationCompleted(), "heldoutLoss", Double.POSITIVE_INFINITY,
                         "heldoutLoss must be a finite number >= 0, was Infinity"),
                 Arguments.of(Fixtures.evaluationCompleted(), "heldoutPerplexity", 0.5,
                         "heldoutPerplexity must be a finite number >= 1 (the exponential of a loss), was 0.5"),
+                Arguments.of(Fixtures.evaluationCompleted(), "heldoutMethod", null,
+                        "heldoutMethod is missing (expected 'whole' or 'windows')"),
+                Arguments.of(Fixtures.evaluationCompleted(), "heldoutMethod", "sampled",
+                        "heldoutMethod must be 'whole' or 'windows', was 'sampled'"),
+                Arguments.of(Fixtures.evaluationCompleted(), "heldoutTokens", 0,
+                        "heldoutTokens must be positive, was 0"),
+                Arguments.of(Fixtures.windowEvaluationCompleted(), "heldoutTokens", null, "heldoutTokens is missing"),
+                Arguments.of(Fixtures.evaluationCompleted(), "heldoutBitsPerByte", Double.NaN,
+                        "heldoutBitsPerByte must be a finite number >= 0, was NaN"),
+                Arguments.of(Fixtures.evaluationCompleted(), "heldoutWordPerplexity", 0.5,
+                        "heldoutWordPerplexity must be a finite number >= 1 (the exponential of a loss), was 0.5"),
+                Arguments.of(Fixtures.evaluationCompleted(), "heldoutWordPerplexity", null, null),
+                Arguments.of(Fixtures.evaluationCompleted(), "wholeTextPerplexity", 0.9,
+                        "wholeTextPerplexity must be a finite number >= 1 (the exponential of a loss), was 0.9"),
+                Arguments.of(Fixtures.evaluationCompleted(), "wholeTextBitsPerByte", -1.0,
+                        "wholeTextBitsPerByte must be a finite number >= 0, was -1.0"),
+                Arguments.of(Fixtures.evaluationCompleted(), "wholeTextTokens", null, "wholeTextTokens is missing"),
+                Arguments.of(Fixtures.evaluationCompleted(), "wholeTextWordPerplexity", null, null),
+                Arguments.of(Fixtures.windowEvaluationCompleted(), "wholeTextTokens", 100,
+                        "wholeTextTokens must be null without a wholeTextLoss: a whole-text figure is given whole or"
+                                + " not at all"),
+                Arguments.of(Fixtures.evaluationCompleted(), "unseenWordShare", 1.5,
+                        "unseenWordShare must be in [0, 1], was 1.5"),
+                Arguments.of(Fixtures.evaluationCompleted(), "unseenWordShare", null, "unseenWordShare is missing"),
                 Arguments.of(Fixtures.evaluationCompleted(), "distinct1", -0.01,
                         "distinct1 must be in [0, 1], was -0.01"),
                 Arguments.of(Fixtures.evaluationCompleted(), "distinct2", 1.5, "distinct2 must be in [0, 1], was 1.5"),
@@ -175,6 +209,55 @@ class EventValidatorTest {
         assertEquals(List.of(), EventValidator.problems(with(Fixtures.evaluationCompleted(), "heldoutPerplexity",
                 1.0)));
         assertEquals(List.of(), EventValidator.problems(with(Fixtures.runRequested(), "config.generations", 9999)));
+    }
+
+    @Test
+    void aWholeTextFigureWithoutItsLossIsReportedOnceForTheRestAndOnceForTheMethod() {
+        CollapseEvent withoutLoss = with(Fixtures.evaluationCompleted(), "wholeTextLoss", null);
+
+        assertEquals(List.of("wholeTextPerplexity, wholeTextBitsPerByte, wholeTextWordPerplexity, wholeTextTokens must"
+                + " be null without a wholeTextLoss: a whole-text figure is given whole or not at all", "wholeTextLoss"
+                + " is missing, but heldoutMethod 'whole' has the whole-text figure in every generation"),
+                EventValidator.problems(withoutLoss));
+    }
+
+    @Test
+    void theHeldoutFigureFollowsTheRunsEvaluationSettings() {
+        ExperimentConfig whole = Fixtures.config();
+        EvaluationSettings e = whole.evaluation();
+        ExperimentConfig windows = whole.withEvaluation(new EvaluationSettings(e.maxHeldoutTokens(), e.batchSize(),
+                e.tailQuantile(), e.excerptChars(), EvaluationSettings.WINDOWS, 100, 2));
+        CollapseEvent windowsOnly = Fixtures.windowEvaluationCompleted();
+
+        assertEquals(List.of(), EventValidator.problems(windowsOnly));
+        assertEquals(List.of(), EventValidator.problems(windowsOnly, windows));
+        assertEquals(List.of("heldoutMethod must be the run's evaluation.heldout ('whole'), was 'windows'"),
+                EventValidator.problems(windowsOnly, whole));
+        assertEquals(List.of("wholeTextLoss is missing, but generation 2 gets the whole-text figure"
+                + " (evaluation.wholeTextEvery 2, generation 0 and the last, 5)"),
+                EventValidator.problems(with(windowsOnly, "generation", 2), windows));
+        assertEquals(List.of("wholeTextLoss is missing, but generation 5 gets the whole-text figure"
+                + " (evaluation.wholeTextEvery 2, generation 0 and the last, 5)"),
+                EventValidator.problems(with(windowsOnly, "generation", 5), windows));
+        CollapseEvent wholeAtOne = with(Fixtures.evaluationCompleted(), "heldoutMethod", EvaluationSettings.WINDOWS);
+        assertEquals(List.of("wholeTextLoss must be null: generation 1 gets no whole-text figure"
+                + " (evaluation.wholeTextEvery 2), was 1.5"), EventValidator.problems(wholeAtOne, windows));
+    }
+
+    /** Version 1 events were written before the held-out method, its units, the token ids and the unseen share. */
+    @Test
+    void aVersionOneEventNeedsNoneOfTheVersionTwoFields() {
+        CollapseEvent evaluation = Fixtures.evaluationCompleted();
+        for (String field : List.of("schemaVersion", "heldoutMethod", "heldoutTokens", "heldoutBitsPerByte",
+                "heldoutWordPerplexity", "wholeTextLoss", "wholeTextPerplexity", "wholeTextBitsPerByte",
+                "wholeTextWordPerplexity", "wholeTextTokens", "unseenWordShare")) {
+            evaluation = with(evaluation, field, field.equals("schemaVersion") ? 1 : null);
+        }
+        CollapseEvent corpus = with(with(Fixtures.corpusGenerated(), "schemaVersion", 1), "tokens", null);
+
+        assertEquals(List.of(), EventValidator.problems(evaluation, Fixtures.config()));
+        assertEquals(List.of(), EventValidator.problems(corpus, Fixtures.config()));
+        assertEquals(List.of("tokens is missing"), EventValidator.problems(with(corpus, "schemaVersion", 2)));
     }
 
     @Test

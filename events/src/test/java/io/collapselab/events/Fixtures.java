@@ -22,6 +22,7 @@ public final class Fixtures {
     public static final String HELDOUT_SHA256 = "97ba9c8d8213a2d11db0d6527ca96127d77c4b4263b046d5c862f5db7fc65e45";
     public static final String CHECKPOINT_0_SHA256 = "e055ee90ebeef778b7c0624f35362677710b5cc88b5940feff118b23b06b807d";
     public static final String CORPUS_0_SHA256 = "c42ac7d5e16d1bb5d90bb11804ac2fe3cd1c708ca1925e2b7b4e42407634f239";
+    public static final String TOKENS_1_SHA256 = "b042673404b809629b81825f90fab744401e7be113063b08cf4ba84e88baad20";
     public static final String CHECKPOINT_1_SHA256 = "5f1a74ffaecac407c9450f9478fb5d9919d5c4fd0b34a5158ca88b0a08d2daa7";
     public static final String CORPUS_1_SHA256 = "97f08dc8fcc8f6935287c54ddad02932b7f3bab6a2c983ff3efe5afedcdf9396";
 
@@ -98,14 +99,25 @@ public final class Fixtures {
 
     public static CorpusGenerated corpusGenerated() {
         return CorpusGenerated.of(RUN_ID, 1, OCCURRED_AT, GENERATOR,
-                new ObjectRef(uri("gen-0001/corpus.txt"), CORPUS_1_SHA256, 20_016), 20_000, CHECKPOINT_1_SHA256,
+                new ObjectRef(uri("gen-0001/corpus.txt"), CORPUS_1_SHA256, 20_016),
+                new ObjectRef(uri("gen-0001/corpus-tokens.bin"), TOKENS_1_SHA256, 80_064), 20_000, CHECKPOINT_1_SHA256,
                 sampling(), 43L);
     }
 
     public static EvaluationCompleted evaluationCompleted() {
         return EvaluationCompleted.of(RUN_ID, 1, OCCURRED_AT, EVALUATOR,
-                new EvaluationCompleted.Metrics(1.5, 4.4816890703380645, 0.0625, 0.375, 0.6875, 0.125, 4.25,
-                        0.0078125, 0),
+                new EvaluationCompleted.Metrics(1.5, 4.4816890703380645, EvaluationSettings.WHOLE_TEXT, 65_535L,
+                        2.25, 3906.25, 1.5, 4.4816890703380645, 2.25, 3906.25, 65_535L, 0.0625, 0.375, 0.6875, 0.125,
+                        4.25, 0.0078125, 0.015625, 0),
+                "the cat sat on the mat", false, CHECKPOINT_1_SHA256, CORPUS_1_SHA256);
+    }
+
+    /** A generation measured by the window estimate alone: the whole-text figure is null, not 0. */
+    public static EvaluationCompleted windowEvaluationCompleted() {
+        return EvaluationCompleted.of(RUN_ID, 1, OCCURRED_AT, EVALUATOR,
+                new EvaluationCompleted.Metrics(1.625, 5.0784190371800815, EvaluationSettings.WINDOWS, 3_200L, 2.375,
+                        4096.5, null, null, null, null, null, 0.0625, 0.375, 0.6875, 0.125, 4.25, 0.0078125, 0.015625,
+                        0),
                 "the cat sat on the mat", false, CHECKPOINT_1_SHA256, CORPUS_1_SHA256);
     }
 

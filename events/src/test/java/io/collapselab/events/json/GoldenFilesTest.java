@@ -3,16 +3,22 @@ package io.collapselab.events.json;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.collapselab.events.CollapseEvent;
+import io.collapselab.events.CorpusGenerated;
 import io.collapselab.events.DeadLetter;
+import io.collapselab.events.EvaluationCompleted;
+import io.collapselab.events.EventValidator;
 import io.collapselab.events.Fixtures;
 import io.collapselab.events.RunRequested;
+import io.collapselab.experiment.EvaluationSettings;
 import io.collapselab.experiment.SamplingSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,6 +40,7 @@ class GoldenFilesTest {
                 Arguments.of("checkpoint-published.json", Fixtures.checkpointPublished()),
                 Arguments.of("corpus-generated.json", Fixtures.corpusGenerated()),
                 Arguments.of("evaluation-completed.json", Fixtures.evaluationCompleted()),
+                Arguments.of("evaluation-completed-windows.json", Fixtures.windowEvaluationCompleted()),
                 Arguments.of("dead-letter.json", Fixtures.deadLetter()));
     }
 
@@ -87,5 +94,36 @@ class GoldenFilesTest {
         assertEquals(1, read.schemaVersion());
         assertEquals(SamplingSettings.FAST_WINDOW, read.config().sampling().window());
         assertEquals(Fixtures.runRequested().config(), read.config());
+        assertEquals(EvaluationSettings.WHOLE_TEXT, read.config().evaluation().heldout());
+    }
+
+    /** Evaluations written before the held-out method, its units and the unseen share existed. */
+    @Test
+    void aVersionOneEvaluationReadsWithoutTheFiguresItLacked() throws IOException {
+        EvaluationCompleted read = (EvaluationCompleted) EventJson.readEvent(golden("v1/evaluation-completed.json")
+                .getBytes(StandardCharsets.UTF_8));
+        EvaluationCompleted current = Fixtures.evaluationCompleted();
+
+        assertEquals(1, read.schemaVersion());
+        assertEquals(current.heldoutLoss(), read.heldoutLoss());
+        assertEquals(current.tailMass(), read.tailMass());
+        assertNull(read.heldoutMethod());
+        assertNull(read.heldoutTokens());
+        assertNull(read.heldoutBitsPerByte());
+        assertNull(read.wholeTextLoss());
+        assertNull(read.wholeTextTokens());
+        assertNull(read.unseenWordShare());
+        assertEquals(List.of(), EventValidator.problems(read, Fixtures.config()));
+    }
+
+    @Test
+    void aVersionOneCorpusReadsWithoutTheTokenIdsItsGeneratorDidNotKeep() throws IOException {
+        CorpusGenerated read = (CorpusGenerated) EventJson.readEvent(golden("v1/corpus-generated.json")
+                .getBytes(StandardCharsets.UTF_8));
+
+        assertEquals(1, read.schemaVersion());
+        assertNull(read.tokens());
+        assertEquals(Fixtures.corpusGenerated().corpus(), read.corpus());
+        assertEquals(List.of(), EventValidator.problems(read, Fixtures.config()));
     }
 }
