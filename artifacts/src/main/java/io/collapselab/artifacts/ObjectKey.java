@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code runs/<runId>/gen-<NNNN>/checkpoint.bin}: the model after generation NNNN's training;</li>
  *   <li>{@code runs/<runId>/gen-<NNNN>/corpus.txt}: the text generation NNNN's model sampled;</li>
+ *   <li>{@code runs/<runId>/gen-<NNNN>/corpus-tokens.bin}: the token ids that text was decoded from;</li>
  *   <li>{@code runs/<runId>/gen-<NNNN>/<name>.json}: small JSON files about generation NNNN that services keep
  *       next to its artifacts (the events they publish, partial results);</li>
  *   <li>{@code runs/<runId>/inputs/<name>}: the real texts a run was started with;</li>
@@ -19,7 +20,7 @@ import java.util.regex.Pattern;
  * </ul>
  * A run id matches {@code [a-z0-9][a-z0-9-]{0,62}}, a generation is 0 to 9999 (zero-padded to four digits), and
  * an input name matches {@code [a-z0-9][a-z0-9._-]{0,62}} without {@code ..}, and a generation file name matches
- * {@code [a-z0-9][a-z0-9-]{0,57}\.json} (so it can never be taken for the checkpoint or the corpus).
+ * {@code [a-z0-9][a-z0-9-]{0,57}\.json} (so it can never be taken for the checkpoint, the corpus or its ids).
  */
 public final class ObjectKey {
 
@@ -32,13 +33,15 @@ public final class ObjectKey {
     private static final String INPUTS = "inputs";
     private static final String CHECKPOINT = "checkpoint.bin";
     private static final String CORPUS = "corpus.txt";
+    private static final String CORPUS_TOKENS = "corpus-tokens.bin";
     private static final String S3_SCHEME = "s3://";
     private static final Pattern RUN_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern INPUT_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
     private static final Pattern GENERATION_FILE_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,57}\\.json");
     private static final Pattern GENERATION_DIR = Pattern.compile("gen-(\\d{4})");
     private static final String LAYOUT = "runs/<runId>/gen-<NNNN>/checkpoint.bin, runs/<runId>/gen-<NNNN>/corpus.txt,"
-            + " runs/<runId>/gen-<NNNN>/<name>.json, runs/<runId>/inputs/<name> or models/<sha256>/<file>";
+            + " runs/<runId>/gen-<NNNN>/corpus-tokens.bin, runs/<runId>/gen-<NNNN>/<name>.json,"
+            + " runs/<runId>/inputs/<name> or models/<sha256>/<file>";
 
     private final String runId;
     private final String key;
@@ -54,6 +57,10 @@ public final class ObjectKey {
 
     public static ObjectKey corpus(String runId, int generation) {
         return new ObjectKey(requireRunId(runId), generationPrefix(runId, generation) + CORPUS);
+    }
+
+    public static ObjectKey corpusTokens(String runId, int generation) {
+        return new ObjectKey(requireRunId(runId), generationPrefix(runId, generation) + CORPUS_TOKENS);
     }
 
     /** A JSON file about one generation, e.g. {@code runs/r1/gen-0003/checkpoint-event.json}. */
@@ -133,6 +140,8 @@ public final class ObjectKey {
                     return checkpoint(runId, generation);
                 case CORPUS:
                     return corpus(runId, generation);
+                case CORPUS_TOKENS:
+                    return corpusTokens(runId, generation);
                 default:
                     if (GENERATION_FILE_NAME.matcher(parts[3]).matches()) {
                         return generationFile(runId, generation, parts[3]);

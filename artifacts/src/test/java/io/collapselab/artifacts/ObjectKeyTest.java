@@ -14,6 +14,7 @@ class ObjectKeyTest {
     void laysOutCheckpointsCorporaAndInputsUnderTheRun() {
         assertEquals("runs/run-1/gen-0000/checkpoint.bin", ObjectKey.checkpoint("run-1", 0).key());
         assertEquals("runs/run-1/gen-0042/corpus.txt", ObjectKey.corpus("run-1", 42).key());
+        assertEquals("runs/run-1/gen-0042/corpus-tokens.bin", ObjectKey.corpusTokens("run-1", 42).key());
         assertEquals("runs/run-1/gen-9999/checkpoint.bin", ObjectKey.checkpoint("run-1", 9999).key());
         assertEquals("runs/run-1/inputs/wiki.test.tokens", ObjectKey.input("run-1", "wiki.test.tokens").key());
         assertEquals("run-1", ObjectKey.corpus("run-1", 3).runId());
@@ -93,6 +94,8 @@ class ObjectKeyTest {
                 ObjectKey.parseUri("s3://collapse/runs/r-1/gen-0012/checkpoint.bin", "collapse"));
         assertEquals(ObjectKey.corpus("r-1", 0),
                 ObjectKey.parseUri("s3://collapse/runs/r-1/gen-0000/corpus.txt", "collapse"));
+        assertEquals(ObjectKey.corpusTokens("r-1", 0),
+                ObjectKey.parseUri("s3://collapse/runs/r-1/gen-0000/corpus-tokens.bin", "collapse"));
         assertEquals(ObjectKey.input("r-1", "heldout.txt"),
                 ObjectKey.parseUri("s3://collapse/runs/r-1/inputs/heldout.txt", "collapse"));
     }

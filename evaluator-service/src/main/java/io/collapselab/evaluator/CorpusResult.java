@@ -1,10 +1,10 @@
 package io.collapselab.evaluator;
 
 /**
- * The corpus half of a generation's evaluation: the text metrics of its corpus, the length of the cycle it ends in
- * (0: none) and its excerpt. Kept beside the corpus until the held-out half is known.
+ * The corpus half of a generation's evaluation: the text metrics of its corpus, the length of the cycle its
+ * sampled ids end in (0: none) and its excerpt. Kept beside the corpus until the held-out half is known.
  */
 record CorpusResult(String checkpointSha256, String corpusSha256, double distinct1, double distinct2,
-                    double distinct3, double repetition, double entropy, double tailMass, int cycleLength,
-                    String excerpt) {
+                    double distinct3, double repetition, double entropy, double tailMass, Double unseenWordShare,
+                    int cycleLength, String excerpt) {
 }

@@ -11,9 +11,11 @@ import io.collapselab.experiment.RunEnd;
 import io.collapselab.lm.loop.GenerationSteps.CheckpointEvaluation;
 import io.collapselab.lm.loop.GenerationSteps.CorpusEvaluation;
 import io.collapselab.lm.loop.GenerationSteps;
+import io.collapselab.lm.metrics.HeldoutEvaluator.HeldoutLoss;
 import io.collapselab.lm.metrics.RealTextProfile;
 import io.collapselab.lm.metrics.TextMetrics;
 import io.collapselab.lm.model.Checkpoint;
+import io.collapselab.lm.sample.CorpusTokens;
 import io.collapselab.lm.tokenizer.Tokenizer;
 import io.collapselab.service.ComputeTime;
 import io.collapselab.service.EventIntake;
@@ -35,7 +37,9 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * Measures every generation: the held-out perplexity of its checkpoint and the text metrics of its corpus. Once
+ * Measures every generation: the held-out figures of its checkpoint (as the run's {@code evaluation} settings ask:
+ * the whole text, or the window estimate with the whole text on a schedule) and the text metrics of its corpus,
+ * its trailing cycle looked for in the sampled ids the generator stored beside it. Once
  * both are known it publishes {@code EvaluationCompleted} with the run's collapse verdict, and ends the run with
  * {@code RunCompleted} after the last generation, or at the first collapsed one when the run stops on collapse.
  */
@@ -57,14 +61,6 @@ public class EvaluatorService {
 
     /** Runs whose real-text profile is kept; a generation's corpora of one run arrive one after the other. */
     private static final int PROFILED_RUNS = 8;
-
-    private static final int REMEMBERED_TOKENIZERS = 32;
-
-    /**
-     * Tokenizer per checkpoint digest, noted when the checkpoint is evaluated, so that the same generation's corpus
-     * (which arrives just after it) need not download the whole checkpoint again to learn how to count tokens.
-     */
-    private final Map<String, Tokenizer> tokenizers = leastRecentlyUsed(REMEMBERED_TOKENIZERS);
 
     /** Real-text profile per run id: built once per run instead of once per corpus (it reads the whole text). */
     private final Map<String, RealTextProfile> realTextProfiles = leastRecentlyUsed(PROFILED_RUNS);
@@ -109,13 +105,17 @@ public class EvaluatorService {
             return;
         }
         byte[] model = artifacts.checkpoint(runId, generation, checkpoint.checkpoint());
-        rememberTokenizer(checkpoint.checkpoint().sha256(), model);
         byte[] heldout = artifacts.heldoutText(run);
         CheckpointEvaluation evaluation = compute.measure(() ->
                 GenerationSteps.evaluate(run.config(), model, heldout, generation, new ProgressLog(runId)));
         metrics.throughput("evaluate", evaluation.tokens(), evaluation.computeMs());
+        HeldoutLoss figure = evaluation.heldout();
+        HeldoutLoss whole = evaluation.wholeText();
         files.writeJsonOnce(runId, generation, HELDOUT_EVALUATION, new HeldoutResult(checkpoint.checkpoint().sha256(),
-                evaluation.heldoutLoss(), evaluation.heldoutPerplexity(), evaluation.tokens()), HeldoutResult.class);
+                figure.loss(), figure.perplexity(), figure.tokens(), evaluation.heldoutMethod(), figure.bitsPerByte(),
+                figure.wordPerplexity(), whole == null ? null : whole.loss(), whole == null ? null : whole.perplexity(),
+                whole == null ? null : whole.bitsPerByte(), whole == null ? null : whole.wordPerplexity(),
+                whole == null ? null : whole.tokens()), HeldoutResult.class);
     }
 
     private void measureCorpus(CorpusGenerated corpus, Run run, ComputeTime compute) {
@@ -126,14 +126,30 @@ public class EvaluatorService {
         }
         ExperimentConfig config = run.config();
         byte[] text = artifacts.corpus(runId, generation, corpus.corpus());
-        Tokenizer tokenizer = tokenizer(runId, generation, corpus.checkpointSha256());
+        int[] ids = sampledIds(corpus, text);
         RealTextProfile realText = realTextProfile(run);
         CorpusEvaluation evaluation = compute.measure(() ->
-                GenerationSteps.evaluateCorpus(config, text, tokenizer, realText));
+                GenerationSteps.evaluateCorpus(config, text, ids, realText));
         TextMetrics m = evaluation.metrics();
         files.writeJsonOnce(runId, generation, CORPUS_EVALUATION, new CorpusResult(corpus.checkpointSha256(),
                 corpus.corpus().sha256(), m.distinct1(), m.distinct2(), m.distinct3(), m.repetition(), m.entropy(),
-                m.tailMass(), evaluation.cycleLength(), evaluation.excerpt()), CorpusResult.class);
+                m.tailMass(), m.unseenWordShare(), evaluation.cycleLength(), evaluation.excerpt()),
+                CorpusResult.class);
+    }
+
+    /**
+     * The ids the corpus was decoded from. A version 1 {@code CorpusGenerated} names none (its generator kept only
+     * the text): its corpus is encoded again with the checkpoint's tokenizer, which is how such runs were measured.
+     */
+    private int[] sampledIds(CorpusGenerated corpus, byte[] text) {
+        String runId = corpus.runId();
+        int generation = corpus.generation();
+        if (corpus.tokens() != null) {
+            return CorpusTokens.fromBytes(artifacts.corpusTokens(runId, generation, corpus.tokens()));
+        }
+        Tokenizer tokenizer = Checkpoint.readTokenizer(artifacts.checkpoint(runId, generation,
+                corpus.checkpointSha256()));
+        return tokenizer.encode(text);
     }
 
     /** A map that keeps its {@code capacity} most recently used entries; not thread-safe. */
@@ -144,23 +160,6 @@ public class EvaluatorService {
                 return size() > capacity;
             }
         };
-    }
-
-    private void rememberTokenizer(String checkpointSha256, byte[] checkpoint) {
-        Tokenizer tokenizer = Checkpoint.readTokenizer(checkpoint);
-        synchronized (tokenizers) {
-            tokenizers.put(checkpointSha256, tokenizer);
-        }
-    }
-
-    private Tokenizer tokenizer(String runId, int generation, String checkpointSha256) {
-        synchronized (tokenizers) {
-            Tokenizer known = tokenizers.get(checkpointSha256);
-            if (known != null) {
-                return known;
-            }
-        }
-        return Checkpoint.readTokenizer(artifacts.checkpoint(runId, generation, checkpointSha256));
     }
 
     private synchronized RealTextProfile realTextProfile(Run run) {
@@ -189,13 +188,16 @@ public class EvaluatorService {
 
     private EvaluationCompleted evaluation(Run run, int generation, HeldoutResult heldout, CorpusResult corpus) {
         boolean collapsed = run.config().collapse().isCollapsed(corpus.distinct2(), corpus.cycleLength());
-        LOG.infof("Run %s generation %d: held-out perplexity %.3f, distinct-2 %.3f, cycle %d tokens%s", run.runId(),
-                generation, heldout.perplexity(), corpus.distinct2(), corpus.cycleLength(),
-                collapsed ? ", collapsed" : "");
+        LOG.infof("Run %s generation %d: held-out perplexity %.3f (%s), %.4f bits/byte, distinct-2 %.3f, cycle %d"
+                        + " tokens%s", run.runId(), generation, heldout.perplexity(), heldout.method(),
+                heldout.bitsPerByte(), corpus.distinct2(), corpus.cycleLength(), collapsed ? ", collapsed" : "");
         return EvaluationCompleted.of(run.runId(), generation, Instant.now(), identity.producer(),
-                new EvaluationCompleted.Metrics(heldout.loss(), heldout.perplexity(), corpus.distinct1(),
+                new EvaluationCompleted.Metrics(heldout.loss(), heldout.perplexity(), heldout.method(),
+                        heldout.tokens(), heldout.bitsPerByte(), heldout.wordPerplexity(), heldout.wholeTextLoss(),
+                        heldout.wholeTextPerplexity(), heldout.wholeTextBitsPerByte(),
+                        heldout.wholeTextWordPerplexity(), heldout.wholeTextTokens(), corpus.distinct1(),
                         corpus.distinct2(), corpus.distinct3(), corpus.repetition(), corpus.entropy(),
-                        corpus.tailMass(), corpus.cycleLength()),
+                        corpus.tailMass(), corpus.unseenWordShare(), corpus.cycleLength()),
                 corpus.excerpt(), collapsed, heldout.checkpointSha256(), corpus.corpusSha256());
     }
 

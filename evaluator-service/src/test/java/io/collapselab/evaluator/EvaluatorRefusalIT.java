@@ -62,8 +62,11 @@ class EvaluatorRefusalIT {
         ObjectRef stored = TestRuns.ref(store.put(ObjectKey.corpus("tampered", 0), corpus));
         ObjectRef tampered = new ObjectRef(stored.uri(), "f".repeat(64), stored.size());
 
+        ObjectRef tokens = new ObjectRef(ObjectKey.corpusTokens("tampered", 0).toUri(store.settings().bucket()),
+                "c".repeat(64), 8);
+
         events.send(EvaluatorService.GENERATIONS_CHANNEL, CorpusGenerated.of("tampered", 0, Instant.now(),
-                TestRuns.SUBMITTER, tampered, 2, "e".repeat(64), request.config().sampling(), 1));
+                TestRuns.SUBMITTER, tampered, tokens, 2, "e".repeat(64), request.config().sampling(), 1));
 
         RunCompleted failed = events.awaitPublished(RunCompleted.class, "tampered", 0);
         assertEquals(RunCompleted.Reason.FAILED, failed.reason());

@@ -2,6 +2,7 @@ package io.collapselab.evaluator;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.collapselab.artifacts.ArtifactStore;
@@ -13,17 +14,20 @@ import io.collapselab.events.ObjectRef;
 import io.collapselab.events.RunCompleted;
 import io.collapselab.events.RunRequested;
 import io.collapselab.experiment.CollapsePolicy;
+import io.collapselab.experiment.EvaluationSettings;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.lm.Sha256;
 import io.collapselab.lm.loop.GenerationSteps.CheckpointEvaluation;
 import io.collapselab.lm.loop.GenerationSteps.CorpusEvaluation;
+import io.collapselab.lm.loop.GenerationSteps.SampledCorpus;
 import io.collapselab.lm.loop.GenerationSteps.TrainedCheckpoint;
 import io.collapselab.lm.loop.GenerationSteps;
 import io.collapselab.lm.loop.Progress;
 import io.collapselab.lm.metrics.RealTextProfile;
-import io.collapselab.lm.model.Checkpoint;
 import io.collapselab.lm.random.Rng;
 import io.collapselab.lm.random.SeedRole;
+import io.collapselab.lm.sample.CorpusTokens;
+import io.collapselab.lm.tokenizer.ByteTokenizer;
 import io.collapselab.service.testing.InMemoryEvents;
 import io.collapselab.service.testing.LocalStackResource;
 import io.collapselab.service.testing.LongWorkChannels;
@@ -74,22 +78,30 @@ class EvaluatorServiceIT implements LongWorkChannels {
         ExperimentConfig config = TestRuns.tinyConfig();
         RunRequested request = events.register(store, "both", config);
         TrainedCheckpoint checkpoint = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
-        byte[] corpus = GenerationSteps.sample(config, checkpoint.checkpoint(), 0, Progress.NONE).corpus();
+        SampledCorpus sampled = GenerationSteps.sample(config, checkpoint.checkpoint(), 0, Progress.NONE);
+        byte[] corpus = sampled.corpus();
 
         events.send(EvaluatorService.GENERATIONS_CHANNEL, TestRuns.checkpointPublished(store, request, checkpoint, 0));
         await().atMost(InMemoryEvents.TIMEOUT).until(() -> store.exists(
                 ObjectKey.generationFile("both", 0, EvaluatorService.HELDOUT_EVALUATION)));
         assertEquals(List.of(), events.published(EvaluationCompleted.class, "both"), "only one half is known");
-        events.send(EvaluatorService.GENERATIONS_CHANNEL, corpusGenerated(request, checkpoint, corpus, 0));
+        events.send(EvaluatorService.GENERATIONS_CHANNEL, corpusGenerated(request, checkpoint, corpus,
+                sampled.tokens(), 0));
         EvaluationCompleted evaluation = events.awaitPublished(EvaluationCompleted.class, "both", 0);
 
         CheckpointEvaluation heldout = GenerationSteps.evaluate(config, checkpoint.checkpoint(),
                 TestRuns.heldoutText(), 0, Progress.NONE);
-        CorpusEvaluation text = GenerationSteps.evaluateCorpus(config, corpus,
-                Checkpoint.readTokenizer(checkpoint.checkpoint()),
+        CorpusEvaluation text = GenerationSteps.evaluateCorpus(config, corpus, sampled.tokens(),
                 RealTextProfile.of(TestRuns.trainText(), config.evaluation().tailQuantile()));
         assertEquals(heldout.heldoutLoss(), evaluation.heldoutLoss());
         assertEquals(heldout.heldoutPerplexity(), evaluation.heldoutPerplexity());
+        assertEquals(EvaluationSettings.WHOLE_TEXT, evaluation.heldoutMethod());
+        assertEquals(heldout.heldout().tokens(), evaluation.heldoutTokens());
+        assertEquals(heldout.heldout().bitsPerByte(), evaluation.heldoutBitsPerByte());
+        assertEquals(heldout.heldout().wordPerplexity(), evaluation.heldoutWordPerplexity());
+        assertEquals(heldout.heldoutLoss(), evaluation.wholeTextLoss());
+        assertEquals(heldout.heldout().tokens(), evaluation.wholeTextTokens());
+        assertEquals(text.metrics().unseenWordShare(), evaluation.unseenWordShare());
         assertEquals(text.metrics().distinct1(), evaluation.distinct1());
         assertEquals(text.metrics().distinct2(), evaluation.distinct2());
         assertEquals(text.metrics().distinct3(), evaluation.distinct3());
@@ -110,9 +122,10 @@ class EvaluatorServiceIT implements LongWorkChannels {
         ExperimentConfig config = TestRuns.tinyConfig().withGenerations(0);
         RunRequested request = events.register(store, "last", config);
         TrainedCheckpoint checkpoint = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
-        byte[] corpus = GenerationSteps.sample(config, checkpoint.checkpoint(), 0, Progress.NONE).corpus();
+        SampledCorpus sampled = GenerationSteps.sample(config, checkpoint.checkpoint(), 0, Progress.NONE);
 
-        events.send(EvaluatorService.GENERATIONS_CHANNEL, corpusGenerated(request, checkpoint, corpus, 0));
+        events.send(EvaluatorService.GENERATIONS_CHANNEL, corpusGenerated(request, checkpoint, sampled.corpus(),
+                sampled.tokens(), 0));
         events.send(EvaluatorService.GENERATIONS_CHANNEL, TestRuns.checkpointPublished(store, request, checkpoint, 0));
 
         events.awaitPublished(EvaluationCompleted.class, "last", 0);
@@ -133,7 +146,8 @@ class EvaluatorServiceIT implements LongWorkChannels {
         byte[] corpus = "the cat sat on the mat . ".repeat(40).getBytes(StandardCharsets.UTF_8);
 
         events.send(EvaluatorService.GENERATIONS_CHANNEL, TestRuns.checkpointPublished(store, request, checkpoint, 0));
-        events.send(EvaluatorService.GENERATIONS_CHANNEL, corpusGenerated(request, checkpoint, corpus, 0));
+        events.send(EvaluatorService.GENERATIONS_CHANNEL, corpusGenerated(request, checkpoint, corpus,
+                ByteTokenizer.INSTANCE.encode(corpus), 0));
 
         EvaluationCompleted evaluation = events.awaitPublished(EvaluationCompleted.class, "collapsed", 0);
         assertTrue(evaluation.collapsed());
@@ -160,11 +174,46 @@ class EvaluatorServiceIT implements LongWorkChannels {
         assertEquals(evaluationsBefore, ServiceMeters.computations(meters, "evaluate"));
     }
 
+    /**
+     * A run of the window estimate, its whole-text figure every second generation: generation 1 has none, and says
+     * so with nulls.
+     */
+    @Test
+    void aGenerationOffTheWholeTextScheduleHasTheWindowEstimateAlone() {
+        ExperimentConfig tiny = TestRuns.tinyConfig();
+        EvaluationSettings e = tiny.evaluation();
+        ExperimentConfig config = tiny.withEvaluation(new EvaluationSettings(e.maxHeldoutTokens(), e.batchSize(),
+                e.tailQuantile(), e.excerptChars(), EvaluationSettings.WINDOWS, 8, 2));
+        RunRequested request = events.register(store, "windows", config);
+        TrainedCheckpoint checkpoint = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
+        SampledCorpus sampled = GenerationSteps.sample(config, checkpoint.checkpoint(), 1, Progress.NONE);
+        ObjectRef stored = TestRuns.ref(store.put(ObjectKey.checkpoint("windows", 1), checkpoint.checkpoint()));
+
+        events.send(EvaluatorService.GENERATIONS_CHANNEL, CheckpointPublished.of("windows", 1, Instant.now(),
+                TestRuns.SUBMITTER, stored, checkpoint.sha256(), checkpoint.sha256(), 4, 512, 3.0, 1));
+        events.send(EvaluatorService.GENERATIONS_CHANNEL, corpusGenerated(request, checkpoint, sampled.corpus(),
+                sampled.tokens(), 1));
+        EvaluationCompleted evaluation = events.awaitPublished(EvaluationCompleted.class, "windows", 1);
+
+        CheckpointEvaluation heldout = GenerationSteps.evaluate(config, checkpoint.checkpoint(),
+                TestRuns.heldoutText(), 1, Progress.NONE);
+        assertEquals(EvaluationSettings.WINDOWS, evaluation.heldoutMethod());
+        assertEquals(heldout.heldoutLoss(), evaluation.heldoutLoss());
+        assertEquals(8L * config.model().contextLength(), evaluation.heldoutTokens());
+        assertEquals(heldout.heldout().bitsPerByte(), evaluation.heldoutBitsPerByte());
+        assertNull(evaluation.wholeTextLoss());
+        assertNull(evaluation.wholeTextPerplexity());
+        assertNull(evaluation.wholeTextBitsPerByte());
+        assertNull(evaluation.wholeTextTokens());
+    }
+
     private CorpusGenerated corpusGenerated(RunRequested request, TrainedCheckpoint checkpoint, byte[] corpus,
-                                            int generation) {
+                                            int[] sampledIds, int generation) {
         store.put(ObjectKey.checkpoint(request.runId(), generation), checkpoint.checkpoint());
         ObjectRef stored = TestRuns.ref(store.put(ObjectKey.corpus(request.runId(), generation), corpus));
-        return CorpusGenerated.of(request.runId(), generation, Instant.now(), TestRuns.SUBMITTER, stored, 128,
+        ObjectRef tokens = TestRuns.ref(store.put(ObjectKey.corpusTokens(request.runId(), generation),
+                CorpusTokens.toBytes(sampledIds)));
+        return CorpusGenerated.of(request.runId(), generation, Instant.now(), TestRuns.SUBMITTER, stored, tokens, 128,
                 checkpoint.sha256(), request.config().sampling(),
                 Rng.derive(request.config().seed(), generation, SeedRole.SAMPLING));
     }

@@ -9,6 +9,7 @@ import io.collapselab.lm.loop.GenerationSteps.SampledCorpus;
 import io.collapselab.lm.loop.GenerationSteps;
 import io.collapselab.lm.random.Rng;
 import io.collapselab.lm.random.SeedRole;
+import io.collapselab.lm.sample.CorpusTokens;
 import io.collapselab.service.ComputeTime;
 import io.collapselab.service.EventIntake;
 import io.collapselab.service.ObjectOutbox;
@@ -26,7 +27,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Samples the corpus of every generation, the last one included, from the checkpoint just published, uploads it
- * and announces it with {@code CorpusGenerated}.
+ * with the token ids it was decoded from, and announces both with {@code CorpusGenerated}.
  */
 @ApplicationScoped
 public class GeneratorService {
@@ -66,9 +67,11 @@ public class GeneratorService {
                     GenerationSteps.sample(config, model, generation, new ProgressLog(run.runId())));
             metrics.throughput("sample", sampled.tokenCount(), sampled.computeMs());
             ObjectRef corpus = artifacts.storeCorpus(run.runId(), generation, sampled.corpus());
+            ObjectRef tokens = artifacts.storeCorpusTokens(run.runId(), generation,
+                    CorpusTokens.toBytes(sampled.tokens()));
             LOG.infof("Run %s: sampled corpus %d in %d ms (%d tokens, %d bytes)", run.runId(), generation,
                     sampled.computeMs(), sampled.tokenCount(), sampled.corpus().length);
-            return CorpusGenerated.of(run.runId(), generation, Instant.now(), identity.producer(), corpus,
+            return CorpusGenerated.of(run.runId(), generation, Instant.now(), identity.producer(), corpus, tokens,
                     sampled.tokenCount(), checkpoint.checkpoint().sha256(), run.request().config().sampling(),
                     Rng.derive(config.seed(), generation, SeedRole.SAMPLING));
         });

@@ -17,6 +17,7 @@ import io.collapselab.lm.loop.GenerationSteps;
 import io.collapselab.lm.loop.Progress;
 import io.collapselab.lm.random.Rng;
 import io.collapselab.lm.random.SeedRole;
+import io.collapselab.lm.sample.CorpusTokens;
 import io.collapselab.service.ObjectOutbox;
 import io.collapselab.service.testing.InMemoryEvents;
 import io.collapselab.service.testing.LocalStackResource;
@@ -74,6 +75,8 @@ class GeneratorServiceIT implements LongWorkChannels {
         assertEquals(expected.sha256(), published.corpus().sha256());
         assertArrayEquals(expected.corpus(), store.get(ObjectKey.corpus("sample", 0), published.corpus().sha256()));
         assertEquals(expected.tokenCount(), published.tokenCount());
+        assertArrayEquals(CorpusTokens.toBytes(expected.tokens()),
+                store.get(ObjectKey.corpusTokens("sample", 0), published.tokens().sha256()));
         assertEquals(checkpoint.sha256(), published.checkpointSha256());
         assertEquals(request.config().sampling(), published.sampling());
         assertEquals(Rng.derive(config.seed(), 0, SeedRole.SAMPLING), published.seed());

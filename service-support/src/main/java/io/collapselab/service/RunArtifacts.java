@@ -18,7 +18,7 @@ import java.util.Optional;
 
 /**
  * A run's objects, read only from where the layout puts them and always checked against the digest an event
- * carries: the inputs the submitter uploaded, the checkpoints and the corpora.
+ * carries: the inputs the submitter uploaded, the checkpoints, the corpora and the token ids of the corpora.
  *
  * <p>Some objects are read again and again by the same process: a run's inputs in every generation (the trainer's
  * mix, the evaluator's held-out text), and the checkpoint the trainer stored for generation g when it trains g+1.
@@ -122,6 +122,13 @@ public class RunArtifacts {
         return store.get(key, ref.sha256());
     }
 
+    /** The token ids a corpus was decoded from, which an event points at; they must lie beside the corpus. */
+    public byte[] corpusTokens(String runId, int generation, ObjectRef ref) {
+        ObjectKey key = ObjectKey.corpusTokens(runId, generation);
+        requireAt(ref, key, "tokens");
+        return store.get(key, ref.sha256());
+    }
+
     /**
      * Stores a checkpoint; storing the same bytes again is a no-op, different bytes a conflict. The bytes are kept
      * for the next generation's training; the caller must not change them.
@@ -135,6 +142,11 @@ public class RunArtifacts {
     /** Stores a corpus; storing the same bytes again is a no-op, different bytes a conflict. */
     public ObjectRef storeCorpus(String runId, int generation, byte[] corpus) {
         return ref(store.put(ObjectKey.corpus(runId, generation), corpus));
+    }
+
+    /** Stores the token ids of a corpus beside it; as for the corpus, the same bytes again are a no-op. */
+    public ObjectRef storeCorpusTokens(String runId, int generation, byte[] tokens) {
+        return ref(store.put(ObjectKey.corpusTokens(runId, generation), tokens));
     }
 
     /**

@@ -116,8 +116,8 @@ class EventIntakeTest {
         ObjectRef corpus = new ObjectRef(ObjectKey.corpus("nobody", 0).toUri(CONFIG.s3().bucket()), SOME_SHA256,
                 128);
 
-        assertDeadLetteredAsUnknown(CorpusGenerated.of("nobody", 0, Instant.now(), TestRuns.SUBMITTER, corpus, 128,
-                SOME_SHA256, TestRuns.tinyConfig().sampling(), 1));
+        assertDeadLetteredAsUnknown(CorpusGenerated.of("nobody", 0, Instant.now(), TestRuns.SUBMITTER, corpus,
+                tokens("nobody"), 128, SOME_SHA256, TestRuns.tinyConfig().sampling(), 1));
     }
 
     @Test
@@ -135,7 +135,7 @@ class EventIntakeTest {
         ObjectRef corpus = new ObjectRef(ObjectKey.corpus("misrouted", 0).toUri(CONFIG.s3().bucket()), SOME_SHA256,
                 128);
         CorpusGenerated misrouted = CorpusGenerated.of("misrouted", 0, Instant.now(), TestRuns.SUBMITTER, corpus,
-                128, SOME_SHA256, TestRuns.tinyConfig().sampling(), 1);
+                tokens("misrouted"), 128, SOME_SHA256, TestRuns.tinyConfig().sampling(), 1);
 
         consume(ConsumedRecords.ofBytes(Topics.RUNS, "misrouted", EventRecords.toRecord(misrouted).value()));
 
@@ -195,6 +195,11 @@ class EventIntakeTest {
     private DeadLetter deadLetter(String key) {
         return emitter.published().deadLetter(key)
                 .orElseThrow(() -> new AssertionError("no dead letter of the record keyed " + key));
+    }
+
+    /** Token ids where the layout puts them, for corpora whose events never reach the work. */
+    private static ObjectRef tokens(String runId) {
+        return new ObjectRef(ObjectKey.corpusTokens(runId, 0).toUri(CONFIG.s3().bucket()), SOME_SHA256, 512);
     }
 
     private static RunRequested request(String runId) {

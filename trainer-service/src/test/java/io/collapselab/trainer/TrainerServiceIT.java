@@ -23,6 +23,7 @@ import io.collapselab.lm.loop.Progress;
 import io.collapselab.lm.loop.TrainingMix;
 import io.collapselab.lm.random.Rng;
 import io.collapselab.lm.random.SeedRole;
+import io.collapselab.lm.sample.CorpusTokens;
 import io.collapselab.service.ObjectOutbox;
 import io.collapselab.service.testing.InMemoryEvents;
 import io.collapselab.service.testing.LocalStackResource;
@@ -194,7 +195,9 @@ class TrainerServiceIT implements LongWorkChannels {
         store.put(ObjectKey.checkpoint(runId, generation), checkpoint.checkpoint());
         SampledCorpus corpus = GenerationSteps.sample(config, checkpoint.checkpoint(), generation, Progress.NONE);
         ObjectRef stored = TestRuns.ref(store.put(ObjectKey.corpus(runId, generation), corpus.corpus()));
-        return CorpusGenerated.of(runId, generation, Instant.now(), TestRuns.SUBMITTER, stored,
+        ObjectRef tokens = TestRuns.ref(store.put(ObjectKey.corpusTokens(runId, generation),
+                CorpusTokens.toBytes(corpus.tokens())));
+        return CorpusGenerated.of(runId, generation, Instant.now(), TestRuns.SUBMITTER, stored, tokens,
                 corpus.tokenCount(), checkpoint.sha256(), config.sampling(),
                 Rng.derive(config.seed(), generation, SeedRole.SAMPLING));
     }
