@@ -21,8 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LoopCommandTest {
 
     static final List<String> GENERATION_FIELDS = List.of("generation", "trainLoss", "heldoutLoss",
-            "heldoutPerplexity", "distinct1", "distinct2", "distinct3", "repetition", "entropy", "tailMass",
-            "cycleLength", "checkpointSha256", "corpusSha256", "sampleExcerpt", "wallMs");
+            "heldoutPerplexity", "heldoutMethod", "heldoutTokens", "heldoutBitsPerByte", "heldoutWordPerplexity",
+            "wholeTextLoss", "wholeTextPerplexity", "wholeTextBitsPerByte", "wholeTextWordPerplexity",
+            "wholeTextTokens", "distinct1", "distinct2", "distinct3", "repetition", "entropy", "tailMass",
+            "unseenWordShare", "cycleLength", "checkpointSha256", "corpusSha256", "sampleExcerpt", "wallMs");
 
     @Test
     void smokeRunWritesOneJsonEntryPerGeneration(@TempDir Path dir) throws Exception {
@@ -45,6 +47,12 @@ class LoopCommandTest {
             }
             assertTrue(entry.get("checkpointSha256").asText().matches("[0-9a-f]{64}"));
             assertTrue(entry.get("heldoutPerplexity").asDouble() > 1);
+            assertEquals("whole", entry.get("heldoutMethod").asText());
+            assertEquals(entry.get("heldoutLoss").asDouble(), entry.get("wholeTextLoss").asDouble());
+            // Byte-level: every scored token is one byte, so bits per byte are the loss in bits.
+            assertEquals(entry.get("heldoutLoss").asDouble() / Math.log(2), entry.get("heldoutBitsPerByte").asDouble(),
+                    1e-12);
+            assertTrue(entry.get("heldoutWordPerplexity").asDouble() > entry.get("heldoutPerplexity").asDouble());
         }
     }
 

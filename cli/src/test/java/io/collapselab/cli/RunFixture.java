@@ -24,9 +24,9 @@ import io.collapselab.lm.loop.Progress;
 import io.collapselab.lm.loop.TrainingMix;
 import io.collapselab.lm.metrics.RealTextProfile;
 import io.collapselab.lm.metrics.TextMetrics;
-import io.collapselab.lm.model.Checkpoint;
 import io.collapselab.lm.random.Rng;
 import io.collapselab.lm.random.SeedRole;
+import io.collapselab.lm.sample.CorpusTokens;
 import io.collapselab.localstack.LocalStack;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -88,7 +88,7 @@ final class RunFixture {
             GenerationSteps.SampledCorpus corpus = GenerationSteps.sample(config, current.checkpoint(), g,
                     Progress.NONE);
             GenerationSteps.CorpusEvaluation text = GenerationSteps.evaluateCorpus(config, corpus.corpus(),
-                    Checkpoint.readTokenizer(current.checkpoint()), profile);
+                    corpus.tokens(), profile);
             generations.add(new Generation(current, trainedOn, corpus, heldoutLoss, text,
                     config.collapse().isCollapsed(text.metrics().distinct2(), text.cycleLength())));
             if (g == config.generations()) {
@@ -144,15 +144,20 @@ final class RunFixture {
                         trained.tokensSeen(), trained.trainLoss(), trained.computeMs()));
                 GenerationSteps.SampledCorpus sampled = generation.corpus();
                 ObjectRef corpus = ref(store.put(ObjectKey.corpus(runId, g), sampled.corpus()));
-                send(producer, events, CorpusGenerated.of(runId, g, Instant.now(), GENERATOR, corpus,
+                ObjectRef tokens = ref(store.put(ObjectKey.corpusTokens(runId, g),
+                        CorpusTokens.toBytes(sampled.tokens())));
+                send(producer, events, CorpusGenerated.of(runId, g, Instant.now(), GENERATOR, corpus, tokens,
                         sampled.tokenCount(), checkpoint.sha256(), config.sampling(),
                         Rng.derive(config.seed(), g, SeedRole.SAMPLING)));
                 TextMetrics metrics = generation.text().metrics();
+                GenerationSteps.CheckpointEvaluation h = generation.heldout();
                 send(producer, events, EvaluationCompleted.of(runId, g, Instant.now(), EVALUATOR,
-                        new EvaluationCompleted.Metrics(generation.heldout().heldoutLoss(),
-                                generation.heldout().heldoutPerplexity(), metrics.distinct1(), metrics.distinct2(),
-                                metrics.distinct3(), metrics.repetition(), metrics.entropy(), metrics.tailMass(),
-                                generation.text().cycleLength()),
+                        new EvaluationCompleted.Metrics(h.heldoutLoss(), h.heldoutPerplexity(), h.heldoutMethod(),
+                                h.heldout().tokens(), h.heldoutBitsPerByte(), h.heldoutWordPerplexity(),
+                                h.wholeTextLoss(), h.wholeTextPerplexity(), h.wholeTextBitsPerByte(),
+                                h.wholeTextWordPerplexity(), h.wholeTextTokens(), metrics.distinct1(),
+                                metrics.distinct2(), metrics.distinct3(), metrics.repetition(), metrics.entropy(),
+                                metrics.tailMass(), metrics.unseenWordShare(), generation.text().cycleLength()),
                         generation.text().excerpt(), generation.collapsed(), checkpoint.sha256(), corpus.sha256()));
             }
             send(producer, events, RunCompleted.of(runId, lastGeneration(), Instant.now(), EVALUATOR,

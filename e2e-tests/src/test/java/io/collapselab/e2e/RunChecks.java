@@ -114,6 +114,7 @@ final class RunChecks {
         for (RunLog.Generation g : log.generations()) {
             refs.add(g.checkpoint().checkpoint());
             refs.add(g.corpus().corpus());
+            refs.add(g.corpus().tokens());
         }
         for (ObjectRef ref : refs) {
             ObjectKey key = ObjectKey.parseUri(ref.uri(), store.settings().bucket());
@@ -156,9 +157,12 @@ final class RunChecks {
     private static List<GenerationReport> withoutWallTime(List<GenerationReport> reports) {
         return reports.stream()
                 .map(r -> new GenerationReport(r.generation(), r.trainLoss(), r.heldoutLoss(),
-                        r.heldoutPerplexity(), r.distinct1(), r.distinct2(), r.distinct3(), r.repetition(),
-                        r.entropy(), r.tailMass(), r.cycleLength(), r.checkpointSha256(), r.corpusSha256(),
-                        r.sampleExcerpt(), 0, r.collapsed()))
+                        r.heldoutPerplexity(), r.heldoutMethod(), r.heldoutTokens(), r.heldoutBitsPerByte(),
+                        r.heldoutWordPerplexity(), r.wholeTextLoss(), r.wholeTextPerplexity(),
+                        r.wholeTextBitsPerByte(), r.wholeTextWordPerplexity(), r.wholeTextTokens(), r.distinct1(),
+                        r.distinct2(), r.distinct3(), r.repetition(), r.entropy(), r.tailMass(), r.unseenWordShare(),
+                        r.cycleLength(), r.checkpointSha256(), r.corpusSha256(), r.sampleExcerpt(), 0,
+                        r.collapsed()))
                 .toList();
     }
 

@@ -11,7 +11,6 @@ import io.collapselab.experiment.RunEnd;
 import io.collapselab.lm.loop.GenerationSteps.CheckpointEvaluation;
 import io.collapselab.lm.loop.GenerationSteps.CorpusEvaluation;
 import io.collapselab.lm.loop.GenerationSteps;
-import io.collapselab.lm.metrics.HeldoutEvaluator.HeldoutLoss;
 import io.collapselab.lm.metrics.RealTextProfile;
 import io.collapselab.lm.metrics.TextMetrics;
 import io.collapselab.lm.model.Checkpoint;
@@ -109,13 +108,11 @@ public class EvaluatorService {
         CheckpointEvaluation evaluation = compute.measure(() ->
                 GenerationSteps.evaluate(run.config(), model, heldout, generation, new ProgressLog(runId)));
         metrics.throughput("evaluate", evaluation.tokens(), evaluation.computeMs());
-        HeldoutLoss figure = evaluation.heldout();
-        HeldoutLoss whole = evaluation.wholeText();
         files.writeJsonOnce(runId, generation, HELDOUT_EVALUATION, new HeldoutResult(checkpoint.checkpoint().sha256(),
-                figure.loss(), figure.perplexity(), figure.tokens(), evaluation.heldoutMethod(), figure.bitsPerByte(),
-                figure.wordPerplexity(), whole == null ? null : whole.loss(), whole == null ? null : whole.perplexity(),
-                whole == null ? null : whole.bitsPerByte(), whole == null ? null : whole.wordPerplexity(),
-                whole == null ? null : whole.tokens()), HeldoutResult.class);
+                evaluation.heldoutLoss(), evaluation.heldoutPerplexity(), evaluation.heldout().tokens(),
+                evaluation.heldoutMethod(), evaluation.heldoutBitsPerByte(), evaluation.heldoutWordPerplexity(),
+                evaluation.wholeTextLoss(), evaluation.wholeTextPerplexity(), evaluation.wholeTextBitsPerByte(),
+                evaluation.wholeTextWordPerplexity(), evaluation.wholeTextTokens()), HeldoutResult.class);
     }
 
     private void measureCorpus(CorpusGenerated corpus, Run run, ComputeTime compute) {

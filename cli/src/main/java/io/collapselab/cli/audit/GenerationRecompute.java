@@ -16,11 +16,13 @@ import io.collapselab.events.RunInputs;
 import io.collapselab.events.RunRequested;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.lm.ComputeEnvironment;
+import io.collapselab.lm.Sha256;
 import io.collapselab.lm.loop.GenerationSteps;
 import io.collapselab.lm.loop.Progress;
 import io.collapselab.lm.loop.TrainingMix;
 import io.collapselab.lm.pretrained.Gpt2Import;
 import io.collapselab.lm.random.Rng;
+import io.collapselab.lm.sample.CorpusTokens;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -149,6 +151,15 @@ final class GenerationRecompute {
                             log.locationOf(recordedCorpus), "re-sampling generation " + generation
                                     + " from its checkpoint gave corpus " + corpus.recomputed() + ", but "
                                     + RunLog.label(recordedCorpus) + " records " + corpus.recorded()));
+                } else if (recordedCorpus.tokens() != null) {
+                    String tokens = Sha256.hex(CorpusTokens.toBytes(sampled.tokens()));
+                    if (!tokens.equals(recordedCorpus.tokens().sha256())) {
+                        mismatches.add(new Discrepancy(Kind.RECOMPUTE_MISMATCH, generation,
+                                log.locationOf(recordedCorpus), "re-sampling generation " + generation
+                                        + " gave the recorded corpus from token ids " + tokens + ", but "
+                                        + RunLog.label(recordedCorpus) + " records ids "
+                                        + recordedCorpus.tokens().sha256()));
+                    }
                 }
             }
         }

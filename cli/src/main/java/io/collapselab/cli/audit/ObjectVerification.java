@@ -26,9 +26,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Checks every object the run's accepted events name: the inputs, each generation's checkpoint and corpus. An
- * object must lie where the layout puts it, exist, and have the digest and size of the event that named it; the
- * bytes are read in full, since only the bytes tell whether they still have their digest.
+ * Checks every object the run's accepted events name: the inputs, each generation's checkpoint, corpus and the
+ * token ids the corpus was decoded from. An object must lie where the layout puts it, exist, and have the digest and
+ * size of the event that named it; the bytes are read in full, since only the bytes tell whether they still have
+ * their digest.
  *
  * <p>Under the {@code accumulate} and {@code mix} policies a checkpoint's {@code trainedOnSha256} is the digest of
  * its training mix, which only the texts tell: the mix is rebuilt with {@link TrainingMix}, exactly as the trainer
@@ -85,6 +86,10 @@ final class ObjectVerification {
             if (g.corpus() != null) {
                 byte[] corpus = fetch(g.corpus().corpus(), "corpus " + n, g.corpus(),
                         ObjectKey.corpus(runId, n));
+                if (g.corpus().tokens() != null) {
+                    fetch(g.corpus().tokens(), "the token ids of corpus " + n, g.corpus(),
+                            ObjectKey.corpusTokens(runId, n));
+                }
                 if (mixNeedsTexts && corpus != null) {
                     corpora.put(n, corpus);
                 }

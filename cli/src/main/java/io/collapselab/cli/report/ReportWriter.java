@@ -16,7 +16,8 @@ import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
 /**
- * One self-contained HTML page comparing runs: held-out perplexity, distinct-2 and entropy against generation
+ * One self-contained HTML page comparing runs: held-out perplexity, held-out bits per byte (which runs with
+ * different tokenizers share), distinct-2 and entropy against generation
  * (one line per run), the configs side by side, sample excerpts from early, middle and late generations, and each
  * checkpoint's digest. No scripts, fonts or styles from elsewhere: the page renders offline.
  */
@@ -59,11 +60,14 @@ public final class ReportWriter {
         html.append("<p>").append(runs.size()).append(runs.size() == 1 ? " run" : " runs")
                 .append(". Held-out perplexity is measured on real text the models never trained on; distinct-2 ")
                 .append("and entropy on the text each generation wrote. Collapse shows as perplexity rising while ")
-                .append("distinct-2 and entropy fall.</p>\n");
+                .append("distinct-2 and entropy fall. Perplexity is per token of each run's tokenizer; bits per byte ")
+                .append("of the same loss compare runs whatever their tokenizers.</p>\n");
         summary(html, runs);
         html.append("<h2>Generations</h2>\n<div class=\"charts\">\n");
         html.append(SvgChart.render("Held-out perplexity", "perplexity (per token)",
                 series(runs, GenerationReport::heldoutPerplexity)));
+        html.append(SvgChart.render("Held-out bits per byte", "bits per byte",
+                series(runs, r -> r.heldoutBitsPerByte() == null ? Double.NaN : r.heldoutBitsPerByte())));
         html.append(SvgChart.render("Distinct-2 of the generated text", "distinct-2",
                 series(runs, GenerationReport::distinct2)));
         html.append(SvgChart.render("Word entropy of the generated text", "entropy (bits)",

@@ -235,9 +235,12 @@ public final class RunLog {
         EvaluationCompleted e = g.evaluation();
         long wallMs = Math.max(0, Duration.between(previous, e.occurredAt()).toMillis());
         return Optional.of(new GenerationReport(generation, g.checkpoint().trainLoss(), e.heldoutLoss(),
-                e.heldoutPerplexity(), e.distinct1(), e.distinct2(), e.distinct3(), e.repetition(), e.entropy(),
-                e.tailMass(), e.cycleLength(), g.checkpoint().checkpoint().sha256(), g.corpus().corpus().sha256(),
-                e.sampleExcerpt(), wallMs, e.collapsed()));
+                e.heldoutPerplexity(), e.heldoutMethod(), e.heldoutTokens(), e.heldoutBitsPerByte(),
+                e.heldoutWordPerplexity(), e.wholeTextLoss(), e.wholeTextPerplexity(), e.wholeTextBitsPerByte(),
+                e.wholeTextWordPerplexity(), e.wholeTextTokens(), e.distinct1(), e.distinct2(), e.distinct3(),
+                e.repetition(), e.entropy(), e.tailMass(), e.unseenWordShare(), e.cycleLength(),
+                g.checkpoint().checkpoint().sha256(), g.corpus().corpus().sha256(), e.sampleExcerpt(), wallMs,
+                e.collapsed()));
     }
 
     /** The summary entries of generations 0, 1, ... up to the first that {@link #report} cannot give yet. */

@@ -125,9 +125,12 @@ class LogAnalysisTest {
         log.remove(e);
         ConsumerRecord<String, byte[]> record = log.publish(Topics.EVALUATIONS, log.runId,
                 EventJson.toBytes(new EvaluationCompleted(sha("some other id"), e.schemaVersion(), e.runId(), 2,
-                        e.occurredAt(), e.producer(), e.heldoutLoss(), e.heldoutPerplexity(), e.distinct1(),
-                        e.distinct2(), e.distinct3(), e.repetition(), e.entropy(), e.tailMass(), e.cycleLength(),
-                        e.sampleExcerpt(), e.collapsed(), e.checkpointSha256(), e.corpusSha256())),
+                        e.occurredAt(), e.producer(), e.heldoutLoss(), e.heldoutPerplexity(), e.heldoutMethod(),
+                        e.heldoutTokens(), e.heldoutBitsPerByte(), e.heldoutWordPerplexity(), e.wholeTextLoss(),
+                        e.wholeTextPerplexity(), e.wholeTextBitsPerByte(), e.wholeTextWordPerplexity(),
+                        e.wholeTextTokens(), e.distinct1(), e.distinct2(), e.distinct3(), e.repetition(), e.entropy(),
+                        e.tailMass(), e.unseenWordShare(), e.cycleLength(), e.sampleExcerpt(), e.collapsed(),
+                        e.checkpointSha256(), e.corpusSha256())),
                 new RecordHeaders());
 
         LogAnalysis analysis = log.analyze();
@@ -229,13 +232,16 @@ class LogAnalysisTest {
                 one.steps(), one.tokensSeen(), one.trainLoss(), one.wallMs()));
         CorpusGenerated c = log.corpus(1);
         ConsumerRecord<String, byte[]> corpusRecord = log.publish(CorpusGenerated.of(log.runId, 1,
-                c.occurredAt(), c.producer(), c.corpus(), c.tokenCount(), log.checkpointSha(0), c.sampling(),
-                c.seed()));
+                c.occurredAt(), c.producer(), c.corpus(), c.tokens(), c.tokenCount(), log.checkpointSha(0),
+                c.sampling(), c.seed()));
         EvaluationCompleted e = log.evaluation(1);
         ConsumerRecord<String, byte[]> evaluationRecord = log.publish(EvaluationCompleted.of(log.runId, 1,
                 e.occurredAt(), e.producer(), new EvaluationCompleted.Metrics(e.heldoutLoss(), e.heldoutPerplexity(),
-                        e.distinct1(), e.distinct2(), e.distinct3(), e.repetition(), e.entropy(), e.tailMass(),
-                        e.cycleLength()), e.sampleExcerpt(), e.collapsed(), e.checkpointSha256(),
+                        e.heldoutMethod(), e.heldoutTokens(), e.heldoutBitsPerByte(), e.heldoutWordPerplexity(),
+                        e.wholeTextLoss(), e.wholeTextPerplexity(), e.wholeTextBitsPerByte(),
+                        e.wholeTextWordPerplexity(), e.wholeTextTokens(), e.distinct1(), e.distinct2(), e.distinct3(),
+                        e.repetition(), e.entropy(), e.tailMass(), e.unseenWordShare(), e.cycleLength()),
+                e.sampleExcerpt(), e.collapsed(), e.checkpointSha256(),
                 log.corpusSha(0)));
 
         LogAnalysis analysis = log.analyze();

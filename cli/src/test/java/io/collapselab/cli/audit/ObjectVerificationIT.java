@@ -59,7 +59,7 @@ class ObjectVerificationIT {
         log.publish(log.checkpoint(0));
         CorpusGenerated c = log.corpus(0);
         ConsumerRecord<String, byte[]> corpus = log.publish(CorpusGenerated.of(log.runId, 0, c.occurredAt(),
-                c.producer(), new ObjectRef(c.corpus().uri(), c.corpus().sha256(), 1), c.tokenCount(),
+                c.producer(), new ObjectRef(c.corpus().uri(), c.corpus().sha256(), 1), c.tokens(), c.tokenCount(),
                 c.checkpointSha256(), c.sampling(), c.seed()));
         CheckpointPublished one = log.checkpoint(1);
         String elsewhere = ObjectKey.checkpoint(log.runId, 2).toUri("collapse");
@@ -119,6 +119,7 @@ class ObjectVerificationIT {
         for (int g = 0; g <= log.lastGeneration(); g++) {
             store.put(ObjectKey.checkpoint(log.runId, g), log.checkpointBytes(g));
             store.put(ObjectKey.corpus(log.runId, g), log.corpusText(g));
+            store.put(ObjectKey.corpusTokens(log.runId, g), log.corpusTokens(g));
         }
     }
 }

@@ -13,8 +13,11 @@ import io.collapselab.events.RunRequested;
 import io.collapselab.events.json.EventJson;
 import io.collapselab.events.kafka.CloudEventHeaders;
 import io.collapselab.events.kafka.Topics;
+import io.collapselab.experiment.EvaluationSettings;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.experiment.Presets;
+import io.collapselab.lm.sample.CorpusTokens;
+import io.collapselab.lm.tokenizer.ByteTokenizer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
@@ -85,6 +88,11 @@ final class SyntheticLog {
         return text(runId + " corpus " + g);
     }
 
+    /** The ids of corpus {@code g}: its bytes, as a byte-level model samples them. */
+    byte[] corpusTokens(int g) {
+        return CorpusTokens.toBytes(ByteTokenizer.INSTANCE.encode(corpusText(g)));
+    }
+
     String trainSha() {
         return sha(trainText());
     }
@@ -114,13 +122,16 @@ final class SyntheticLog {
 
     CorpusGenerated corpus(int g) {
         return CorpusGenerated.of(runId, g, START.plusSeconds(10L * g + 2), GENERATOR,
-                ref(String.format("gen-%04d/corpus.txt", g), corpusText(g)), 1024, checkpointSha(g),
-                config.sampling(), 7 + g);
+                ref(String.format("gen-%04d/corpus.txt", g), corpusText(g)),
+                ref(String.format("gen-%04d/corpus-tokens.bin", g), corpusTokens(g)), corpusText(g).length - 1,
+                checkpointSha(g), config.sampling(), 7 + g);
     }
 
     EvaluationCompleted evaluation(int g) {
         return EvaluationCompleted.of(runId, g, START.plusSeconds(10L * g + 3), EVALUATOR,
-                new EvaluationCompleted.Metrics(2.0 + g, Math.exp(2.0 + g), 0.5, 0.8, 0.9, 0.1, 7.0, 0.05, 0),
+                new EvaluationCompleted.Metrics(2.0 + g, Math.exp(2.0 + g), EvaluationSettings.WHOLE_TEXT, 4_096L,
+                        2.75 + g, 1000.0 * (g + 1), 2.0 + g, Math.exp(2.0 + g), 2.75 + g, 1000.0 * (g + 1), 4_096L, 0.5,
+                        0.8, 0.9, 0.1, 7.0, 0.05, 0.01, 0),
                 "excerpt of generation " + g, false, checkpointSha(g), corpusSha(g));
     }
 

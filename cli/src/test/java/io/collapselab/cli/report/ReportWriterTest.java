@@ -22,7 +22,7 @@ class ReportWriterTest {
         String html = ReportWriter.render(runs);
 
         List<String> charts = charts(html);
-        assertEquals(3, charts.size());
+        assertEquals(4, charts.size());
         for (String chart : charts) {
             assertEquals(1, count(chart, "<polyline class=\"series\" data-run=\"lr-1e-3\""));
             assertEquals(1, count(chart, "<polyline class=\"series\" data-run=\"lr-3e-3\""));
@@ -49,8 +49,9 @@ class ReportWriterTest {
 
     @Test
     void isSelfContainedAndEscapesText() {
-        GenerationReport hostile = new GenerationReport(0, 1, 1, 2.7, 0.5, 0.5, 0.5, 0, 3, 0.1, 0, "a".repeat(64),
-                "b".repeat(64), "<script>alert(1)</script> & more", 10, false);
+        GenerationReport hostile = new GenerationReport(0, 1, 1, 2.7, "whole", 100L, 1.5, 20.0, 1.0, 2.7, 1.5, 20.0,
+                100L, 0.5, 0.5, 0.5, 0, 3, 0.1, 0.0, 0, "a".repeat(64), "b".repeat(64),
+                "<script>alert(1)</script> & more", 10, false);
         String html = ReportWriter.render(List.of(new RunJson("r", "max-generations", Presets.get("smoke"),
                 List.of(hostile))));
         assertFalse(html.contains("<script"), "text must be escaped");
@@ -58,6 +59,25 @@ class ReportWriterTest {
         assertFalse(html.contains("http://") && !html.contains("http://www.w3.org/2000/svg"),
                 "no external resources");
         assertFalse(Pattern.compile("(src|href)=\"https?:").matcher(html).find(), "no external resources");
+    }
+
+    /** Runs recorded before bits per byte existed have none to draw: their line is left out, not drawn at 0. */
+    @Test
+    void aRunWithoutBitsPerByteHasNoPointsInThatChart() {
+        RunJson measured = run("measured", 2, 0.0);
+        List<GenerationReport> older = measured.generations().stream().map(r -> new GenerationReport(
+                r.generation(), r.trainLoss(), r.heldoutLoss(), r.heldoutPerplexity(), null, null, null, null, null,
+                null, null, null, null, r.distinct1(), r.distinct2(), r.distinct3(), r.repetition(), r.entropy(),
+                r.tailMass(), null, r.cycleLength(), r.checkpointSha256(), r.corpusSha256(), r.sampleExcerpt(),
+                r.wallMs(), r.collapsed())).toList();
+        String html = ReportWriter.render(List.of(measured,
+                new RunJson("older", "max-generations", Presets.get("smoke"), older)));
+
+        String bitsPerByte = charts(html).get(1);
+        assertTrue(bitsPerByte.contains("bits per byte"), bitsPerByte);
+        assertEquals(3, count(bitsPerByte, "<circle class=\"point\" data-run=\"measured\""));
+        assertEquals(0, count(bitsPerByte, "<circle class=\"point\" data-run=\"older\""));
+        assertEquals(3, count(charts(html).get(0), "<circle class=\"point\" data-run=\"older\""));
     }
 
     @Test
@@ -73,9 +93,11 @@ class ReportWriterTest {
     private static RunJson run(String id, int lastGeneration, double offset) {
         List<GenerationReport> generations = new ArrayList<>();
         for (int g = 0; g <= lastGeneration; g++) {
-            generations.add(new GenerationReport(g, 2.0, 2.0 + g * 0.1, 10 + g + offset, 0.9, 0.9 - g * 0.1, 0.95,
-                    0.01 * g, 9 - g, 0.1, 0, "%064x".formatted(g), "%064x".formatted(100 + g), "sample " + g, 1000,
-                    false));
+            double loss = 2.0 + g * 0.1;
+            generations.add(new GenerationReport(g, 2.0, loss, 10 + g + offset, "whole", 1000L, loss / Math.log(2),
+                    500.0 + g, loss, 10 + g + offset, loss / Math.log(2), 500.0 + g, 1000L, 0.9, 0.9 - g * 0.1, 0.95,
+                    0.01 * g, 9 - g, 0.1, 0.0, 0, "%064x".formatted(g), "%064x".formatted(100 + g), "sample " + g,
+                    1000, false));
         }
         return new RunJson(id, "max-generations", Presets.get("smoke"), generations);
     }

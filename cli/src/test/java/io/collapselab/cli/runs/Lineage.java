@@ -10,6 +10,7 @@ import io.collapselab.events.RunCompleted;
 import io.collapselab.events.RunInputs;
 import io.collapselab.events.RunRequested;
 import io.collapselab.experiment.ExperimentConfig;
+import io.collapselab.experiment.EvaluationSettings;
 import io.collapselab.experiment.Presets;
 
 import java.nio.charset.StandardCharsets;
@@ -30,6 +31,10 @@ final class Lineage {
 
     static final ExperimentConfig CONFIG = Presets.get("smoke");
     static final Instant START = Instant.parse("2024-05-01T12:00:00Z");
+    static final long HELDOUT_TOKENS = 16_383;
+    static final double BITS_PER_BYTE = 3.25;
+    static final double WORD_PERPLEXITY = 1_500.5;
+    static final double UNSEEN_WORD_SHARE = 0.125;
     static final ProducerInfo CLI = new ProducerInfo("cli", "laptop", "0.1.0");
     static final ProducerInfo TRAINER = new ProducerInfo("trainer-service", "trainer-1", "0.1.0");
     static final ProducerInfo GENERATOR = new ProducerInfo("generator-service", "generator-1", "0.1.0");
@@ -72,13 +77,17 @@ final class Lineage {
 
     CorpusGenerated corpus(int g) {
         return CorpusGenerated.of(runId, g, at(g, 2), GENERATOR, ref(generationDir(g) + "corpus.txt", corpusSha(g)),
-                1024, checkpointSha(g), config.sampling(), 7 + g);
+                new ObjectRef("s3://" + BUCKET + "/runs/" + runId + "/" + generationDir(g) + "corpus-tokens.bin",
+                        sha(runId + " corpus tokens " + g), 4 * 1025), 1024, checkpointSha(g), config.sampling(),
+                7 + g);
     }
 
     EvaluationCompleted evaluation(int g) {
         return EvaluationCompleted.of(runId, g, at(g, 3), EVALUATOR,
-                new EvaluationCompleted.Metrics(heldoutLoss(g), Math.exp(heldoutLoss(g)), (5 - g) / 10.0,
-                        (8 - g) / 10.0, (9 - g) / 10.0, g / 10.0, 7.0 - g, 0.05, g),
+                new EvaluationCompleted.Metrics(heldoutLoss(g), Math.exp(heldoutLoss(g)), EvaluationSettings.WHOLE_TEXT,
+                        HELDOUT_TOKENS, BITS_PER_BYTE, WORD_PERPLEXITY, heldoutLoss(g), Math.exp(heldoutLoss(g)),
+                        BITS_PER_BYTE, WORD_PERPLEXITY, HELDOUT_TOKENS, (5 - g) / 10.0, (8 - g) / 10.0, (9 - g) / 10.0,
+                        g / 10.0, 7.0 - g, 0.05, UNSEEN_WORD_SHARE, g),
                 "excerpt of generation " + g, false, checkpointSha(g), corpusSha(g));
     }
 

@@ -38,8 +38,11 @@ class RunLogTest {
         assertEquals(Lineage.CONFIG, summary.config());
         assertEquals(3, summary.generations().size());
         GenerationReport first = summary.generations().get(0);
-        assertEquals(new GenerationReport(0, 2.5, 2.0, Math.exp(2.0), 0.5, 0.8, 0.9, 0.0, 7.0, 0.05, 0,
-                run.checkpointSha(0), run.corpusSha(0), "excerpt of generation 0", 3_000, false), first);
+        assertEquals(new GenerationReport(0, 2.5, 2.0, Math.exp(2.0), "whole", Lineage.HELDOUT_TOKENS,
+                Lineage.BITS_PER_BYTE, Lineage.WORD_PERPLEXITY, 2.0, Math.exp(2.0), Lineage.BITS_PER_BYTE,
+                Lineage.WORD_PERPLEXITY, Lineage.HELDOUT_TOKENS, 0.5, 0.8, 0.9, 0.0, 7.0, 0.05,
+                Lineage.UNSEEN_WORD_SHARE, 0, run.checkpointSha(0), run.corpusSha(0), "excerpt of generation 0", 3_000,
+                false), first);
         GenerationReport last = summary.generations().get(2);
         assertEquals(2, last.generation());
         assertEquals(2.0, last.trainLoss());
@@ -128,7 +131,8 @@ class RunLogTest {
         CorpusGenerated original = run.corpus(0);
         CorpusGenerated other = new CorpusGenerated(original.eventId(), original.schemaVersion(), "r1", 0,
                 original.occurredAt(), original.producer(),
-                new ObjectRef(original.corpus().uri(), Lineage.sha("other text"), 100), original.tokenCount(),
+                new ObjectRef(original.corpus().uri(), Lineage.sha("other text"), 100), original.tokens(),
+                original.tokenCount(),
                 original.checkpointSha256(), original.sampling(), original.seed());
 
         RunLog.Addition addition = add(log, other);
@@ -166,7 +170,8 @@ class RunLogTest {
                 Lineage.TRAINER, run.checkpoint(1).checkpoint(), Lineage.sha("someone else's checkpoint"),
                 run.corpusSha(0), 15, 3_840, 2.25, 400);
         CorpusGenerated wrongSource = CorpusGenerated.of("r1", 2, Lineage.START.plusSeconds(22),
-                Lineage.GENERATOR, run.corpus(2).corpus(), 1024, run.checkpointSha(1), run.config.sampling(), 9);
+                Lineage.GENERATOR, run.corpus(2).corpus(), run.corpus(2).tokens(), 1024, run.checkpointSha(1),
+                run.config.sampling(), 9);
         run.all().stream()
                 .map(event -> event.equals(run.checkpoint(1)) ? wrongParent : event)
                 .map(event -> event.equals(run.corpus(2)) ? wrongSource : event)

@@ -84,8 +84,11 @@ class RunObserverIT {
         assertEquals("max-generations", summary.status());
         assertEquals(Lineage.CONFIG, summary.config());
         assertEquals(List.of(0, 1, 2), summary.generations().stream().map(GenerationReport::generation).toList());
-        assertEquals(new GenerationReport(1, 2.25, 2.5, Math.exp(2.5), 0.4, 0.7, 0.8, 0.1, 6.0, 0.05, 1,
-                a.checkpointSha(1), a.corpusSha(1), "excerpt of generation 1", 10_000, false),
+        assertEquals(new GenerationReport(1, 2.25, 2.5, Math.exp(2.5), "whole", Lineage.HELDOUT_TOKENS,
+                Lineage.BITS_PER_BYTE, Lineage.WORD_PERPLEXITY, 2.5, Math.exp(2.5), Lineage.BITS_PER_BYTE,
+                Lineage.WORD_PERPLEXITY, Lineage.HELDOUT_TOKENS, 0.4, 0.7, 0.8, 0.1, 6.0, 0.05,
+                Lineage.UNSEEN_WORD_SHARE, 1, a.checkpointSha(1), a.corpusSha(1), "excerpt of generation 1", 10_000,
+                false),
                 summary.generations().get(1));
         assertEquals(a.all().size() + 1, log.entries().size(), "every record, the re-emitted copy included");
         assertTrue(log.entries().stream().allMatch(entry -> entry.event().runId().equals("observe-a")));

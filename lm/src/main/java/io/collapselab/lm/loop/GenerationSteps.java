@@ -91,6 +91,35 @@ public final class GenerationSteps {
             return heldout.perplexity();
         }
 
+        public double heldoutBitsPerByte() {
+            return heldout.bitsPerByte();
+        }
+
+        public Double heldoutWordPerplexity() {
+            return heldout.wordPerplexity();
+        }
+
+        /** The whole-text figure's loss, null in a generation without one; likewise the four below. */
+        public Double wholeTextLoss() {
+            return wholeText == null ? null : wholeText.loss();
+        }
+
+        public Double wholeTextPerplexity() {
+            return wholeText == null ? null : wholeText.perplexity();
+        }
+
+        public Double wholeTextBitsPerByte() {
+            return wholeText == null ? null : wholeText.bitsPerByte();
+        }
+
+        public Double wholeTextWordPerplexity() {
+            return wholeText == null ? null : wholeText.wordPerplexity();
+        }
+
+        public Long wholeTextTokens() {
+            return wholeText == null ? null : wholeText.tokens();
+        }
+
         /** Tokens predicted for the figures, each figure counted once. */
         public long tokens() {
             return heldout.tokens() + (wholeText == null || wholeText == heldout ? 0 : wholeText.tokens());

@@ -2,7 +2,6 @@ package io.collapselab.lm.loop;
 
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.experiment.RunEnd;
-import io.collapselab.lm.metrics.HeldoutEvaluator;
 import io.collapselab.lm.metrics.RealTextProfile;
 import io.collapselab.lm.metrics.TextMetrics;
 
@@ -63,17 +62,14 @@ public final class SelfTrainingLoop {
                     corpus.tokens(), realProfile);
             boolean collapsed = config.collapse().isCollapsed(text.metrics().distinct2(), text.cycleLength());
             long now = System.nanoTime();
-            HeldoutEvaluator.HeldoutLoss figure = heldout.heldout();
-            HeldoutEvaluator.HeldoutLoss whole = heldout.wholeText();
             TextMetrics m = text.metrics();
-            GenerationReport report = new GenerationReport(g, current.trainLoss(), figure.loss(),
-                    figure.perplexity(), heldout.heldoutMethod(), figure.tokens(), figure.bitsPerByte(),
-                    figure.wordPerplexity(), whole == null ? null : whole.loss(),
-                    whole == null ? null : whole.perplexity(), whole == null ? null : whole.bitsPerByte(),
-                    whole == null ? null : whole.wordPerplexity(), whole == null ? null : whole.tokens(),
-                    m.distinct1(), m.distinct2(), m.distinct3(), m.repetition(), m.entropy(), m.tailMass(),
-                    m.unseenWordShare(), text.cycleLength(), current.sha256(), corpus.sha256(), text.excerpt(),
-                    (now - started) / 1_000_000, collapsed);
+            GenerationReport report = new GenerationReport(g, current.trainLoss(), heldout.heldoutLoss(),
+                    heldout.heldoutPerplexity(), heldout.heldoutMethod(), heldout.heldout().tokens(),
+                    heldout.heldoutBitsPerByte(), heldout.heldoutWordPerplexity(), heldout.wholeTextLoss(),
+                    heldout.wholeTextPerplexity(), heldout.wholeTextBitsPerByte(), heldout.wholeTextWordPerplexity(),
+                    heldout.wholeTextTokens(), m.distinct1(), m.distinct2(), m.distinct3(), m.repetition(),
+                    m.entropy(), m.tailMass(), m.unseenWordShare(), text.cycleLength(), current.sha256(),
+                    corpus.sha256(), text.excerpt(), (now - started) / 1_000_000, collapsed);
             started = now;
             reports.add(report);
             listener.onGeneration(report);
