@@ -81,12 +81,14 @@ final class RunFixture {
         List<Generation> generations = new ArrayList<>();
         List<byte[]> corpora = new ArrayList<>();
         GenerationSteps.TrainedCheckpoint current = GenerationSteps.pretrain(config, train, Progress.NONE);
+        int corpusTokens = GenerationSteps.corpusTokens(config, Checkpoint.readTokenizer(current.checkpoint()),
+                () -> train);
         String trainedOn = Sha256.hex(train);
         for (int g = 0; ; g++) {
             GenerationSteps.CheckpointEvaluation heldoutLoss =
                     GenerationSteps.evaluate(config, current.checkpoint(), heldout, g, Progress.NONE);
-            GenerationSteps.SampledCorpus corpus = GenerationSteps.sample(config, current.checkpoint(), g,
-                    Progress.NONE);
+            GenerationSteps.SampledCorpus corpus = GenerationSteps.sample(config, current.checkpoint(), corpusTokens,
+                    g, Progress.NONE);
             GenerationSteps.CorpusEvaluation text = GenerationSteps.evaluateCorpus(config, corpus.corpus(),
                     Checkpoint.readTokenizer(current.checkpoint()), profile);
             generations.add(new Generation(current, trainedOn, corpus, heldoutLoss, text,

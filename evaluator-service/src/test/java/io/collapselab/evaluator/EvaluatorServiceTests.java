@@ -68,7 +68,8 @@ class EvaluatorServiceTests {
         ExperimentConfig config = TestRuns.tinyConfig();
         RunRequested request = events.register(store, "both", config);
         TrainedCheckpoint checkpoint = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
-        byte[] corpus = GenerationSteps.sample(config, checkpoint.checkpoint(), 0, Progress.NONE).corpus();
+        byte[] corpus = GenerationSteps.sample(config, checkpoint.checkpoint(),
+                TestRuns.corpusTokens(config, checkpoint), 0, Progress.NONE).corpus();
 
         events.send(EvaluatorService.GENERATIONS, TestRuns.checkpointPublished(store, request, checkpoint, 0));
         await().atMost(InMemoryEvents.TIMEOUT).until(() -> store.exists(
@@ -104,7 +105,8 @@ class EvaluatorServiceTests {
         ExperimentConfig config = TestRuns.tinyConfig().withGenerations(0);
         RunRequested request = events.register(store, "last", config);
         TrainedCheckpoint checkpoint = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
-        byte[] corpus = GenerationSteps.sample(config, checkpoint.checkpoint(), 0, Progress.NONE).corpus();
+        byte[] corpus = GenerationSteps.sample(config, checkpoint.checkpoint(),
+                TestRuns.corpusTokens(config, checkpoint), 0, Progress.NONE).corpus();
 
         events.send(EvaluatorService.GENERATIONS, corpusGenerated(request, checkpoint, corpus, 0));
         events.send(EvaluatorService.GENERATIONS, TestRuns.checkpointPublished(store, request, checkpoint, 0));

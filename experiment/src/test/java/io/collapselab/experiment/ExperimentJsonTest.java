@@ -1,6 +1,7 @@
 package io.collapselab.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,6 +21,20 @@ class ExperimentJsonTest {
 
         assertEquals(config, read.config());
         assertNull(read.description());
+    }
+
+    @Test
+    void anEpochsBudgetReadsBackAsWrittenAndAFixedOneWritesNoEpochs() throws IOException {
+        ExperimentConfig fixed = ConfigMutations.valid();
+        ExperimentConfig epochs = fixed.withSelfTraining(fixed.selfTraining().withEpochs(2.5));
+
+        String fixedJson = ExperimentJson.toPrettyJson(fixed);
+        String epochsJson = ExperimentJson.toPrettyJson(epochs);
+
+        assertEquals(epochs, ExperimentJson.read(bytes(epochsJson)));
+        assertTrue(epochsJson.contains("\"budget\" : \"epochs\",\n    \"epochs\" : 2.5"), epochsJson);
+        assertTrue(fixedJson.contains("\"budget\" : \"fixed-steps\"\n"), fixedJson);
+        assertFalse(fixedJson.contains("\"epochs\""), fixedJson);
     }
 
     @Test

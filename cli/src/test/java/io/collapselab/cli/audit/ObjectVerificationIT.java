@@ -98,6 +98,29 @@ class ObjectVerificationIT {
     }
 
     @Test
+    void underAccumulateSubsampleEachCheckpointMustBeTrainedOnTheRebuiltSubsample() {
+        SyntheticLog log = new SyntheticLog("verify-subsample", Presets.get("smoke")
+                .withMixing(new MixingSettings(MixingSettings.ACCUMULATE_SUBSAMPLE, 0)));
+        upload(log);
+        log.publish(log.request());
+        log.publish(log.checkpoint(0));
+        log.publish(log.corpus(0));
+        log.publish(log.checkpoint(1, sha(mix(log, 1, List.of(log.corpusText(0))))));
+        log.publish(log.corpus(1));
+        // Trained on the whole pool, as accumulate would, rather than on a subsample of it.
+        String wholePool = sha(TrainingMix.forGeneration(log.config.withMixing(
+                new MixingSettings(MixingSettings.ACCUMULATE, 0)), log.trainText(),
+                List.of(log.corpusText(0), log.corpusText(1)), 2));
+        ConsumerRecord<String, byte[]> two = log.publish(log.checkpoint(2, wholePool));
+        String expected = sha(mix(log, 2, List.of(log.corpusText(0), log.corpusText(1))));
+
+        assertEquals(List.of(new Discrepancy(Kind.LINEAGE_BREAK, 2, RecordLocation.of(two), "CheckpointPublished(2)"
+                        + " was trained on " + wholePool + ", but the accumulate-subsample training mix of generation"
+                        + " 2, rebuilt from the training text and corpora 0..1, is " + expected)),
+                ObjectVerification.verify(store, log.analyze().log()));
+    }
+
+    @Test
     void aMissingInputIsReportedAgainstTheRequest() {
         SyntheticLog log = new SyntheticLog("verify-inputs");
         ConsumerRecord<String, byte[]> request = log.publish(log.request());

@@ -41,10 +41,13 @@ public final class SelfTrainingLoop {
         List<GenerationReport> reports = new ArrayList<>();
         long started = System.nanoTime();
         GenerationSteps.TrainedCheckpoint current = GenerationSteps.pretrain(config, realTrainText, listener);
+        int corpusTokens = GenerationSteps.corpusTokens(config, Checkpoint.readTokenizer(current.checkpoint()),
+                () -> realTrainText);
         for (int g = 0; ; g++) {
             GenerationSteps.CheckpointEvaluation heldout =
                     GenerationSteps.evaluate(config, current.checkpoint(), heldoutText, g, listener);
-            GenerationSteps.SampledCorpus corpus = GenerationSteps.sample(config, current.checkpoint(), g, listener);
+            GenerationSteps.SampledCorpus corpus = GenerationSteps.sample(config, current.checkpoint(), corpusTokens, g,
+                    listener);
             GenerationSteps.CorpusEvaluation text = GenerationSteps.evaluateCorpus(config, corpus.corpus(),
                     Checkpoint.readTokenizer(current.checkpoint()), realProfile);
             boolean collapsed = config.collapse().isCollapsed(text.metrics().distinct2(), text.cycleLength());
