@@ -1,6 +1,7 @@
 package io.collapselab.artifacts;
 
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -11,7 +12,10 @@ import java.util.regex.Pattern;
  *   <li>{@code runs/<runId>/gen-<NNNN>/corpus.txt}: the text generation NNNN's model sampled;</li>
  *   <li>{@code runs/<runId>/gen-<NNNN>/<name>.json}: small JSON files about generation NNNN that services keep
  *       next to its artifacts (the events they publish, partial results);</li>
- *   <li>{@code runs/<runId>/inputs/<name>}: the real texts a run was started with.</li>
+ *   <li>{@code runs/<runId>/inputs/<name>}: the real texts a run was started with;</li>
+ *   <li>{@code models/<sha256>/<file>}: a file of a pretrained model ({@code config.json},
+ *       {@code model.safetensors}) under the digest of its own content, shared by every run that starts from it,
+ *       so it belongs to no run.</li>
  * </ul>
  * A run id matches {@code [a-z0-9][a-z0-9-]{0,62}}, a generation is 0 to 9999 (zero-padded to four digits), and
  * an input name matches {@code [a-z0-9][a-z0-9._-]{0,62}} without {@code ..}, and a generation file name matches
@@ -22,6 +26,9 @@ public final class ObjectKey {
     public static final int MAX_GENERATION = 9999;
 
     private static final String RUNS = "runs";
+    private static final String MODELS = "models";
+    private static final Set<String> MODEL_FILES = Set.of("config.json", "model.safetensors");
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final String INPUTS = "inputs";
     private static final String CHECKPOINT = "checkpoint.bin";
     private static final String CORPUS = "corpus.txt";
@@ -31,7 +38,7 @@ public final class ObjectKey {
     private static final Pattern GENERATION_FILE_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,57}\\.json");
     private static final Pattern GENERATION_DIR = Pattern.compile("gen-(\\d{4})");
     private static final String LAYOUT = "runs/<runId>/gen-<NNNN>/checkpoint.bin, runs/<runId>/gen-<NNNN>/corpus.txt,"
-            + " runs/<runId>/gen-<NNNN>/<name>.json or runs/<runId>/inputs/<name>";
+            + " runs/<runId>/gen-<NNNN>/<name>.json, runs/<runId>/inputs/<name> or models/<sha256>/<file>";
 
     private final String runId;
     private final String key;
@@ -56,6 +63,21 @@ public final class ObjectKey {
 
     public static ObjectKey input(String runId, String name) {
         return new ObjectKey(requireRunId(runId), runPrefix(runId) + INPUTS + "/" + requireInputName(name));
+    }
+
+    /**
+     * A pretrained model's file under the SHA-256 of its content.
+     *
+     * @param file {@code config.json} or {@code model.safetensors}
+     */
+    public static ObjectKey modelFile(String sha256, String file) {
+        if (sha256 == null || !SHA256.matcher(sha256).matches()) {
+            throw new IllegalArgumentException("model file digest '" + sha256 + "' is not 64 lowercase hex digits");
+        }
+        if (!MODEL_FILES.contains(file)) {
+            throw new IllegalArgumentException("model file '" + file + "' is none of " + MODEL_FILES);
+        }
+        return new ObjectKey(null, MODELS + "/" + sha256 + "/" + file);
     }
 
     /**
@@ -89,6 +111,13 @@ public final class ObjectKey {
     /** The key of a stored object, as a listing returns it. */
     static ObjectKey parseKey(String key) {
         String[] parts = key.split("/", -1);
+        if (parts.length == 3 && parts[0].equals(MODELS)) {
+            try {
+                return modelFile(parts[1], parts[2]);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("key '" + key + "' does not follow the layout " + LAYOUT, e);
+            }
+        }
         if (parts.length != 4 || !parts[0].equals(RUNS)) {
             throw new IllegalArgumentException("key '" + key + "' does not follow the layout " + LAYOUT);
         }
@@ -119,6 +148,7 @@ public final class ObjectKey {
         return RUNS + "/" + requireRunId(runId) + "/";
     }
 
+    /** The run the object belongs to; {@code null} for a model file, which runs share. */
     public String runId() {
         return runId;
     }

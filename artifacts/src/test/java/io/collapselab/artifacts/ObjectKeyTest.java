@@ -149,4 +149,17 @@ class ObjectKeyTest {
         ObjectKey key = ObjectKey.input("run-7", "wiki.valid.tokens");
         assertEquals(key, ObjectKey.parseUri(key.toUri("collapse"), "collapse"));
     }
+
+    @Test
+    void aModelFileLiesUnderItsOwnDigestAndBelongsToNoRun() {
+        String sha = "ab".repeat(32);
+        ObjectKey weights = ObjectKey.modelFile(sha, "model.safetensors");
+
+        assertEquals("models/" + sha + "/model.safetensors", weights.key());
+        assertEquals(null, weights.runId());
+        assertEquals(weights, ObjectKey.parseUri(weights.toUri("collapse"), "collapse"));
+        assertThrows(IllegalArgumentException.class, () -> ObjectKey.modelFile("AB".repeat(32), "config.json"));
+        assertThrows(IllegalArgumentException.class, () -> ObjectKey.modelFile(sha, "vocab.json"));
+        assertThrows(IllegalArgumentException.class, () -> ObjectKey.parseKey("models/" + sha + "/../x"));
+    }
 }

@@ -1,18 +1,24 @@
 package io.collapselab.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.collapselab.cli.hub.HubModels;
 import io.collapselab.experiment.CorpusSize;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.experiment.ExperimentJson;
 import io.collapselab.experiment.MixingSettings;
 import io.collapselab.experiment.Presets;
+import io.collapselab.lm.pretrained.BaseModels;
+import io.collapselab.lm.pretrained.Gpt2Architecture;
+import io.collapselab.lm.pretrained.Gpt2Import;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 
 /** Which experiment to run: a preset or a config file, with overrides for the common knobs. */
 final class ExperimentOptions {
@@ -66,6 +72,16 @@ final class ExperimentOptions {
     @Option(names = "--seed", paramLabel = "N", description = "Run seed; every random choice derives from it.")
     Long seed;
 
+    @Option(names = "--init-from", paramLabel = "REPO|DIR",
+            description = "Start generation 0 from a pretrained GPT-2: a Hugging Face Hub model fetched with "
+                    + "collapse models pull (e.g. gpt2), or a directory holding its config.json and "
+                    + "model.safetensors. The architecture and tokenizer become the model's; the context is cropped "
+                    + "to the experiment's. With --pretrain-steps 0, generation 0 is the model itself.")
+    String initFrom;
+
+    /** Where pretrained models are looked up; the process environment, or a test's. */
+    Function<String, String> environment = System::getenv;
+
     /** The experiment after overrides, validated; a {@link UsageError} names every problem. */
     ExperimentConfig resolve(String defaultPreset) {
         ExperimentConfig config = base(defaultPreset);
@@ -104,11 +120,43 @@ final class ExperimentOptions {
         if (seed != null) {
             config = config.withSeed(seed);
         }
+        if (initFrom != null) {
+            config = config.withModel(BaseModels.startingFrom(config.model(), initFrom,
+                    architecture(baseModel(initFrom))));
+        }
         List<String> problems = config.problems();
         if (!problems.isEmpty()) {
             throw new UsageError("invalid experiment: " + String.join("; ", problems));
         }
+        if (config.model().startsPretrained()) {
+            List<String> conflicts = BaseModels.conflicts(config.model(),
+                    architecture(baseModel(config.model().initFrom())), config.model().initFrom());
+            if (!conflicts.isEmpty()) {
+                throw new UsageError("invalid experiment: " + String.join("; ", conflicts));
+            }
+        }
         return config;
+    }
+
+    /**
+     * The directory of the pretrained model a resolved experiment starts from, or {@code null} when it starts from
+     * fresh weights; a model that is neither a directory nor in the hub cache is a {@link UsageError} naming the
+     * {@code collapse models pull} command.
+     */
+    Path baseModel(ExperimentConfig config) {
+        return config.model().startsPretrained() ? baseModel(config.model().initFrom()) : null;
+    }
+
+    private Path baseModel(String repoOrDir) {
+        return HubModels.fromEnvironment(environment).resolve(repoOrDir);
+    }
+
+    private static Gpt2Architecture architecture(Path modelDirectory) {
+        try {
+            return Gpt2Import.architecture(modelDirectory);
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            throw new UsageError("cannot start from " + modelDirectory + ": " + e.getMessage());
+        }
     }
 
     private ExperimentConfig base(String defaultPreset) {

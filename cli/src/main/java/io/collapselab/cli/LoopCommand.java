@@ -51,7 +51,11 @@ final class LoopCommand implements Callable<Integer> {
                         + "held-out text %s (%,d bytes)%n", id, config.name(), config.generations(),
                 ThreadOptions.effective(), texts.trainFile(), texts.train().length, texts.heldoutFile(),
                 texts.heldout().length);
-        SelfTrainingLoop.Outcome outcome = new SelfTrainingLoop(config, texts.train(), texts.heldout())
+        Path baseModel = experiment.baseModel(config);
+        if (baseModel != null) {
+            err.printf(Locale.ROOT, "generation 0 starts from %s (%s)%n", config.model().initFrom(), baseModel);
+        }
+        SelfTrainingLoop.Outcome outcome = new SelfTrainingLoop(config, texts.train(), texts.heldout(), baseModel)
                 .run(new ProgressPrinter(err, config.generations()));
         GenerationTable.print(System.out, outcome.generations());
         System.out.println("status: " + outcome.end().wireName());

@@ -124,7 +124,8 @@ final class PipelineBenchCommand implements Callable<Integer> {
         LocalProcesses local = state.processes();
         boolean wasRunning = !local.allStarted().isEmpty();
         return EmbeddedSystem.run(local, threads.count(), !wasRunning, cluster -> {
-            List<SweepOptions.Variant> variant = List.of(new SweepOptions.Variant(config.name(), config));
+            List<SweepOptions.Variant> variant = List.of(new SweepOptions.Variant(config.name(), config,
+                    experiment.baseModel(config)));
             Map<String, Meters> settled = meters(local);
             for (int i = 1; i <= warmUpRuns; i++) {
                 System.err.println("warm-up run " + i + " of " + warmUpRuns);
@@ -252,17 +253,18 @@ final class PipelineBenchCommand implements Callable<Integer> {
             Meters trainer = end.get("trainer").minus(start.get("trainer"));
             Meters generator = end.get("generator").minus(start.get("generator"));
             Meters evaluator = finished.get("evaluator").minus(base.get("evaluator"));
-            // The generator may have finished sampling the last checkpoint too by the time the meters are read.
-            if (trainer.count(CORPUS) != intervals || generator.count(CHECKPOINT) < intervals
-                    || generator.count(CHECKPOINT) > intervals + 1) {
+            // By the time the meters are read, the generator may have sampled the last checkpoint too, and the
+            // trainer may have handled the last corpus (which trains nothing: the run has no further generation).
+            if (trainer.count(CORPUS) < intervals || trainer.count(CORPUS) > intervals + 1
+                    || generator.count(CHECKPOINT) < intervals || generator.count(CHECKPOINT) > intervals + 1) {
                 throw new IllegalStateException("the services handled other work while run " + log.runId()
                         + " was measured (" + (long) trainer.count(CORPUS) + " trainings and "
                         + (long) generator.count(CHECKPOINT) + " samplings where the run had " + intervals
                         + "); let other runs finish first (collapse runs) or use a fresh --state-dir");
             }
-            double trainingMs = trainer.computeMs(CORPUS) / trainer.count(CORPUS);
+            double trainingMs = trainer.computeMs(CORPUS) / intervals;
             double samplingMs = generator.computeMs(CHECKPOINT) / generator.count(CHECKPOINT);
-            double trainerOverheadMs = trainer.overheadMs(CORPUS) / trainer.count(CORPUS);
+            double trainerOverheadMs = trainer.overheadMs(CORPUS) / intervals;
             double generatorOverheadMs = generator.overheadMs(CHECKPOINT) / generator.count(CHECKPOINT);
             double overheadMs = wallMs - trainingMs - samplingMs;
             return new PipelineFigures(log.runId(), intervals, wallMs, samplingMs, trainingMs, overheadMs,

@@ -28,7 +28,7 @@ final class Submission {
              RunSubmitter submitter = new RunSubmitter(cluster.bootstrapServers(), store)) {
             for (SweepOptions.Variant variant : variants) {
                 String id = runId != null ? runId : RunIds.fresh(variant.label());
-                submitter.submit(id, variant.config(), texts.train(), texts.heldout());
+                submitter.submit(id, variant.config(), texts.train(), texts.heldout(), variant.baseModel());
                 ids.add(id);
             }
         } catch (InvalidRunException e) {

@@ -3,6 +3,7 @@ package io.collapselab.cli;
 import io.collapselab.experiment.ExperimentConfig;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +27,11 @@ final class SweepOptions {
             "epochs-per-generation", (o, v) -> o.epochsPerGeneration = Double.parseDouble(v),
             "tokens-per-generation", (o, v) -> o.tokensPerGeneration = v);
 
-    /** One run of a sweep: a label for its id and its config. */
-    record Variant(String label, ExperimentConfig config) {
+    /**
+     * One run of a sweep: a label for its id, its config, and the directory of the pretrained model it starts from
+     * ({@code null} for fresh weights).
+     */
+    record Variant(String label, ExperimentConfig config, Path baseModel) {
     }
 
     @Option(names = "--sweep", paramLabel = "NAME=V1,V2,...",
@@ -40,7 +44,7 @@ final class SweepOptions {
     List<Variant> variants(ExperimentOptions experiment, String defaultPreset) {
         if (sweep == null) {
             ExperimentConfig config = experiment.resolve(defaultPreset);
-            return List.of(new Variant(config.name(), config));
+            return List.of(new Variant(config.name(), config, experiment.baseModel(config)));
         }
         int equals = sweep.indexOf('=');
         String knob = equals > 0 ? sweep.substring(0, equals) : "";
@@ -57,7 +61,8 @@ final class SweepOptions {
                 throw new UsageError("--sweep " + knob + ": '" + value + "' is not a number");
             }
             ExperimentConfig config = experiment.resolve(defaultPreset);
-            variants.add(new Variant(config.name() + "-" + knob + "-" + value.strip(), config));
+            variants.add(new Variant(config.name() + "-" + knob + "-" + value.strip(), config,
+                    experiment.baseModel(config)));
         }
         return variants;
     }

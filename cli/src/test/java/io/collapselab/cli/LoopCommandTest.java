@@ -144,7 +144,7 @@ class LoopCommandTest {
         assertFalse(trimmed.contains("Exception"), "no stack trace or exception names: " + trimmed);
     }
 
-    private static String dataDir() {
+    static String dataDir() {
         String dir = System.getProperty("collapse.data.dir", "");
         Assumptions.assumeFalse(dir.isBlank() || dir.startsWith("${"),
                 "set COLLAPSE_DATA_DIR to a directory holding wikitext-2/");

@@ -48,7 +48,7 @@ public class EvaluatorService {
      * both halves of a run's generations meet on one replica, and its single worker thread combines them without
      * racing itself.
      */
-    public static final String GENERATIONS = "generations";
+    public static final String GENERATIONS_CHANNEL = "generations";
 
     static final String HELDOUT_EVALUATION = "heldout-evaluation.json";
     static final String CORPUS_EVALUATION = "corpus-evaluation.json";
@@ -86,10 +86,10 @@ public class EvaluatorService {
         this.metrics = metrics;
     }
 
-    @Incoming(GENERATIONS)
+    @Incoming(GENERATIONS_CHANNEL)
     @Blocking
     public void onGenerationEvent(ConsumerRecord<String, DecodedEvent> record) throws InterruptedException {
-        intake.process(GENERATIONS, record, CollapseEvent.class, this::evaluate);
+        intake.process(GENERATIONS_CHANNEL, record, CollapseEvent.class, this::evaluate);
     }
 
     private void evaluate(CollapseEvent event, Run run, ComputeTime compute) {

@@ -17,12 +17,14 @@ public sealed interface CollapseEvent
 
     /**
      * The schema version this code writes. Readers accept newer versions as long as they parse. 2 added
-     * {@code sampling.window} to the run config and to {@code CorpusGenerated}'s sampling settings; a version 1 event
-     * without it reads as the {@code fast} window it was sampled with. 2 also added {@code budget} and
-     * {@code epochs} to the config's {@code pretraining} and {@code selfTraining} (a version 1 event reads as
-     * {@code fixed-steps}, without epochs), the {@code accumulate-subsample} mixing policy, and
-     * {@code sampling.tokensPerGeneration} as text relative to the real training text ({@code "real-size"},
-     * {@code "2x real-size"}) besides the number of tokens it always was.
+     * {@code sampling.window} to the run config and to {@code CorpusGenerated}'s sampling settings (a version 1 event
+     * without it reads as the {@code fast} window it was sampled with), and {@code model.activation},
+     * {@code model.initFrom} and {@code inputs.baseModel} for runs that start from a pretrained model (absent in
+     * version 1: exact GELU, fresh weights). 2 also added {@code budget} and {@code epochs} to the config's
+     * {@code pretraining} and {@code selfTraining} (a version 1 event reads as {@code fixed-steps}, without epochs),
+     * the {@code accumulate-subsample} mixing policy, and {@code sampling.tokensPerGeneration} as text relative to
+     * the real training text ({@code "real-size"}, {@code "2x real-size"}) besides the number of tokens it always
+     * was.
      */
     int CURRENT_SCHEMA_VERSION = 2;
 

@@ -32,6 +32,8 @@ public final class EventValidator {
     private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,63}");
     private static final Pattern S3_URI = Pattern.compile("s3://([^/]*)/(.*)", Pattern.DOTALL);
+    private static final String BASE_MODEL_CONFIG = "config.json";
+    private static final String BASE_MODEL_WEIGHTS = "model.safetensors";
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     private static final Pattern KAFKA_TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
     private static final int MAX_KEY_BYTES = 1024;
@@ -138,6 +140,41 @@ public final class EventValidator {
         } else {
             objectRef(inputs.train(), "inputs.train", event.runId(), problems);
             objectRef(inputs.heldout(), "inputs.heldout", event.runId(), problems);
+            baseModel(inputs.baseModel(), config, problems);
+        }
+    }
+
+    /** Present exactly when the config starts from a pretrained model, each file under its own digest. */
+    private static void baseModel(RunInputs.BaseModel baseModel, ExperimentConfig config, List<String> problems) {
+        boolean pretrained = config != null && config.model() != null && config.model().startsPretrained();
+        if (baseModel == null) {
+            if (pretrained) {
+                problems.add("inputs.baseModel is missing, but config.model.initFrom names a pretrained model");
+            }
+            return;
+        }
+        if (config != null && config.model() != null && !pretrained) {
+            problems.add("inputs.baseModel must be null when config.model.initFrom is not set");
+        }
+        modelFile(baseModel.config(), "inputs.baseModel.config", BASE_MODEL_CONFIG, problems);
+        modelFile(baseModel.weights(), "inputs.baseModel.weights", BASE_MODEL_WEIGHTS, problems);
+    }
+
+    private static void modelFile(ObjectRef ref, String field, String fileName, List<String> problems) {
+        if (ref == null) {
+            problems.add(field + " is missing");
+            return;
+        }
+        digest(ref.sha256(), field + ".sha256", problems);
+        if (ref.size() < 1) {
+            problems.add(field + ".size must be positive, was " + ref.size());
+        }
+        Matcher matcher = ref.uri() == null ? null : S3_URI.matcher(ref.uri());
+        String expectedKey = "models/" + ref.sha256() + "/" + fileName;
+        if (matcher == null || !matcher.matches() || !BUCKET.matcher(matcher.group(1)).matches()
+                || !matcher.group(2).equals(expectedKey)) {
+            problems.add(field + ".uri must be s3://<bucket>/" + expectedKey + ", the file under its own digest, was "
+                    + quote(ref.uri()));
         }
     }
 

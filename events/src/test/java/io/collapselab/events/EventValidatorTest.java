@@ -179,7 +179,8 @@ class EventValidatorTest {
 
     @Test
     void acceptsANewerSchemaVersion() {
-        assertEquals(List.of(), EventValidator.problems(with(Fixtures.corpusGenerated(), "schemaVersion", 2)));
+        assertEquals(List.of(), EventValidator.problems(with(Fixtures.corpusGenerated(), "schemaVersion",
+                CollapseEvent.CURRENT_SCHEMA_VERSION + 1)));
     }
 
     @Test
@@ -309,5 +310,24 @@ class EventValidatorTest {
     private static RunCompleted failedRun() {
         return RunCompleted.of(RUN_ID, 3, Fixtures.OCCURRED_AT, Fixtures.TRAINER, RunCompleted.Reason.FAILED,
                 "checkpoint upload failed: bucket not found", 2);
+    }
+
+    @Test
+    void aPretrainedRunNamesItsBaseModelUnderEachFilesDigestAndAFreshRunNamesNone() {
+        RunRequested pretrained = Fixtures.pretrainedRunRequested();
+        String configSha = pretrained.inputs().baseModel().config().sha256();
+
+        assertEquals(List.of(), EventValidator.problems(pretrained));
+        assertEquals(List.of("inputs.baseModel is missing, but config.model.initFrom names a pretrained model"),
+                EventValidator.problems(with(pretrained, "inputs.baseModel", null)));
+        assertEquals(List.of("inputs.baseModel must be null when config.model.initFrom is not set"),
+                EventValidator.problems(with(with(pretrained, "config.model.initFrom", null),
+                        "config.pretraining.steps", 1)));
+        assertEquals(List.of("inputs.baseModel.config.uri must be s3://<bucket>/models/" + configSha
+                        + "/config.json, the file under its own digest, was 's3://collapse/models/a/config.json'"),
+                EventValidator.problems(with(pretrained, "inputs.baseModel.config.uri",
+                        "s3://collapse/models/a/config.json")));
+        assertEquals(List.of("inputs.baseModel.weights is missing"),
+                EventValidator.problems(with(pretrained, "inputs.baseModel.weights", null)));
     }
 }

@@ -61,6 +61,24 @@ public final class Fixtures {
                 new ObjectRef(uri("inputs/heldout.txt"), HELDOUT_SHA256, 65_536)));
     }
 
+    /** A run that starts from a pretrained GPT-2 and takes no pretraining steps. */
+    public static RunRequested pretrainedRunRequested() {
+        ExperimentConfig config = config();
+        ModelSettings m = config.model();
+        ExperimentConfig pretrained = config
+                .withModel(m.initializedFrom("gpt2", m.layers(), m.heads(), m.width(), ModelSettings.GELU_TANH))
+                .withPretraining(config.pretraining().withSteps(0));
+        String configSha = "c".repeat(64);
+        String weightsSha = "d".repeat(64);
+        return RunRequested.of(RUN_ID, OCCURRED_AT, CLI, pretrained, new RunInputs(
+                new ObjectRef(uri("inputs/train.txt"), TRAIN_SHA256, 1_048_576),
+                new ObjectRef(uri("inputs/heldout.txt"), HELDOUT_SHA256, 65_536),
+                new RunInputs.BaseModel(
+                        new ObjectRef("s3://collapse/models/" + configSha + "/config.json", configSha, 665),
+                        new ObjectRef("s3://collapse/models/" + weightsSha + "/model.safetensors", weightsSha,
+                                548_105_171))));
+    }
+
     public static RunCompleted runCompleted() {
         return RunCompleted.of(RUN_ID, 5, OCCURRED_AT, EVALUATOR, RunCompleted.Reason.MAX_GENERATIONS,
                 "reached the configured 5 generations", 5);

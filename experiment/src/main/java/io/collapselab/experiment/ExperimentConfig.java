@@ -34,8 +34,10 @@ public record ExperimentConfig(
             problems.add("generations must be between 0 and 9999 (object keys hold four digits), was " + generations);
         }
         require(problems, model, "model", () -> model.problems(problems));
-        require(problems, pretraining, "pretraining", () -> pretraining.problems("pretraining", problems));
-        require(problems, selfTraining, "selfTraining", () -> selfTraining.problems("selfTraining", problems));
+        int minPretrainingSteps = model != null && model.startsPretrained() ? 0 : 1;
+        require(problems, pretraining, "pretraining",
+                () -> pretraining.problems("pretraining", minPretrainingSteps, problems));
+        require(problems, selfTraining, "selfTraining", () -> selfTraining.problems("selfTraining", 1, problems));
         require(problems, sampling, "sampling", () -> problems.addAll(sampling.problems()));
         require(problems, mixing, "mixing", () -> mixing.problems(problems));
         require(problems, evaluation, "evaluation", () -> evaluation.problems(problems));
@@ -135,6 +137,11 @@ public record ExperimentConfig(
     public ExperimentConfig withSampling(SamplingSettings newSampling) {
         return new ExperimentConfig(name, model, pretraining, selfTraining, generations, newSampling, mixing,
                 evaluation, collapse, seed);
+    }
+
+    public ExperimentConfig withEvaluation(EvaluationSettings newEvaluation) {
+        return new ExperimentConfig(name, model, pretraining, selfTraining, generations, sampling, mixing,
+                newEvaluation, collapse, seed);
     }
 
     public ExperimentConfig withMixing(MixingSettings newMixing) {

@@ -6,6 +6,18 @@ import java.util.List;
  * Shape of the GPT and its tokenizer. The vocabulary size follows from the tokenizer: 256 for {@code byte},
  * {@code bpeVocabularySize} for {@code bpe} (trained on the run's real training text), 50,257 for {@code gpt2}
  * (GPT-2's own BPE, the one a pretrained GPT-2 needs; {@code bpeVocabularySize} is then ignored).
+ *
+ * <p>{@code activation}: the MLP's nonlinearity under the name Hugging Face configs give it, {@value #GELU} (exact,
+ * what models trained from scratch here use and what a config without the field gets) or {@value #GELU_TANH}
+ * (GPT-2's tanh approximation).
+ *
+ * <p>{@code initFrom}: where generation 0 starts, {@code null} for fresh weights, else a pretrained GPT-2: a
+ * Hugging Face Hub repository ({@code gpt2}, {@code org/name}) or a directory holding its {@code config.json} and
+ * {@code model.safetensors}. The architecture fields (layers, heads, width, tokenizer, activation) must then be
+ * those of its {@code config.json}, which the submitter checks before any work starts; the context may be shorter
+ * than the model's (its first positions are kept, as nanoGPT's {@code crop_block_size} does). The services never
+ * read it from the submitter's disk: the submitter uploads the model once, under its digest, and names it in the
+ * run's inputs.
  */
 public record ModelSettings(
         int layers,
@@ -14,11 +26,39 @@ public record ModelSettings(
         int contextLength,
         float dropout,
         String tokenizer,
-        int bpeVocabularySize) {
+        int bpeVocabularySize,
+        String activation,
+        String initFrom) {
 
     public static final String BYTE_TOKENIZER = "byte";
     public static final String BPE_TOKENIZER = "bpe";
     public static final String GPT2_TOKENIZER = "gpt2";
+    public static final String GELU = "gelu";
+    public static final String GELU_TANH = "gelu_new";
+
+    public ModelSettings {
+        if (activation == null) {
+            activation = GELU;
+        }
+    }
+
+    /** A model trained from scratch: fresh weights, exact GELU. */
+    public ModelSettings(int layers, int heads, int width, int contextLength, float dropout, String tokenizer,
+                         int bpeVocabularySize) {
+        this(layers, heads, width, contextLength, dropout, tokenizer, bpeVocabularySize, GELU, null);
+    }
+
+    /** Whether generation 0 starts from a pretrained model rather than fresh weights. */
+    public boolean startsPretrained() {
+        return initFrom != null;
+    }
+
+    /** These settings starting from {@code newInitFrom} with its architecture, keeping context and dropout. */
+    public ModelSettings initializedFrom(String newInitFrom, int newLayers, int newHeads, int newWidth,
+                                         String newActivation) {
+        return new ModelSettings(newLayers, newHeads, newWidth, contextLength, dropout, GPT2_TOKENIZER, 0,
+                newActivation, newInitFrom);
+    }
 
     void problems(List<String> problems) {
         if (layers < 1 || layers > 96) {
@@ -37,6 +77,17 @@ public record ModelSettings(
         }
         if (!(dropout >= 0f && dropout < 1f)) {
             problems.add("model.dropout must be in [0, 1), was " + dropout);
+        }
+        if (!GELU.equals(activation) && !GELU_TANH.equals(activation)) {
+            problems.add("model.activation must be '" + GELU + "' or '" + GELU_TANH + "', was '" + activation + "'");
+        }
+        if (initFrom != null) {
+            if (initFrom.isBlank()) {
+                problems.add("model.initFrom must name a Hugging Face repository or a directory, or be left out");
+            } else if (!GPT2_TOKENIZER.equals(tokenizer)) {
+                problems.add("model.tokenizer must be 'gpt2' when model.initFrom names a pretrained GPT-2, was '"
+                        + tokenizer + "'");
+            }
         }
         if (BPE_TOKENIZER.equals(tokenizer)) {
             if (bpeVocabularySize < 257 || bpeVocabularySize > 65_536) {

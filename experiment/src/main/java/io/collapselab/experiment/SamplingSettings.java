@@ -74,6 +74,11 @@ public record SamplingSettings(
         return problems;
     }
 
+    /** These settings sampling {@code newTokensPerGeneration} tokens per generation. */
+    public SamplingSettings withTokensPerGeneration(int newTokensPerGeneration) {
+        return withTokensPerGeneration(CorpusSize.ofTokens(newTokensPerGeneration));
+    }
+
     public SamplingSettings withTokensPerGeneration(CorpusSize newTokensPerGeneration) {
         return new SamplingSettings(newTokensPerGeneration, sequences, temperature, topK, topP, prompt, kvCache,
                 window);

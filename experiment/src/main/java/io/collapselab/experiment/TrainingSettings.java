@@ -58,10 +58,15 @@ public record TrainingSettings(
                 gradientClip, carryOptimizerState, FIXED_STEPS, null);
     }
 
-    void problems(String field, List<String> problems) {
+    /**
+     * Adds this section's problems, naming its fields under {@code field}.
+     *
+     * @param minSteps 0 where no training is a choice (pre-training a pretrained model), else 1
+     */
+    void problems(String field, int minSteps, List<String> problems) {
         if (FIXED_STEPS.equals(budget)) {
-            if (steps < 1 || steps > MAX_STEPS) {
-                problems.add(field + ".steps must be between 1 and " + MAX_STEPS + ", was " + steps);
+            if (steps < minSteps || steps > MAX_STEPS) {
+                problems.add(field + ".steps must be between " + minSteps + " and " + MAX_STEPS + ", was " + steps);
             }
             if (epochs != null) {
                 problems.add(field + ".epochs is read only under budget '" + EPOCHS + "'; remove it or set "

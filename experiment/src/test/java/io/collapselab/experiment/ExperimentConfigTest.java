@@ -39,6 +39,11 @@ class ExperimentConfigTest {
                 Arguments.of("model.dropout", 1.0, "model.dropout must be in [0, 1), was 1.0"),
                 Arguments.of("model.tokenizer", "char",
                         "model.tokenizer must be 'byte', 'bpe' or 'gpt2', was 'char'"),
+                Arguments.of("model.activation", "relu", "model.activation must be 'gelu' or 'gelu_new', was 'relu'"),
+                Arguments.of("model.initFrom", " ",
+                        "model.initFrom must name a Hugging Face repository or a directory, or be left out"),
+                Arguments.of("model.initFrom", "gpt2",
+                        "model.tokenizer must be 'gpt2' when model.initFrom names a pretrained GPT-2, was 'byte'"),
                 Arguments.of("model.tokenizer", "bpe",
                         "model.bpeVocabularySize must be between 257 and 65536 for the bpe tokenizer, was 0"),
                 Arguments.of("pretraining", null, "pretraining is missing"),
@@ -195,5 +200,17 @@ class ExperimentConfigTest {
         assertEquals(Optional.of(RunEnd.COLLAPSE_DETECTED), stopping.endAfter(5, true));
         assertEquals(Optional.empty(), continuing.endAfter(2, true));
         assertEquals(Optional.of(RunEnd.MAX_GENERATIONS), continuing.endAfter(5, true));
+    }
+
+    @Test
+    void aPretrainedModelMayTakeNoPretrainingStepsAndAFreshOneMayNot() {
+        ExperimentConfig pretrained = with(with(with(ConfigMutations.valid(), "model.initFrom", "gpt2"),
+                "model.tokenizer", "gpt2"), "pretraining.steps", 0);
+
+        assertEquals(List.of(), pretrained.problems());
+        assertEquals(List.of("pretraining.steps must be between 1 and 100000000, was 0"),
+                with(ConfigMutations.valid(), "pretraining.steps", 0).problems());
+        assertEquals(List.of("selfTraining.steps must be between 1 and 100000000, was 0"),
+                with(pretrained, "selfTraining.steps", 0).problems());
     }
 }

@@ -34,8 +34,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class GeneratorService {
 
-    /** {@code collapse.checkpoints}. */
-    public static final String CHECKPOINTS = "checkpoints";
+    /** The channel of {@code collapse.checkpoints}. */
+    public static final String CHECKPOINTS_CHANNEL = "checkpoints";
 
     private static final Logger LOG = Logger.getLogger(GeneratorService.class);
 
@@ -55,10 +55,10 @@ public class GeneratorService {
         this.metrics = metrics;
     }
 
-    @Incoming(CHECKPOINTS)
+    @Incoming(CHECKPOINTS_CHANNEL)
     @Blocking
     public void onCheckpoint(ConsumerRecord<String, DecodedEvent> record) throws InterruptedException {
-        intake.process(CHECKPOINTS, record, CheckpointPublished.class, this::sample);
+        intake.process(CHECKPOINTS_CHANNEL, record, CheckpointPublished.class, this::sample);
     }
 
     private void sample(CheckpointPublished checkpoint, Run run, ComputeTime compute) {

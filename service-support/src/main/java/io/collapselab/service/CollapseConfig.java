@@ -32,6 +32,13 @@ public interface CollapseConfig {
     @WithDefault("10000")
     int processedEventsCapacity();
 
+    /**
+     * A local directory for the pretrained models runs start from, downloaded from the object store once per
+     * process; give it room for the models in use (about 0.5 GB for GPT-2, 1.4 GB for GPT-2 medium).
+     */
+    @WithDefault("${java.io.tmpdir}/collapse-models")
+    String modelCache();
+
     /** Back-off for work that failed for a transient reason (S3 or Kafka unavailable); retried until it succeeds. */
     Retry retry();
 

@@ -4,7 +4,14 @@ import io.collapselab.artifacts.ArtifactStore;
 import io.collapselab.artifacts.ObjectKey;
 import io.collapselab.artifacts.StoredObject;
 import io.collapselab.events.ObjectRef;
+import io.collapselab.events.RunInputs;
+import io.collapselab.lm.pretrained.Gpt2Import;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Optional;
@@ -29,12 +36,19 @@ public class RunArtifacts {
     static final long CACHE_BYTES = 256L << 20;
 
     private final ArtifactStore store;
+    private final Path modelCache;
     /** Verified objects by URI and digest, least recently used first. */
     private final LinkedHashMap<String, byte[]> cache = new LinkedHashMap<>(16, 0.75f, true);
     private long cachedBytes;
 
-    RunArtifacts(ArtifactStore store) {
+    @Inject
+    RunArtifacts(ArtifactStore store, CollapseConfig config) {
+        this(store, Path.of(config.modelCache()));
+    }
+
+    RunArtifacts(ArtifactStore store, Path modelCache) {
         this.store = store;
+        this.modelCache = modelCache;
     }
 
     /** The real training text of a run. */
@@ -45,6 +59,42 @@ public class RunArtifacts {
     /** The real held-out text of a run. */
     public byte[] heldoutText(Run run) {
         return input(run, run.request().inputs().heldout(), HELDOUT_INPUT, "inputs.heldout");
+    }
+
+    /**
+     * The directory of the pretrained model a run starts from, or {@code null} for a run from fresh weights. The
+     * model's files are downloaded once per process into {@code collapse.model-cache} (a directory named by their
+     * digests, so runs that start from the same model share it), each verified against the digest of the run's
+     * {@code RunRequested}; a file that is already there was verified when it was written.
+     */
+    public Path baseModel(Run run) {
+        RunInputs.BaseModel base = run.request().inputs().baseModel();
+        if (base == null) {
+            return null;
+        }
+        Path directory = modelCache.resolve(base.config().sha256() + "-" + base.weights().sha256());
+        download(base.config(), Gpt2Import.CONFIG_FILE, directory);
+        download(base.weights(), Gpt2Import.WEIGHTS_FILE, directory);
+        return directory;
+    }
+
+    private void download(ObjectRef ref, String name, Path directory) {
+        ObjectKey key = ObjectKey.modelFile(ref.sha256(), name);
+        requireAt(ref, key, "inputs.baseModel");
+        Path target = directory.resolve(name);
+        synchronized (modelCache) {
+            if (Files.exists(target)) {
+                return;
+            }
+            try {
+                Files.createDirectories(directory);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not create the model cache " + directory + ": "
+                        + e.getMessage(), e);
+            }
+            // getTo writes beside the target and moves it in only once the digest matched.
+            store.getTo(key, ref.sha256(), target);
+        }
     }
 
     /** The checkpoint of a generation, as identified by the digest an event gives for it. */

@@ -1,13 +1,20 @@
 package io.collapselab.service;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.collapselab.artifacts.ArtifactStore;
 import io.collapselab.artifacts.DigestMismatchException;
 import io.collapselab.artifacts.ObjectKey;
 import io.collapselab.artifacts.S3Settings;
+import io.collapselab.artifacts.StoredObject;
+import io.collapselab.events.ObjectRef;
+import io.collapselab.events.RunInputs;
 import io.collapselab.events.RunRequested;
+import io.collapselab.experiment.ExperimentConfig;
+import io.collapselab.experiment.ModelSettings;
+import io.collapselab.lm.Sha256;
 import io.collapselab.localstack.LocalStack;
 import io.collapselab.localstack.LocalStackExtension;
 import io.collapselab.service.testing.TestRuns;
@@ -19,6 +26,7 @@ import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A run's objects against a real S3 server: inputs verified once and checkpoints this process stored are then served
@@ -29,6 +37,8 @@ class RunArtifactsIT {
 
     private final LocalStack stack;
     private final ArtifactStore store;
+    @TempDir
+    Path modelCache;
 
     RunArtifactsIT(LocalStack stack) {
         this.stack = stack;
@@ -44,7 +54,7 @@ class RunArtifactsIT {
     @Test
     void anInputIsVerifiedOnceAndThenServedWithoutTheStore() throws IOException {
         Run run = Run.of(TestRuns.request(store, "run-cached", TestRuns.tinyConfig()));
-        RunArtifacts artifacts = new RunArtifacts(store);
+        RunArtifacts artifacts = new RunArtifacts(store, modelCache);
         byte[] first = artifacts.trainText(run);
 
         tamper(ObjectKey.input(run.runId(), RunArtifacts.TRAIN_INPUT));
@@ -58,34 +68,66 @@ class RunArtifactsIT {
         RunRequested request = TestRuns.request(store, "run-tampered", TestRuns.tinyConfig());
         tamper(ObjectKey.input("run-tampered", RunArtifacts.HELDOUT_INPUT));
 
-        RunArtifacts artifacts = new RunArtifacts(store);
+        RunArtifacts artifacts = new RunArtifacts(store, modelCache);
 
         assertThrows(DigestMismatchException.class, () -> artifacts.heldoutText(Run.of(request)));
     }
 
     @Test
     void aCheckpointThisProcessStoredIsServedWithoutTheStore() throws IOException {
-        RunArtifacts artifacts = new RunArtifacts(store);
+        RunArtifacts artifacts = new RunArtifacts(store, modelCache);
         byte[] checkpoint = "weights of generation 3".getBytes(StandardCharsets.UTF_8);
         String sha256 = artifacts.storeCheckpoint("run-stored", 3, checkpoint).sha256();
 
         tamper(ObjectKey.checkpoint("run-stored", 3));
 
         assertArrayEquals(checkpoint, artifacts.checkpoint("run-stored", 3, sha256));
-        assertThrows(DigestMismatchException.class, () -> new RunArtifacts(store).checkpoint("run-stored", 3, sha256),
+        assertThrows(DigestMismatchException.class,
+                () -> new RunArtifacts(store, modelCache).checkpoint("run-stored", 3, sha256),
                 "another process reads the object, and verifies it");
     }
 
     @Test
     void aCheckpointReadIsVerifiedAtEveryRead() throws IOException {
-        RunArtifacts writer = new RunArtifacts(store);
+        RunArtifacts writer = new RunArtifacts(store, modelCache);
         String sha256 = writer.storeCheckpoint("run-read", 1, new byte[] {1, 2, 3}).sha256();
-        RunArtifacts reader = new RunArtifacts(store);
+        RunArtifacts reader = new RunArtifacts(store, modelCache);
         assertArrayEquals(new byte[] {1, 2, 3}, reader.checkpoint("run-read", 1, sha256));
 
         tamper(ObjectKey.checkpoint("run-read", 1));
 
         assertThrows(DigestMismatchException.class, () -> reader.checkpoint("run-read", 1, sha256));
+    }
+
+    @Test
+    void aRunsBaseModelIsDownloadedOnceVerifiedIntoADirectoryNamedByItsDigests() throws IOException {
+        byte[] config = "{\"model_type\": \"gpt2\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] weights = {7, 7, 7, 7};
+        RunRequested fresh = TestRuns.request(store, "run-pretrained", TestRuns.tinyConfig());
+        ExperimentConfig pretrained = fresh.config().withModel(fresh.config().model().initializedFrom("tiny-gpt2",
+                fresh.config().model().layers(), fresh.config().model().heads(), fresh.config().model().width(),
+                ModelSettings.GELU_TANH));
+        RunInputs.BaseModel base = new RunInputs.BaseModel(modelFile(config, "config.json"),
+                modelFile(weights, "model.safetensors"));
+        Run run = Run.of(RunRequested.of(fresh.runId(), fresh.occurredAt(), fresh.producer(), pretrained,
+                new RunInputs(fresh.inputs().train(), fresh.inputs().heldout(), base)));
+        RunArtifacts artifacts = new RunArtifacts(store, modelCache);
+
+        Path directory = artifacts.baseModel(run);
+        tamper(ObjectKey.modelFile(base.weights().sha256(), "model.safetensors"));
+
+        assertEquals(modelCache.resolve(base.config().sha256() + "-" + base.weights().sha256()), directory);
+        assertArrayEquals(config, Files.readAllBytes(directory.resolve("config.json")));
+        assertArrayEquals(weights, Files.readAllBytes(directory.resolve("model.safetensors")));
+        assertEquals(directory, artifacts.baseModel(run), "the downloaded copy, not the tampered object");
+        assertThrows(DigestMismatchException.class, () -> new RunArtifacts(store, Files.createTempDirectory(
+                modelCache, "other")).baseModel(run), "a process without the copy verifies what it downloads");
+        assertEquals(null, new RunArtifacts(store, modelCache).baseModel(Run.of(fresh)));
+    }
+
+    private ObjectRef modelFile(byte[] content, String name) {
+        StoredObject stored = store.put(ObjectKey.modelFile(Sha256.hex(content), name), content);
+        return new ObjectRef(stored.uri(), stored.sha256(), stored.size());
     }
 
     /** Rewrites the object behind the store's back, as a faulty disk or an intruder would. */

@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.collapselab.events.CollapseEvent;
 import io.collapselab.events.ProducerInfo;
 import io.collapselab.events.RunCompleted;
 import io.collapselab.events.RunRequested;
-import io.collapselab.events.json.EventJson;
 import io.collapselab.events.kafka.DecodedEvent;
 import io.collapselab.events.kafka.Topics;
-import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.experiment.Presets;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -25,7 +22,6 @@ import org.junit.jupiter.api.Test;
 
 class RunRegistryTest {
 
-    private static final ObjectMapper MAPPER = EventJson.newObjectMapper();
     private static final Duration LONG = Duration.ofSeconds(30);
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -34,7 +30,7 @@ class RunRegistryTest {
 
     @Test
     void aHandlerWaitsForTheRunToBeRegistered() throws Exception {
-        RunRequested request = RunTest.request(MAPPER.convertValue(Presets.get("smoke"), ExperimentConfig.class));
+        RunRequested request = RunTest.request(Presets.get("smoke"));
         CompletableFuture<Optional<Run>> waiting = CompletableFuture.supplyAsync(() -> {
             try {
                 return registry.activeRun("r1", LONG);
@@ -58,8 +54,7 @@ class RunRegistryTest {
 
     @Test
     void aRunWhoseConfigCannotRunIsRejectedAtOnce() {
-        registry.onRunEvent(record(RunTest.request(MAPPER.convertValue(Presets.get("smoke").withGenerations(-1),
-                ExperimentConfig.class))));
+        registry.onRunEvent(record(RunTest.request(Presets.get("smoke").withGenerations(-1))));
 
         UnknownRunException e = assertThrows(UnknownRunException.class, () -> registry.activeRun("r1", LONG));
         assertTrue(e.getMessage().startsWith("invalid config of run r1"), e.getMessage());
@@ -67,7 +62,7 @@ class RunRegistryTest {
 
     @Test
     void aCompletedRunHasNoMoreWorkAndLosesItsGauge() throws Exception {
-        registry.onRunEvent(record(RunTest.request(MAPPER.convertValue(Presets.get("smoke"), ExperimentConfig.class))));
+        registry.onRunEvent(record(RunTest.request(Presets.get("smoke"))));
         metrics.generationReached("r1", 3);
         assertEquals(3, meters.get("collapse.run.generation").tag("run", "r1").gauge().value());
 
@@ -82,8 +77,8 @@ class RunRegistryTest {
 
     @Test
     void theFirstRequestOfARunIdDefinesIt() {
-        RunRequested first = RunTest.request(MAPPER.convertValue(Presets.get("smoke"), ExperimentConfig.class));
-        RunRequested second = RunTest.request(MAPPER.convertValue(Presets.get("demo"), ExperimentConfig.class));
+        RunRequested first = RunTest.request(Presets.get("smoke"));
+        RunRequested second = RunTest.request(Presets.get("demo"));
 
         registry.onRunEvent(record(first));
         registry.onRunEvent(record(second));

@@ -23,6 +23,7 @@ import io.collapselab.service.ServiceIdentity;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -37,10 +38,10 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class TrainerService {
 
-    /** {@code collapse.runs}: the trainer owns {@code RunRequested}. */
-    public static final String RUNS = "runs";
-    /** {@code collapse.corpora}. */
-    public static final String CORPORA = "corpora";
+    /** The channel of {@code collapse.runs}: the trainer owns {@code RunRequested}. */
+    public static final String RUNS_CHANNEL = "runs";
+    /** The channel of {@code collapse.corpora}. */
+    public static final String CORPORA_CHANNEL = "corpora";
 
     private static final Logger LOG = Logger.getLogger(TrainerService.class);
 
@@ -61,26 +62,31 @@ public class TrainerService {
         this.metrics = metrics;
     }
 
-    @Incoming(RUNS)
+    @Incoming(RUNS_CHANNEL)
     @Blocking
     public void onRunEvent(ConsumerRecord<String, DecodedEvent> record) throws InterruptedException {
-        intake.process(RUNS, record, RunRequested.class, this::pretrain);
+        intake.process(RUNS_CHANNEL, record, RunRequested.class, this::pretrain);
     }
 
-    @Incoming(CORPORA)
+    @Incoming(CORPORA_CHANNEL)
     @Blocking
     public void onCorpus(ConsumerRecord<String, DecodedEvent> record) throws InterruptedException {
-        intake.process(CORPORA, record, CorpusGenerated.class, this::trainNext);
+        intake.process(CORPORA_CHANNEL, record, CorpusGenerated.class, this::trainNext);
     }
 
     private void pretrain(RunRequested request, Run run, ComputeTime compute) {
         long started = System.nanoTime();
-        outbox.publishOnce(run.runId(), 0, ObjectOutbox.CHECKPOINT_EVENT, () -> artifacts.trainText(run),
-                realTrain -> {
-                    TrainedCheckpoint trained = compute.measure(() ->
-                            GenerationSteps.pretrain(run.config(), realTrain, new ProgressLog(run.runId())));
+        outbox.publishOnce(run.runId(), 0, ObjectOutbox.CHECKPOINT_EVENT,
+                () -> new PretrainingInputs(artifacts.trainText(run), artifacts.baseModel(run)),
+                inputs -> {
+                    TrainedCheckpoint trained = compute.measure(() -> GenerationSteps.pretrain(run.config(),
+                            inputs.realTrain(), inputs.baseModel(), new ProgressLog(run.runId())));
                     return published(run, 0, trained, null, request.inputs().train().sha256(), started);
                 });
+    }
+
+    /** What generation 0 starts from: the real text and, for a pretrained run, the base model's directory. */
+    private record PretrainingInputs(byte[] realTrain, Path baseModel) {
     }
 
     private void trainNext(CorpusGenerated corpus, Run run, ComputeTime compute) {

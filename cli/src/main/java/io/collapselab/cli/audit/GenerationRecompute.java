@@ -12,6 +12,7 @@ import io.collapselab.cli.runs.RunLog;
 import io.collapselab.events.CheckpointPublished;
 import io.collapselab.events.CorpusGenerated;
 import io.collapselab.events.ObjectRef;
+import io.collapselab.events.RunInputs;
 import io.collapselab.events.RunRequested;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.lm.ComputeEnvironment;
@@ -19,12 +20,17 @@ import io.collapselab.lm.loop.GenerationSteps;
 import io.collapselab.lm.loop.Progress;
 import io.collapselab.lm.loop.TrainingMix;
 import io.collapselab.lm.model.Checkpoint;
+import io.collapselab.lm.pretrained.Gpt2Import;
 import io.collapselab.lm.random.Rng;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Re-executes one generation in this process with exactly the functions and seeds the services use
@@ -82,7 +88,15 @@ final class GenerationRecompute {
         }
         GenerationSteps.TrainedCheckpoint trained;
         if (generation == 0) {
-            trained = GenerationSteps.pretrain(config, train.get(), progress);
+            Optional<Path> baseModel = baseModel(request.inputs().baseModel());
+            if (config.model().startsPretrained() && baseModel.isEmpty()) {
+                return notRecomputed("the base model is missing or altered");
+            }
+            try {
+                trained = GenerationSteps.pretrain(config, train.get(), baseModel.orElse(null), progress);
+            } finally {
+                baseModel.ifPresent(GenerationRecompute::deleteDirectory);
+            }
         } else {
             Optional<byte[]> parent = log.generation(generation - 1)
                     .map(Generation::checkpoint)
@@ -151,6 +165,47 @@ final class GenerationRecompute {
     private Outcome notRecomputed(String reason) {
         return new Outcome(new Recomputation(generation, intraOpThreads, null, null, "generation " + generation
                 + " was not recomputed: " + reason + " (see the discrepancies)"), List.of());
+    }
+
+    /**
+     * The base model's files in a directory of their own, each verified against its recorded digest; empty when
+     * the run starts from fresh weights or a file is missing or altered.
+     */
+    private Optional<Path> baseModel(RunInputs.BaseModel base) {
+        if (base == null) {
+            return Optional.empty();
+        }
+        Path directory;
+        try {
+            directory = Files.createTempDirectory("collapse-audit-model-");
+        } catch (IOException e) {
+            throw new AuditException("could not create a directory for the base model: " + e.getMessage(), e);
+        }
+        try {
+            store.getTo(ObjectKey.modelFile(base.config().sha256(), Gpt2Import.CONFIG_FILE), base.config().sha256(),
+                    directory.resolve(Gpt2Import.CONFIG_FILE));
+            store.getTo(ObjectKey.modelFile(base.weights().sha256(), Gpt2Import.WEIGHTS_FILE),
+                    base.weights().sha256(), directory.resolve(Gpt2Import.WEIGHTS_FILE));
+            return Optional.of(directory);
+        } catch (ObjectNotFoundException | DigestMismatchException | IllegalArgumentException e) {
+            // Reported by the object checks; here it only means the base model is not at hand.
+            deleteDirectory(directory);
+            return Optional.empty();
+        } catch (ArtifactStoreException e) {
+            deleteDirectory(directory);
+            throw new AuditException("could not read the base model from the object store: " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteDirectory(Path directory) {
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path file : files.toList()) {
+                Files.deleteIfExists(file);
+            }
+            Files.deleteIfExists(directory);
+        } catch (IOException e) {
+            // A leftover temporary directory costs disk space, not correctness.
+        }
     }
 
     /** The bytes of a recorded object when it exists with its recorded digest. */

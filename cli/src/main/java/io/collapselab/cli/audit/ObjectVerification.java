@@ -17,6 +17,7 @@ import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.experiment.MixingSettings;
 import io.collapselab.lm.Sha256;
 import io.collapselab.lm.loop.TrainingMix;
+import io.collapselab.lm.pretrained.Gpt2Import;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -66,6 +67,13 @@ final class ObjectVerification {
             RunInputs inputs = request.get().inputs();
             train = fetch(inputs.train(), "the training text", request.get(), null);
             fetch(inputs.heldout(), "the held-out text", request.get(), null);
+            RunInputs.BaseModel base = inputs.baseModel();
+            if (base != null) {
+                fetch(base.config(), "the base model's " + Gpt2Import.CONFIG_FILE, request.get(),
+                        ObjectKey.modelFile(base.config().sha256(), Gpt2Import.CONFIG_FILE));
+                fetch(base.weights(), "the base model's " + Gpt2Import.WEIGHTS_FILE, request.get(),
+                        ObjectKey.modelFile(base.weights().sha256(), Gpt2Import.WEIGHTS_FILE));
+            }
         }
         Map<Integer, byte[]> corpora = new HashMap<>();
         for (Generation g : log.generations()) {

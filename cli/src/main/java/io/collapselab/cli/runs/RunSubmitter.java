@@ -11,6 +11,7 @@ import io.collapselab.events.kafka.EventRecords;
 import io.collapselab.events.kafka.Topics;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.lm.Sha256;
+import io.collapselab.lm.pretrained.Gpt2Import;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -18,8 +19,12 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +96,19 @@ public final class RunSubmitter implements AutoCloseable {
      * @throws RunSubmissionException when Kafka did not take the request
      */
     public Submission submit(String runId, ExperimentConfig config, byte[] trainText, byte[] heldoutText) {
+        return submit(runId, config, trainText, heldoutText, null);
+    }
+
+    /**
+     * Submits a run as {@link #submit(String, ExperimentConfig, byte[], byte[])} does, and for a run that starts
+     * from a pretrained model also uploads that model's two files, each under its own digest, unless the store
+     * already holds them (another run started from the same model).
+     *
+     * @param baseModel the directory holding the model's {@code config.json} and {@code model.safetensors} when
+     *                  {@code config.model.initFrom} is set, else {@code null}
+     */
+    public Submission submit(String runId, ExperimentConfig config, byte[] trainText, byte[] heldoutText,
+                             Path baseModel) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(trainText, "trainText");
         Objects.requireNonNull(heldoutText, "heldoutText");
@@ -100,16 +118,44 @@ public final class RunSubmitter implements AutoCloseable {
         ObjectKey trainKey = ObjectKey.input(runId, TRAIN_INPUT);
         ObjectKey heldoutKey = ObjectKey.input(runId, HELDOUT_INPUT);
         // The digests are known before the upload, so the complete event can be validated up front.
-        RunInputs inputs = new RunInputs(reference(trainKey, trainText), reference(heldoutKey, heldoutText));
+        List<ModelFile> modelFiles = baseModel == null ? List.of() : List.of(
+                ModelFile.of(baseModel, Gpt2Import.CONFIG_FILE), ModelFile.of(baseModel, Gpt2Import.WEIGHTS_FILE));
+        RunInputs.BaseModel baseModelRef = modelFiles.isEmpty() ? null
+                : new RunInputs.BaseModel(modelFiles.get(0).reference(store), modelFiles.get(1).reference(store));
+        RunInputs inputs = new RunInputs(reference(trainKey, trainText), reference(heldoutKey, heldoutText),
+                baseModelRef);
         RunRequested event = RunRequested.of(runId, Instant.now(), producerInfo, config,
                 inputs);
         List<String> problems = EventValidator.problems(event);
         if (!problems.isEmpty()) {
             throw new InvalidRunException(runId, problems);
         }
+        for (ModelFile file : modelFiles) {
+            if (!store.exists(file.key())) {
+                store.put(file.key(), file.path());
+            }
+        }
         store.put(trainKey, trainText);
         store.put(heldoutKey, heldoutText);
         return publish(event);
+    }
+
+    /** A file of a pretrained model and the key its digest gives it. */
+    private record ModelFile(Path path, String sha256, long size, ObjectKey key) {
+
+        static ModelFile of(Path directory, String name) {
+            Path path = directory.resolve(name);
+            String sha256 = Sha256.hex(path);
+            try {
+                return new ModelFile(path, sha256, Files.size(path), ObjectKey.modelFile(sha256, name));
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not read " + path + ": " + e.getMessage(), e);
+            }
+        }
+
+        ObjectRef reference(ArtifactStore store) {
+            return new ObjectRef(key.toUri(store.settings().bucket()), sha256, size);
+        }
     }
 
     private Submission publish(RunRequested event) {

@@ -35,7 +35,7 @@ public final class CloudEventHeaders {
     private CloudEventHeaders() {
     }
 
-    /** The CloudEvents type of an event, e.g. {@code io.collapselab.CheckpointPublished.v1}. */
+    /** The CloudEvents type of an event, e.g. {@code io.collapselab.CheckpointPublished.v2}. */
     public static String type(EventType type, int schemaVersion) {
         return TYPE_PREFIX + type.typeName() + ".v" + schemaVersion;
     }

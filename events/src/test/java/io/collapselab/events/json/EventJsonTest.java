@@ -45,7 +45,7 @@ class EventJsonTest {
         String json = new String(EventJson.toBytes(event), StandardCharsets.UTF_8);
 
         assertTrue(json.startsWith("{\"type\":\"" + event.type().typeName() + "\",\"eventId\":\"" + event.eventId()
-                + "\",\"schemaVersion\":1,"), json);
+                + "\",\"schemaVersion\":" + CollapseEvent.CURRENT_SCHEMA_VERSION + ","), json);
     }
 
     @Test

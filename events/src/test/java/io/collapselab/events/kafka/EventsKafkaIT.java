@@ -129,7 +129,8 @@ class EventsKafkaIT {
             assertEquals(new DecodedEvent.Valid(event), EventRecords.decode(record));
             Map<String, String> headers = EventRecordsTest.headerMap(record.headers());
             assertEquals(event.eventId(), headers.get(CloudEventHeaders.ID));
-            assertEquals(CloudEventHeaders.type(event.type(), 1), headers.get(CloudEventHeaders.TYPE));
+            assertEquals(CloudEventHeaders.type(event.type(), CollapseEvent.CURRENT_SCHEMA_VERSION),
+                    headers.get(CloudEventHeaders.TYPE));
             assertEquals(event.runId(), headers.get(CloudEventHeaders.SUBJECT));
         }
     }

@@ -18,6 +18,8 @@ import io.collapselab.lm.random.Rng;
 import io.collapselab.lm.random.SeedRole;
 import io.collapselab.lm.sample.SampleRequest;
 import io.collapselab.lm.sample.SampleResult;
+import io.collapselab.lm.pretrained.BaseModels;
+import io.collapselab.lm.pretrained.Gpt2Import;
 import io.collapselab.lm.sample.Sampler;
 import io.collapselab.lm.sample.SamplingWindow;
 import io.collapselab.lm.tokenizer.BpeTokenizer;
@@ -27,6 +29,7 @@ import io.collapselab.lm.tokenizer.Tokenizer;
 import io.collapselab.lm.train.Trainer;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.function.Supplier;
 
@@ -105,17 +108,41 @@ public final class GenerationSteps {
         return config.corpusTokens(() -> tokenizer.encode(realTrainText.get()).length);
     }
 
-    /** Generation 0: a fresh model trained on the real text. */
+    /** Generation 0 of a run from fresh weights: a new model trained on the real text. */
     public static TrainedCheckpoint pretrain(ExperimentConfig config, byte[] realTrainText, Progress progress) {
+        return pretrain(config, realTrainText, null, progress);
+    }
+
+    /**
+     * Generation 0: the model trained on the real text for {@code pretraining.steps} (which may be 0, when
+     * generation 0 is the pretrained model itself, as in the paper).
+     *
+     * @param baseModel the pretrained model's directory ({@code config.json}, {@code model.safetensors}) when
+     *                  {@code model.initFrom} is set, else {@code null} for fresh weights
+     * @throws IllegalArgumentException when the base model's architecture is not the config's
+     */
+    public static TrainedCheckpoint pretrain(ExperimentConfig config, byte[] realTrainText, Path baseModel,
+                                             Progress progress) {
         long started = System.nanoTime();
-        Tokenizer tokenizer = tokenizer(config.model(), realTrainText);
         ModelSettings m = config.model();
-        GptConfig gptConfig = new GptConfig(m.layers(), m.heads(), m.width(), m.contextLength(),
-                tokenizer.vocabularySize(), m.dropout());
-        try (LanguageModel model = LanguageModel.create(gptConfig, tokenizer,
-                Rng.derive(config.seed(), 0, SeedRole.INITIAL_WEIGHTS))) {
-            return train(config, model, "pretraining", config.pretraining(), false, realTrainText, 0, progress, started,
-                    0);
+        if (m.startsPretrained() != (baseModel != null)) {
+            throw new IllegalArgumentException(m.startsPretrained()
+                    ? "model.initFrom is '" + m.initFrom() + "', but no base model was given to start from"
+                    : "a base model was given, but model.initFrom is not set");
+        }
+        Tokenizer tokenizer = tokenizer(m, realTrainText);
+        LanguageModel model;
+        if (baseModel == null) {
+            GptConfig gptConfig = new GptConfig(m.layers(), m.heads(), m.width(), m.contextLength(),
+                    tokenizer.vocabularySize(), m.dropout(), GptConfig.Activation.fromConfigName(m.activation()));
+            model = LanguageModel.create(gptConfig, tokenizer, Rng.derive(config.seed(), 0, SeedRole.INITIAL_WEIGHTS));
+        } else {
+            BaseModels.requireArchitecture(m, Gpt2Import.architecture(baseModel), baseModel.toString());
+            model = Gpt2Import.languageModel(baseModel, tokenizer, m.contextLength(), m.dropout());
+        }
+        try (model) {
+            return train(config, model, "pretraining", config.pretraining(), false, realTrainText, 0, progress,
+                    started, elapsedMs(started));
         }
     }
 
@@ -199,13 +226,16 @@ public final class GenerationSteps {
         TrainingSettings phase = settings.withSteps(settings.stepsFor(tokens.length,
                 model.config().contextLength(), field));
         long tokensBefore = model.progress().tokensSeen();
-        double loss;
+        double loss = 0;
         synchronized (TRAINING_TURN) {
             Engine.getInstance().setRandomSeed((int) Rng.derive(config.seed(), generation, SeedRole.ENGINE));
             Trainer.beginPhase(model, Rng.derive(config.seed(), generation, SeedRole.TRAINING_WINDOWS),
                     carryOptimizerState);
-            loss = Trainer.train(model, phase, tokens, phase.steps(),
-                    (step, steps, stepLoss, lr) -> progress.update(generation, "train", step + 1L, steps));
+            // No step, no loss: 0 stands for "not trained" (a pretrained generation 0), as steps 0 says.
+            if (phase.steps() > 0) {
+                loss = Trainer.train(model, phase, tokens, phase.steps(),
+                        (step, steps, stepLoss, lr) -> progress.update(generation, "train", step + 1L, steps));
+            }
         }
         long writeStarted = System.nanoTime();
         byte[] checkpoint = Checkpoint.write(model);

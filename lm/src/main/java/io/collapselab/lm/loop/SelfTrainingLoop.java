@@ -5,6 +5,7 @@ import io.collapselab.experiment.RunEnd;
 import io.collapselab.lm.metrics.RealTextProfile;
 import io.collapselab.lm.model.Checkpoint;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -28,11 +29,22 @@ public final class SelfTrainingLoop {
     private final ExperimentConfig config;
     private final byte[] realTrainText;
     private final byte[] heldoutText;
+    private final Path baseModel;
 
+    /** A run from fresh weights. */
     public SelfTrainingLoop(ExperimentConfig config, byte[] realTrainText, byte[] heldoutText) {
+        this(config, realTrainText, heldoutText, null);
+    }
+
+    /**
+     * @param baseModel the directory of the pretrained model that {@code model.initFrom} names, or {@code null}
+     *                  for a run from fresh weights
+     */
+    public SelfTrainingLoop(ExperimentConfig config, byte[] realTrainText, byte[] heldoutText, Path baseModel) {
         this.config = config.validated();
         this.realTrainText = realTrainText;
         this.heldoutText = heldoutText;
+        this.baseModel = baseModel;
     }
 
     public Outcome run(Listener listener) {
@@ -40,7 +52,8 @@ public final class SelfTrainingLoop {
         List<byte[]> corpora = new ArrayList<>();
         List<GenerationReport> reports = new ArrayList<>();
         long started = System.nanoTime();
-        GenerationSteps.TrainedCheckpoint current = GenerationSteps.pretrain(config, realTrainText, listener);
+        GenerationSteps.TrainedCheckpoint current = GenerationSteps.pretrain(config, realTrainText, baseModel,
+                listener);
         int corpusTokens = GenerationSteps.corpusTokens(config, Checkpoint.readTokenizer(current.checkpoint()),
                 () -> realTrainText);
         for (int g = 0; ; g++) {

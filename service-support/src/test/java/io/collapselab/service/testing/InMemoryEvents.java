@@ -6,11 +6,7 @@ import io.collapselab.artifacts.ArtifactStore;
 import io.collapselab.events.CollapseEvent;
 import io.collapselab.events.DeadLetter;
 import io.collapselab.events.RunRequested;
-import io.collapselab.events.json.EventJson;
-import io.collapselab.events.kafka.DecodedEvent;
-import io.collapselab.events.kafka.EventDeserializer;
 import io.collapselab.events.kafka.EventRecords;
-import io.collapselab.events.kafka.Topics;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.service.EventPublisher;
 import io.collapselab.service.RunRegistry;
@@ -18,27 +14,18 @@ import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 import io.smallrye.reactive.messaging.memory.InMemorySink;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.record.TimestampType;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * A service's channels on the in-memory connector, spoken in events: records go in as the Kafka connector would
- * hand them over (bytes through the real {@link EventDeserializer}), and what the service publishes comes out as
- * events and dead letters.
+ * hand them over ({@link ConsumedRecords}), and what the service publishes comes out as events and dead letters.
  */
 public final class InMemoryEvents {
 
     /** Long enough for a tiny generation on a busy two-core machine, including the engine's first load. */
     public static final Duration TIMEOUT = Duration.ofSeconds(90);
-
-    private static final AtomicLong OFFSETS = new AtomicLong();
 
     private final InMemoryConnector connector;
 
@@ -48,8 +35,7 @@ public final class InMemoryEvents {
 
     /** Sends an event on its topic, keyed by its run id, with its CloudEvents headers, as a producer would. */
     public void send(String channel, CollapseEvent event) {
-        ProducerRecord<String, byte[]> record = EventRecords.toRecord(event);
-        send(channel, record.topic(), record.key(), record.value(), record.headers());
+        connector.source(channel).send(ConsumedRecords.of(event));
     }
 
     /** Uploads a run's inputs as a submitter does and registers the run with the service; returns the request. */
@@ -61,12 +47,12 @@ public final class InMemoryEvents {
 
     /** Sends any bytes, valid or not, as the value of a record on {@code topic}. */
     public void sendBytes(String channel, String topic, String key, byte[] value) {
-        send(channel, topic, key, value, new RecordHeaders());
+        connector.source(channel).send(ConsumedRecords.ofBytes(topic, key, value));
     }
 
     /** Sends an event's JSON without the checks of {@link EventRecords#toRecord}: how an invalid event arrives. */
     public void sendUnchecked(String channel, CollapseEvent event) {
-        sendBytes(channel, Topics.topicFor(event), event.runId(), EventJson.toBytes(event));
+        connector.source(channel).send(ConsumedRecords.unchecked(event));
     }
 
     /** Forgets what the service has published so far. */
@@ -75,27 +61,15 @@ public final class InMemoryEvents {
     }
 
     public List<CollapseEvent> published() {
-        return sink().received().stream()
-                .map(InMemoryEvents::record)
-                .filter(record -> !Topics.DEAD_LETTER.equals(record.topic()))
-                .map(record -> EventJson.readEvent(record.value()))
-                .toList();
+        return sent().events();
     }
 
     public <E extends CollapseEvent> List<E> published(Class<E> type, String runId) {
-        return published().stream()
-                .filter(type::isInstance)
-                .map(type::cast)
-                .filter(event -> event.runId().equals(runId))
-                .toList();
+        return sent().events(type, runId);
     }
 
     public List<DeadLetter> deadLetters() {
-        return sink().received().stream()
-                .map(InMemoryEvents::record)
-                .filter(record -> Topics.DEAD_LETTER.equals(record.topic()))
-                .map(record -> EventJson.readDeadLetter(record.value()))
-                .toList();
+        return sent().deadLetters();
     }
 
     /** Waits for the event of {@code type} for this run and generation. */
@@ -107,16 +81,11 @@ public final class InMemoryEvents {
 
     /** Waits for the first dead letter whose original key is {@code key}. */
     public DeadLetter awaitDeadLetter(String key) {
-        return await().atMost(TIMEOUT).until(
-                () -> deadLetters().stream().filter(d -> Objects.equals(d.originalKey(), key)).findFirst(),
-                Optional::isPresent).orElseThrow();
+        return await().atMost(TIMEOUT).until(() -> sent().deadLetter(key), Optional::isPresent).orElseThrow();
     }
 
-    private void send(String channel, String topic, String key, byte[] value, Headers headers) {
-        DecodedEvent decoded = new EventDeserializer().deserialize(topic, headers, value);
-        connector.source(channel).send(new ConsumerRecord<>(topic, 0, OFFSETS.incrementAndGet(),
-                System.currentTimeMillis(), TimestampType.CREATE_TIME, key == null ? -1 : key.length(),
-                value == null ? -1 : value.length, key, decoded, headers, Optional.empty()));
+    private PublishedRecords sent() {
+        return new PublishedRecords(sink().received().stream().map(InMemoryEvents::record).toList());
     }
 
     private InMemorySink<ProducerRecord<String, byte[]>> sink() {

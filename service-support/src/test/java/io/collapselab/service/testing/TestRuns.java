@@ -1,6 +1,5 @@
 package io.collapselab.service.testing;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.collapselab.artifacts.ArtifactStore;
 import io.collapselab.artifacts.ObjectKey;
 import io.collapselab.artifacts.StoredObject;
@@ -9,7 +8,6 @@ import io.collapselab.events.ObjectRef;
 import io.collapselab.events.ProducerInfo;
 import io.collapselab.events.RunInputs;
 import io.collapselab.events.RunRequested;
-import io.collapselab.events.json.EventJson;
 import io.collapselab.experiment.EvaluationSettings;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.experiment.Presets;
@@ -32,8 +30,6 @@ public final class TestRuns {
     /** Who submits the test runs. */
     public static final ProducerInfo SUBMITTER = new ProducerInfo("cli", "junit", "0.1.0");
 
-    private static final ObjectMapper MAPPER = EventJson.newObjectMapper();
-
     private TestRuns() {
     }
 
@@ -52,11 +48,6 @@ public final class TestRuns {
                 new EvaluationSettings(1024, 16, 0.1, 120),
                 smoke.collapse(),
                 smoke.seed()).validated();
-    }
-
-    /** The run config carried by events, converted from the model's own. */
-    public static ExperimentConfig runConfig(ExperimentConfig config) {
-        return MAPPER.convertValue(config, ExperimentConfig.class);
     }
 
     /** The first 20 kB of WikiText-2's test split, the runs' training text. */
@@ -79,8 +70,17 @@ public final class TestRuns {
     public static RunRequested request(ArtifactStore store, String runId, ExperimentConfig config) {
         StoredObject train = store.put(ObjectKey.input(runId, "train.txt"), trainText());
         StoredObject heldout = store.put(ObjectKey.input(runId, "heldout.txt"), heldoutText());
-        return RunRequested.of(runId, Instant.now(), SUBMITTER, runConfig(config),
+        return RunRequested.of(runId, Instant.now(), SUBMITTER, config,
                 new RunInputs(ref(train), ref(heldout)));
+    }
+
+    /**
+     * Inputs at the keys a submitter uploads them to, both claimed to have digest {@code sha256}; nothing is
+     * uploaded. For requests whose inputs are never read, or read only to be found wrong.
+     */
+    public static RunInputs claimedInputs(String bucket, String runId, String sha256) {
+        return new RunInputs(new ObjectRef(ObjectKey.input(runId, "train.txt").toUri(bucket), sha256, 20_000),
+                new ObjectRef(ObjectKey.input(runId, "heldout.txt").toUri(bucket), sha256, 8_000));
     }
 
     /** Stores a generation's checkpoint as the trainer does and returns the trainer's announcement of it. */

@@ -21,6 +21,7 @@ import io.collapselab.lm.random.SeedRole;
 import io.collapselab.service.ObjectOutbox;
 import io.collapselab.service.testing.InMemoryEvents;
 import io.collapselab.service.testing.LocalStackResource;
+import io.collapselab.service.testing.LongWorkChannels;
 import io.collapselab.service.testing.ServiceMeters;
 import io.collapselab.service.testing.TestRuns;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,13 +30,14 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 import jakarta.enterprise.inject.Any;
 import jakarta.inject.Inject;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The generator's corpora, checked bit for bit against the same sampling run in the test. */
 @QuarkusTest
 @WithTestResource(LocalStackResource.class)
-class GeneratorServiceTests {
+class GeneratorServiceIT implements LongWorkChannels {
 
     @Inject
     @Any
@@ -55,13 +57,18 @@ class GeneratorServiceTests {
         events.clear();
     }
 
+    @Override
+    public List<String> workChannels() {
+        return List.of(GeneratorService.CHECKPOINTS_CHANNEL);
+    }
+
     @Test
     void samplesTheCorpusOfAPublishedCheckpoint() {
         ExperimentConfig config = TestRuns.tinyConfig();
         RunRequested request = events.register(store, "sample", config);
         TrainedCheckpoint checkpoint = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
 
-        events.send(GeneratorService.CHECKPOINTS, TestRuns.checkpointPublished(store, request, checkpoint, 0));
+        events.send(GeneratorService.CHECKPOINTS_CHANNEL, TestRuns.checkpointPublished(store, request, checkpoint, 0));
         CorpusGenerated published = events.awaitPublished(CorpusGenerated.class, "sample", 0);
 
         SampledCorpus expected = GenerationSteps.sample(config, checkpoint.checkpoint(),
@@ -87,7 +94,7 @@ class GeneratorServiceTests {
         RunRequested request = events.register(store, "relative", config);
         TrainedCheckpoint checkpoint = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
 
-        events.send(GeneratorService.CHECKPOINTS, TestRuns.checkpointPublished(store, request, checkpoint, 0));
+        events.send(GeneratorService.CHECKPOINTS_CHANNEL, TestRuns.checkpointPublished(store, request, checkpoint, 0));
         CorpusGenerated published = events.awaitPublished(CorpusGenerated.class, "relative", 0);
 
         // Byte-level: 1% of the 20,000-byte training text is 200 tokens, 50 for each of the 4 sequences.
@@ -103,7 +110,7 @@ class GeneratorServiceTests {
         RunRequested request = events.register(store, "last", config);
         TrainedCheckpoint checkpoint = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
 
-        events.send(GeneratorService.CHECKPOINTS, TestRuns.checkpointPublished(store, request, checkpoint, 0));
+        events.send(GeneratorService.CHECKPOINTS_CHANNEL, TestRuns.checkpointPublished(store, request, checkpoint, 0));
 
         assertEquals(GenerationSteps.sample(config, checkpoint.checkpoint(),
                         TestRuns.corpusTokens(config, checkpoint), 0, Progress.NONE).sha256(),
@@ -116,12 +123,12 @@ class GeneratorServiceTests {
         RunRequested request = events.register(store, "redelivered", config);
         CheckpointPublished checkpoint = TestRuns.checkpointPublished(store, request,
                 GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE), 0);
-        events.send(GeneratorService.CHECKPOINTS, checkpoint);
+        events.send(GeneratorService.CHECKPOINTS_CHANNEL, checkpoint);
         events.awaitPublished(CorpusGenerated.class, "redelivered", 0);
         double samplingsBefore = ServiceMeters.computations(meters, "sample");
         double deduplicatedBefore = ServiceMeters.deduplicated(meters);
 
-        events.send(GeneratorService.CHECKPOINTS, checkpoint);
+        events.send(GeneratorService.CHECKPOINTS_CHANNEL, checkpoint);
 
         await().atMost(InMemoryEvents.TIMEOUT).until(() -> ServiceMeters.deduplicated(meters) > deduplicatedBefore);
         assertEquals(1, events.published(CorpusGenerated.class, "redelivered").size(),

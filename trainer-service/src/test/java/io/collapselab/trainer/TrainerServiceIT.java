@@ -26,6 +26,7 @@ import io.collapselab.lm.random.SeedRole;
 import io.collapselab.service.ObjectOutbox;
 import io.collapselab.service.testing.InMemoryEvents;
 import io.collapselab.service.testing.LocalStackResource;
+import io.collapselab.service.testing.LongWorkChannels;
 import io.collapselab.service.testing.ServiceMeters;
 import io.collapselab.service.testing.TestRuns;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -42,7 +43,7 @@ import org.junit.jupiter.api.Test;
 /** The trainer's work, checked bit for bit against the same steps run in the test. */
 @QuarkusTest
 @WithTestResource(LocalStackResource.class)
-class TrainerServiceTests {
+class TrainerServiceIT implements LongWorkChannels {
 
     @Inject
     @Any
@@ -60,6 +61,11 @@ class TrainerServiceTests {
     void clearPublished() {
         events = new InMemoryEvents(connector);
         events.clear();
+    }
+
+    @Override
+    public List<String> workChannels() {
+        return List.of(TrainerService.RUNS_CHANNEL, TrainerService.CORPORA_CHANNEL);
     }
 
     @Test
@@ -89,7 +95,7 @@ class TrainerServiceTests {
         TrainedCheckpoint generation0 = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
         CorpusGenerated corpus0 = upload("next", config, generation0, 0);
 
-        events.send(TrainerService.CORPORA, corpus0);
+        events.send(TrainerService.CORPORA_CHANNEL, corpus0);
         CheckpointPublished published = events.awaitPublished(CheckpointPublished.class, "next", 1);
 
         byte[] corpus = store.get(ObjectKey.corpus("next", 0), corpus0.corpus().sha256());
@@ -116,7 +122,7 @@ class TrainerServiceTests {
                 Progress.NONE);
         CorpusGenerated corpus1 = upload("accumulate", config, generation1, 1);
 
-        events.send(TrainerService.CORPORA, corpus1);
+        events.send(TrainerService.CORPORA_CHANNEL, corpus1);
         CheckpointPublished published = events.awaitPublished(CheckpointPublished.class, "accumulate", 2);
 
         byte[] c1 = store.get(ObjectKey.corpus("accumulate", 1), corpus1.corpus().sha256());
@@ -136,7 +142,7 @@ class TrainerServiceTests {
         TrainedCheckpoint generation0 = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
         CorpusGenerated corpus0 = upload("subsample", config, generation0, 0);
 
-        events.send(TrainerService.CORPORA, corpus0);
+        events.send(TrainerService.CORPORA_CHANNEL, corpus0);
         CheckpointPublished published = events.awaitPublished(CheckpointPublished.class, "subsample", 1);
 
         byte[] c0 = store.get(ObjectKey.corpus("subsample", 0), corpus0.corpus().sha256());
@@ -157,7 +163,7 @@ class TrainerServiceTests {
         CorpusGenerated lastCorpus = upload("last", config, generation0, 0);
         double handledBefore = ServiceMeters.handled(meters, "CorpusGenerated");
 
-        events.send(TrainerService.CORPORA, lastCorpus);
+        events.send(TrainerService.CORPORA_CHANNEL, lastCorpus);
 
         await().atMost(InMemoryEvents.TIMEOUT)
                 .until(() -> ServiceMeters.handled(meters, "CorpusGenerated") > handledBefore);
@@ -173,7 +179,7 @@ class TrainerServiceTests {
         double trainingsBefore = ServiceMeters.computations(meters, "train");
         double deduplicatedBefore = ServiceMeters.deduplicated(meters);
 
-        events.send(TrainerService.RUNS, request);
+        events.send(TrainerService.RUNS_CHANNEL, request);
 
         await().atMost(InMemoryEvents.TIMEOUT).until(() -> ServiceMeters.deduplicated(meters) > deduplicatedBefore);
         assertEquals(1, events.published(CheckpointPublished.class, "redelivered").size(),
@@ -200,7 +206,7 @@ class TrainerServiceTests {
 
     private RunRequested submit(String runId, ExperimentConfig config) {
         RunRequested request = events.register(store, runId, config);
-        events.send(TrainerService.RUNS, request);
+        events.send(TrainerService.RUNS_CHANNEL, request);
         return request;
     }
 
@@ -212,7 +218,7 @@ class TrainerServiceTests {
                 TestRuns.corpusTokens(config, checkpoint), generation, Progress.NONE);
         ObjectRef stored = TestRuns.ref(store.put(ObjectKey.corpus(runId, generation), corpus.corpus()));
         return CorpusGenerated.of(runId, generation, Instant.now(), TestRuns.SUBMITTER, stored,
-                corpus.tokenCount(), checkpoint.sha256(), TestRuns.runConfig(config).sampling(),
+                corpus.tokenCount(), checkpoint.sha256(), config.sampling(),
                 Rng.derive(config.seed(), generation, SeedRole.SAMPLING));
     }
 }

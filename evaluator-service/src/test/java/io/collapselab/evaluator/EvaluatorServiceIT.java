@@ -26,6 +26,7 @@ import io.collapselab.lm.random.Rng;
 import io.collapselab.lm.random.SeedRole;
 import io.collapselab.service.testing.InMemoryEvents;
 import io.collapselab.service.testing.LocalStackResource;
+import io.collapselab.service.testing.LongWorkChannels;
 import io.collapselab.service.testing.ServiceMeters;
 import io.collapselab.service.testing.TestRuns;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -43,7 +44,7 @@ import org.junit.jupiter.api.Test;
 /** The evaluator's measurements, checked against the same steps run in the test, and how it ends runs. */
 @QuarkusTest
 @WithTestResource(LocalStackResource.class)
-class EvaluatorServiceTests {
+class EvaluatorServiceIT implements LongWorkChannels {
 
     @Inject
     @Any
@@ -63,6 +64,11 @@ class EvaluatorServiceTests {
         events.clear();
     }
 
+    @Override
+    public List<String> workChannels() {
+        return List.of(EvaluatorService.GENERATIONS_CHANNEL);
+    }
+
     @Test
     void evaluatesAGenerationOnceBothHalvesAreKnown() {
         ExperimentConfig config = TestRuns.tinyConfig();
@@ -71,11 +77,11 @@ class EvaluatorServiceTests {
         byte[] corpus = GenerationSteps.sample(config, checkpoint.checkpoint(),
                 TestRuns.corpusTokens(config, checkpoint), 0, Progress.NONE).corpus();
 
-        events.send(EvaluatorService.GENERATIONS, TestRuns.checkpointPublished(store, request, checkpoint, 0));
+        events.send(EvaluatorService.GENERATIONS_CHANNEL, TestRuns.checkpointPublished(store, request, checkpoint, 0));
         await().atMost(InMemoryEvents.TIMEOUT).until(() -> store.exists(
                 ObjectKey.generationFile("both", 0, EvaluatorService.HELDOUT_EVALUATION)));
         assertEquals(List.of(), events.published(EvaluationCompleted.class, "both"), "only one half is known");
-        events.send(EvaluatorService.GENERATIONS, corpusGenerated(request, checkpoint, corpus, 0));
+        events.send(EvaluatorService.GENERATIONS_CHANNEL, corpusGenerated(request, checkpoint, corpus, 0));
         EvaluationCompleted evaluation = events.awaitPublished(EvaluationCompleted.class, "both", 0);
 
         CheckpointEvaluation heldout = GenerationSteps.evaluate(config, checkpoint.checkpoint(),
@@ -108,8 +114,8 @@ class EvaluatorServiceTests {
         byte[] corpus = GenerationSteps.sample(config, checkpoint.checkpoint(),
                 TestRuns.corpusTokens(config, checkpoint), 0, Progress.NONE).corpus();
 
-        events.send(EvaluatorService.GENERATIONS, corpusGenerated(request, checkpoint, corpus, 0));
-        events.send(EvaluatorService.GENERATIONS, TestRuns.checkpointPublished(store, request, checkpoint, 0));
+        events.send(EvaluatorService.GENERATIONS_CHANNEL, corpusGenerated(request, checkpoint, corpus, 0));
+        events.send(EvaluatorService.GENERATIONS_CHANNEL, TestRuns.checkpointPublished(store, request, checkpoint, 0));
 
         events.awaitPublished(EvaluationCompleted.class, "last", 0);
         RunCompleted completed = events.awaitPublished(RunCompleted.class, "last", 0);
@@ -128,8 +134,8 @@ class EvaluatorServiceTests {
         // A corpus such as a collapsed model writes: one short phrase over and over.
         byte[] corpus = "the cat sat on the mat . ".repeat(40).getBytes(StandardCharsets.UTF_8);
 
-        events.send(EvaluatorService.GENERATIONS, TestRuns.checkpointPublished(store, request, checkpoint, 0));
-        events.send(EvaluatorService.GENERATIONS, corpusGenerated(request, checkpoint, corpus, 0));
+        events.send(EvaluatorService.GENERATIONS_CHANNEL, TestRuns.checkpointPublished(store, request, checkpoint, 0));
+        events.send(EvaluatorService.GENERATIONS_CHANNEL, corpusGenerated(request, checkpoint, corpus, 0));
 
         EvaluationCompleted evaluation = events.awaitPublished(EvaluationCompleted.class, "collapsed", 0);
         assertTrue(evaluation.collapsed());
@@ -145,12 +151,12 @@ class EvaluatorServiceTests {
         RunRequested request = events.register(store, "redelivered", config);
         CheckpointPublished checkpoint = TestRuns.checkpointPublished(store, request,
                 GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE), 0);
-        events.send(EvaluatorService.GENERATIONS, checkpoint);
+        events.send(EvaluatorService.GENERATIONS_CHANNEL, checkpoint);
         await().atMost(InMemoryEvents.TIMEOUT).until(() -> ServiceMeters.computations(meters, "evaluate") > 0);
         double evaluationsBefore = ServiceMeters.computations(meters, "evaluate");
         double deduplicatedBefore = ServiceMeters.deduplicated(meters);
 
-        events.send(EvaluatorService.GENERATIONS, checkpoint);
+        events.send(EvaluatorService.GENERATIONS_CHANNEL, checkpoint);
 
         await().atMost(InMemoryEvents.TIMEOUT).until(() -> ServiceMeters.deduplicated(meters) > deduplicatedBefore);
         assertEquals(evaluationsBefore, ServiceMeters.computations(meters, "evaluate"));
