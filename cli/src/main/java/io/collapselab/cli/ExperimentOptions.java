@@ -2,6 +2,7 @@ package io.collapselab.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.collapselab.cli.hub.HubModels;
+import io.collapselab.experiment.CorpusSize;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.experiment.ExperimentJson;
 import io.collapselab.experiment.MixingSettings;
@@ -47,15 +48,21 @@ final class ExperimentOptions {
     Integer pretrainSteps;
 
     @Option(names = "--steps-per-generation", paramLabel = "N",
-            description = "Training steps of each self-trained generation.")
+            description = "Training steps of each self-trained generation (a fixed budget).")
     Integer stepsPerGeneration;
 
-    @Option(names = "--tokens-per-generation", paramLabel = "N",
-            description = "Tokens each generation samples for its corpus.")
-    Integer tokensPerGeneration;
+    @Option(names = "--epochs-per-generation", paramLabel = "E",
+            description = "Train each self-trained generation for E epochs of its training mix instead: more data, "
+                    + "more steps.")
+    Double epochsPerGeneration;
+
+    @Option(names = "--tokens-per-generation", paramLabel = "SIZE",
+            description = "Tokens each generation samples for its corpus: a number, real-size (as many as the real "
+                    + "training text has) or a multiple such as 2x real-size.")
+    String tokensPerGeneration;
 
     @Option(names = "--mixing", paramLabel = "POLICY",
-            description = "What generation g+1 trains on: replace, accumulate or mix.")
+            description = "What generation g+1 trains on: replace, accumulate, accumulate-subsample or mix.")
     String mixing;
 
     @Option(names = "--real-fraction", paramLabel = "F",
@@ -87,11 +94,23 @@ final class ExperimentOptions {
         if (pretrainSteps != null) {
             config = config.withPretraining(config.pretraining().withSteps(pretrainSteps));
         }
+        if (stepsPerGeneration != null && epochsPerGeneration != null) {
+            throw new UsageError("--steps-per-generation and --epochs-per-generation are two budgets for the same "
+                    + "training; give one of them");
+        }
         if (stepsPerGeneration != null) {
             config = config.withSelfTraining(config.selfTraining().withSteps(stepsPerGeneration));
         }
+        if (epochsPerGeneration != null) {
+            config = config.withSelfTraining(config.selfTraining().withEpochs(epochsPerGeneration));
+        }
         if (tokensPerGeneration != null) {
-            config = config.withSampling(config.sampling().withTokensPerGeneration(tokensPerGeneration));
+            try {
+                config = config.withSampling(config.sampling().withTokensPerGeneration(
+                        CorpusSize.parse(tokensPerGeneration)));
+            } catch (IllegalArgumentException e) {
+                throw new UsageError("--tokens-per-generation: " + e.getMessage());
+            }
         }
         if (mixing != null || realFraction != null) {
             MixingSettings m = config.mixing();

@@ -12,7 +12,7 @@ import java.util.function.BiConsumer;
 /**
  * {@code --sweep NAME=V1,V2,...}: several runs of one experiment that differ in one knob, submitted at once. The
  * knobs are the experiment overrides: lr, seed, generations, mixing, real-fraction, pretrain-steps,
- * steps-per-generation, tokens-per-generation.
+ * steps-per-generation, epochs-per-generation, tokens-per-generation.
  */
 final class SweepOptions {
 
@@ -24,7 +24,8 @@ final class SweepOptions {
             "real-fraction", (o, v) -> o.realFraction = Double.parseDouble(v),
             "pretrain-steps", (o, v) -> o.pretrainSteps = Integer.parseInt(v),
             "steps-per-generation", (o, v) -> o.stepsPerGeneration = Integer.parseInt(v),
-            "tokens-per-generation", (o, v) -> o.tokensPerGeneration = Integer.parseInt(v));
+            "epochs-per-generation", (o, v) -> o.epochsPerGeneration = Double.parseDouble(v),
+            "tokens-per-generation", (o, v) -> o.tokensPerGeneration = v);
 
     /**
      * One run of a sweep: a label for its id, its config, and the directory of the pretrained model it starts from
@@ -35,7 +36,8 @@ final class SweepOptions {
 
     @Option(names = "--sweep", paramLabel = "NAME=V1,V2,...",
             description = "Submit one run per value of one knob (lr, seed, generations, mixing, real-fraction, "
-                    + "pretrain-steps, steps-per-generation, tokens-per-generation), e.g. --sweep lr=1e-3,3e-3.")
+                    + "pretrain-steps, steps-per-generation, epochs-per-generation, tokens-per-generation), e.g. "
+                    + "--sweep lr=1e-3,3e-3 or --sweep tokens-per-generation=real-size,2x real-size.")
     String sweep;
 
     /** The experiment once, or once per sweep value, each validated before anything is submitted. */

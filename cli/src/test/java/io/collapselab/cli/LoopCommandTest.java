@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -54,6 +55,43 @@ class LoopCommandTest {
                     1e-12);
             assertTrue(entry.get("heldoutWordPerplexity").asDouble() > entry.get("heldoutPerplexity").asDouble());
         }
+    }
+
+    @Test
+    void aSubsampledAccumulationOfRealSizeCorporaRunsFromTheCommandLine(@TempDir Path dir) throws Exception {
+        Path real = Path.of(dataDir(), "wikitext-2");
+        Path train = dir.resolve("train.txt");
+        Path heldout = dir.resolve("heldout.txt");
+        Files.write(train, Arrays.copyOf(Files.readAllBytes(real.resolve("test.txt")), 2_000));
+        Files.write(heldout, Arrays.copyOf(Files.readAllBytes(real.resolve("valid.txt")), 2_000));
+        Path json = dir.resolve("out.json");
+
+        Result result = run("loop", "--preset", "smoke", "--generations", "1", "--train-text", train.toString(),
+                "--heldout-text", heldout.toString(), "--mixing", "accumulate-subsample", "--tokens-per-generation",
+                "real-size", "--epochs-per-generation", "0.5", "--json", json.toString());
+
+        assertEquals(CollapseMain.OK, result.exitCode(), result.err());
+        JsonNode config = new ObjectMapper().readTree(json.toFile()).get("config");
+        assertEquals("accumulate-subsample", config.get("mixing").get("policy").asText());
+        assertEquals("real-size", config.get("sampling").get("tokensPerGeneration").asText());
+        assertEquals("epochs", config.get("selfTraining").get("budget").asText());
+        assertEquals(0.5, config.get("selfTraining").get("epochs").asDouble());
+    }
+
+    @Test
+    void aCorpusSizeOfNoKnownFormNamesTheForms() {
+        Result result = run("loop", "--preset", "smoke", "--tokens-per-generation", "twice", "--data-dir", "unused");
+        assertEquals(CollapseMain.BAD_INPUT, result.exitCode());
+        assertOneLine(result.err(), "--tokens-per-generation: sampling.tokensPerGeneration must be a number of "
+                + "tokens, 'real-size' or a multiple of it such as '2x real-size' or '0.5x real-size', was 'twice'");
+    }
+
+    @Test
+    void stepsAndEpochsPerGenerationAreOneBudgetOrTheOther() {
+        Result result = run("loop", "--preset", "smoke", "--steps-per-generation", "5", "--epochs-per-generation",
+                "2", "--data-dir", "unused");
+        assertEquals(CollapseMain.BAD_INPUT, result.exitCode());
+        assertOneLine(result.err(), "--steps-per-generation and --epochs-per-generation are two budgets");
     }
 
     @Test

@@ -24,6 +24,7 @@ import io.collapselab.lm.loop.Progress;
 import io.collapselab.lm.loop.TrainingMix;
 import io.collapselab.lm.metrics.RealTextProfile;
 import io.collapselab.lm.metrics.TextMetrics;
+import io.collapselab.lm.model.Checkpoint;
 import io.collapselab.lm.random.Rng;
 import io.collapselab.lm.random.SeedRole;
 import io.collapselab.lm.sample.CorpusTokens;
@@ -81,12 +82,14 @@ final class RunFixture {
         List<Generation> generations = new ArrayList<>();
         List<byte[]> corpora = new ArrayList<>();
         GenerationSteps.TrainedCheckpoint current = GenerationSteps.pretrain(config, train, Progress.NONE);
+        int corpusTokens = GenerationSteps.corpusTokens(config, Checkpoint.readTokenizer(current.checkpoint()),
+                () -> train);
         String trainedOn = Sha256.hex(train);
         for (int g = 0; ; g++) {
             GenerationSteps.CheckpointEvaluation heldoutLoss =
                     GenerationSteps.evaluate(config, current.checkpoint(), heldout, g, Progress.NONE);
-            GenerationSteps.SampledCorpus corpus = GenerationSteps.sample(config, current.checkpoint(), g,
-                    Progress.NONE);
+            GenerationSteps.SampledCorpus corpus = GenerationSteps.sample(config, current.checkpoint(), corpusTokens,
+                    g, Progress.NONE);
             GenerationSteps.CorpusEvaluation text = GenerationSteps.evaluateCorpus(config, corpus.corpus(),
                     corpus.tokens(), profile);
             generations.add(new Generation(current, trainedOn, corpus, heldoutLoss, text,

@@ -78,7 +78,8 @@ class EvaluatorServiceIT implements LongWorkChannels {
         ExperimentConfig config = TestRuns.tinyConfig();
         RunRequested request = events.register(store, "both", config);
         TrainedCheckpoint checkpoint = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
-        SampledCorpus sampled = GenerationSteps.sample(config, checkpoint.checkpoint(), 0, Progress.NONE);
+        SampledCorpus sampled = GenerationSteps.sample(config, checkpoint.checkpoint(),
+                TestRuns.corpusTokens(config, checkpoint), 0, Progress.NONE);
         byte[] corpus = sampled.corpus();
 
         events.send(EvaluatorService.GENERATIONS_CHANNEL, TestRuns.checkpointPublished(store, request, checkpoint, 0));
@@ -122,7 +123,8 @@ class EvaluatorServiceIT implements LongWorkChannels {
         ExperimentConfig config = TestRuns.tinyConfig().withGenerations(0);
         RunRequested request = events.register(store, "last", config);
         TrainedCheckpoint checkpoint = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
-        SampledCorpus sampled = GenerationSteps.sample(config, checkpoint.checkpoint(), 0, Progress.NONE);
+        SampledCorpus sampled = GenerationSteps.sample(config, checkpoint.checkpoint(),
+                TestRuns.corpusTokens(config, checkpoint), 0, Progress.NONE);
 
         events.send(EvaluatorService.GENERATIONS_CHANNEL, corpusGenerated(request, checkpoint, sampled.corpus(),
                 sampled.tokens(), 0));
@@ -186,7 +188,8 @@ class EvaluatorServiceIT implements LongWorkChannels {
                 e.tailQuantile(), e.excerptChars(), EvaluationSettings.WINDOWS, 8, 2));
         RunRequested request = events.register(store, "windows", config);
         TrainedCheckpoint checkpoint = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
-        SampledCorpus sampled = GenerationSteps.sample(config, checkpoint.checkpoint(), 1, Progress.NONE);
+        SampledCorpus sampled = GenerationSteps.sample(config, checkpoint.checkpoint(),
+                TestRuns.corpusTokens(config, checkpoint), 1, Progress.NONE);
         ObjectRef stored = TestRuns.ref(store.put(ObjectKey.checkpoint("windows", 1), checkpoint.checkpoint()));
 
         events.send(EvaluatorService.GENERATIONS_CHANNEL, CheckpointPublished.of("windows", 1, Instant.now(),

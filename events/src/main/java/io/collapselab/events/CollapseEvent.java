@@ -24,6 +24,10 @@ public sealed interface CollapseEvent
      *       pretrained model; absent in version 1: exact GELU, fresh weights;</li>
      *   <li>{@code evaluation.heldout}, {@code heldoutWindows} and {@code wholeTextEvery} to the run config; a version
      *       1 config reads as {@code whole}, every generation;</li>
+     *   <li>{@code budget} and {@code epochs} to the config's {@code pretraining} and {@code selfTraining} (a
+     *       version 1 event reads as {@code fixed-steps}, without epochs), the {@code accumulate-subsample}
+     *       mixing policy, and {@code sampling.tokensPerGeneration} as text relative to the real training
+     *       text ({@code "real-size"}, {@code "2x real-size"}) besides the number of tokens it always was;</li>
      *   <li>{@code CorpusGenerated.tokens}, the object holding the corpus's sampled ids, where trailing cycles are
      *       looked for;</li>
      *   <li>to {@code EvaluationCompleted}: {@code heldoutMethod}, {@code heldoutTokens}, {@code heldoutBitsPerByte},

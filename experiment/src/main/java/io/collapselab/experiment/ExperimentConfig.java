@@ -3,6 +3,7 @@ package io.collapselab.experiment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * Everything that determines a self-training run: with the same config, the same real texts and the same number
@@ -42,15 +43,40 @@ public record ExperimentConfig(
         require(problems, evaluation, "evaluation", () -> evaluation.problems(problems));
         require(problems, collapse, "collapse", () -> collapse.problems(problems));
         // Only meaningful once every section is individually valid; otherwise it would repeat their complaints.
-        if (problems.isEmpty()) {
-            int window = model.contextLength() + 1;
-            if (sampling.tokensPerGeneration() < window) {
-                problems.add("sampling.tokensPerGeneration (" + sampling.tokensPerGeneration()
-                        + ") must be at least model.contextLength + 1 (" + window + ") so the next generation has a "
-                        + "full training window");
+        // A size relative to the real text is checked against the window once it is resolved (corpusTokens).
+        if (problems.isEmpty() && !sampling.tokensPerGeneration().isRelative()) {
+            long tokens = sampling.tokensPerGeneration().tokens();
+            if (tokens < trainingWindow()) {
+                problems.add("sampling.tokensPerGeneration (" + tokens + ") must be at least model.contextLength + 1 ("
+                        + trainingWindow() + ") so the next generation has a full training window");
             }
         }
         return problems;
+    }
+
+    /**
+     * The number of tokens each generation samples: {@code sampling.tokensPerGeneration}, resolved against the real
+     * training text's size in tokens under the run's tokenizer when it is relative to it. This is the one place a
+     * corpus size is resolved; every driver of a run computes it once per run through here.
+     *
+     * @param realTrainTokens the real training text's size in tokens; asked for only when the size is relative
+     * @throws IllegalArgumentException when a relative size comes to fewer tokens than a training window or more
+     *                                  than a corpus may hold
+     */
+    public int corpusTokens(LongSupplier realTrainTokens) {
+        CorpusSize size = sampling.tokensPerGeneration();
+        if (!size.isRelative()) {
+            return Math.toIntExact(size.tokens());
+        }
+        long real = realTrainTokens.getAsLong();
+        long tokens = size.resolve(real);
+        if (tokens < trainingWindow() || tokens > CorpusSize.MAX_TOKENS) {
+            throw new IllegalArgumentException("sampling.tokensPerGeneration '" + size + "' of the real training "
+                    + "text's " + real + " tokens is " + tokens + " tokens, which must be between model.contextLength"
+                    + " + 1 (" + trainingWindow() + ") and " + CorpusSize.MAX_TOKENS + "; choose another multiple or"
+                    + " a number of tokens");
+        }
+        return (int) tokens;
     }
 
     /** Throws {@link IllegalArgumentException} listing every problem when the config is invalid. */
@@ -121,6 +147,11 @@ public record ExperimentConfig(
     public ExperimentConfig withMixing(MixingSettings newMixing) {
         return new ExperimentConfig(name, model, pretraining, selfTraining, generations, sampling, newMixing,
                 evaluation, collapse, seed);
+    }
+
+    /** Tokens in one training window: the context and the token after it. */
+    private int trainingWindow() {
+        return model.contextLength() + 1;
     }
 
     private static void require(List<String> problems, Object section, String field, Runnable check) {

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * How a generation writes its corpus: {@code sequences} sequences sampled together (one batched forward pass
  * per position), each starting with {@code prompt} and continuing until the corpus holds
- * {@code tokensPerGeneration} sampled tokens in all. {@code topK} 0 and {@code topP} 1 disable those filters; top-k
+ * {@code tokensPerGeneration} sampled tokens in all: a number, or a multiple of the real training text's size
+ * ({@link CorpusSize}). {@code topK} 0 and {@code topP} 1 disable those filters; top-k
  * keeps every token whose logit is not below the k-th largest (more than k on ties, as nanoGPT does).
  *
  * <p>{@code window}: what a token sees once a sequence is longer than the context. {@value #EXACT_WINDOW}: exactly
@@ -17,7 +18,7 @@ import java.util.List;
  * the field is {@value #FAST_WINDOW}, what every run did before the setting existed.
  */
 public record SamplingSettings(
-        int tokensPerGeneration,
+        CorpusSize tokensPerGeneration,
         int sequences,
         double temperature,
         int topK,
@@ -35,14 +36,22 @@ public record SamplingSettings(
         }
     }
 
+    /** Settings sampling a fixed number of tokens per generation. */
+    public SamplingSettings(int tokensPerGeneration, int sequences, double temperature, int topK, double topP,
+                            String prompt, boolean kvCache, String window) {
+        this(CorpusSize.ofTokens(tokensPerGeneration), sequences, temperature, topK, topP, prompt, kvCache, window);
+    }
+
     /**
      * The problems with these settings; empty when valid. Public because a {@code CorpusGenerated} event carries
      * sampling settings on their own, outside an {@link ExperimentConfig}.
      */
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
-        if (tokensPerGeneration < 1 || tokensPerGeneration > 1_000_000_000) {
-            problems.add("sampling.tokensPerGeneration must be between 1 and 1000000000, was " + tokensPerGeneration);
+        if (tokensPerGeneration == null) {
+            problems.add("sampling.tokensPerGeneration is missing");
+        } else {
+            tokensPerGeneration.problems(problems);
         }
         if (sequences < 1 || sequences > 4096) {
             problems.add("sampling.sequences must be between 1 and 4096, was " + sequences);
@@ -65,13 +74,18 @@ public record SamplingSettings(
         return problems;
     }
 
+    /** These settings sampling {@code newTokensPerGeneration} tokens per generation. */
     public SamplingSettings withTokensPerGeneration(int newTokensPerGeneration) {
+        return withTokensPerGeneration(CorpusSize.ofTokens(newTokensPerGeneration));
+    }
+
+    public SamplingSettings withTokensPerGeneration(CorpusSize newTokensPerGeneration) {
         return new SamplingSettings(newTokensPerGeneration, sequences, temperature, topK, topP, prompt, kvCache,
                 window);
     }
 
-    /** Tokens each sequence samples after its prompt. */
-    public int tokensPerSequence() {
-        return (tokensPerGeneration + sequences - 1) / sequences;
+    /** Tokens each sequence samples after its prompt for a corpus of {@code corpusTokens} tokens. */
+    public int tokensPerSequence(int corpusTokens) {
+        return (corpusTokens + sequences - 1) / sequences;
     }
 }

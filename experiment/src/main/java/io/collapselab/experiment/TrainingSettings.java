@@ -1,5 +1,7 @@
 package io.collapselab.experiment;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.List;
 
 /**
@@ -9,6 +11,12 @@ import java.util.List;
  * {@code carryOptimizerState}: whether a self-trained generation resumes the AdamW moments and step count of its
  * parent checkpoint. Ignored for pre-training and for the first self-trained generation, which both start a fresh
  * optimizer (as the paper builds AdamW after loading the pre-trained model).
+ *
+ * <p>{@code budget}: how many steps a phase takes. {@value #FIXED_STEPS} (the default of a config without the field):
+ * {@code steps}, whatever the size of the text. {@value #EPOCHS}: enough steps for the training windows to cover
+ * the text {@code epochs} times, so that a phase on more data trains longer, as the growing pool of the
+ * {@code accumulate} policy does in Gerstgrasser et al. 2024; {@code steps} is then not read. Either way the steps
+ * a phase took are recorded with its checkpoint.
  */
 public record TrainingSettings(
         int steps,
@@ -21,10 +29,34 @@ public record TrainingSettings(
         double beta2,
         double weightDecay,
         double gradientClip,
-        boolean carryOptimizerState) {
+        boolean carryOptimizerState,
+        String budget,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Double epochs) {
 
     public static final String CONSTANT = "constant";
     public static final String COSINE = "cosine";
+    public static final String FIXED_STEPS = "fixed-steps";
+    public static final String EPOCHS = "epochs";
+
+    /** The most steps one phase may take. */
+    public static final int MAX_STEPS = 100_000_000;
+
+    /** The most epochs one phase may train. */
+    public static final int MAX_EPOCHS = 10_000;
+
+    public TrainingSettings {
+        if (budget == null) {
+            budget = FIXED_STEPS;
+        }
+    }
+
+    /** Settings of a phase that takes {@code steps} steps. */
+    public TrainingSettings(int steps, int batchSize, double learningRate, double minLearningRate, String schedule,
+                            int warmupSteps, double beta1, double beta2, double weightDecay, double gradientClip,
+                            boolean carryOptimizerState) {
+        this(steps, batchSize, learningRate, minLearningRate, schedule, warmupSteps, beta1, beta2, weightDecay,
+                gradientClip, carryOptimizerState, FIXED_STEPS, null);
+    }
 
     /**
      * Adds this section's problems, naming its fields under {@code field}.
@@ -32,8 +64,22 @@ public record TrainingSettings(
      * @param minSteps 0 where no training is a choice (pre-training a pretrained model), else 1
      */
     void problems(String field, int minSteps, List<String> problems) {
-        if (steps < minSteps || steps > 100_000_000) {
-            problems.add(field + ".steps must be between " + minSteps + " and 100000000, was " + steps);
+        if (FIXED_STEPS.equals(budget)) {
+            if (steps < minSteps || steps > MAX_STEPS) {
+                problems.add(field + ".steps must be between " + minSteps + " and " + MAX_STEPS + ", was " + steps);
+            }
+            if (epochs != null) {
+                problems.add(field + ".epochs is read only under budget '" + EPOCHS + "'; remove it or set "
+                        + field + ".budget to '" + EPOCHS + "'");
+            }
+        } else if (EPOCHS.equals(budget)) {
+            if (epochs == null) {
+                problems.add(field + ".epochs is missing; budget '" + EPOCHS + "' trains that many epochs");
+            } else if (!(epochs > 0 && epochs <= MAX_EPOCHS)) {
+                problems.add(field + ".epochs must be in (0, " + MAX_EPOCHS + "], was " + epochs);
+            }
+        } else {
+            problems.add(field + ".budget must be '" + FIXED_STEPS + "' or '" + EPOCHS + "', was '" + budget + "'");
         }
         if (batchSize < 1 || batchSize > 65_536) {
             problems.add(field + ".batchSize must be between 1 and 65536, was " + batchSize);
@@ -64,13 +110,42 @@ public record TrainingSettings(
         }
     }
 
+    /**
+     * The steps of a phase that trains on {@code trainingTokens} tokens in windows of {@code contextLength}
+     * predicted tokens: {@code steps} under {@value #FIXED_STEPS}; under {@value #EPOCHS}, the steps of
+     * {@code batchSize} windows it takes to see {@code epochs} times {@code trainingTokens} tokens, rounded up.
+     *
+     * @param field the section these settings are, for the message
+     * @throws IllegalArgumentException when the epochs come to more than {@value #MAX_STEPS} steps
+     */
+    public int stepsFor(long trainingTokens, int contextLength, String field) {
+        if (!EPOCHS.equals(budget)) {
+            return steps;
+        }
+        double tokensPerStep = (double) batchSize * contextLength;
+        double derived = Math.max(1, Math.ceil(epochs * trainingTokens / tokensPerStep));
+        if (derived > MAX_STEPS) {
+            throw new IllegalArgumentException(field + ".epochs (" + epochs + ") of " + trainingTokens + " tokens take "
+                    + (long) derived + " steps of " + (long) tokensPerStep + " tokens, more than " + MAX_STEPS
+                    + "; lower " + field + ".epochs or raise " + field + ".batchSize");
+        }
+        return (int) derived;
+    }
+
+    /** These settings with a fixed budget of {@code newSteps} steps. */
     public TrainingSettings withSteps(int newSteps) {
         return new TrainingSettings(newSteps, batchSize, learningRate, minLearningRate, schedule, warmupSteps, beta1,
-                beta2, weightDecay, gradientClip, carryOptimizerState);
+                beta2, weightDecay, gradientClip, carryOptimizerState, FIXED_STEPS, null);
+    }
+
+    /** These settings with a budget of {@code newEpochs} epochs of the text. */
+    public TrainingSettings withEpochs(double newEpochs) {
+        return new TrainingSettings(steps, batchSize, learningRate, minLearningRate, schedule, warmupSteps, beta1,
+                beta2, weightDecay, gradientClip, carryOptimizerState, EPOCHS, newEpochs);
     }
 
     public TrainingSettings withLearningRate(double newLearningRate) {
         return new TrainingSettings(steps, batchSize, newLearningRate, Math.min(minLearningRate, newLearningRate),
-                schedule, warmupSteps, beta1, beta2, weightDecay, gradientClip, carryOptimizerState);
+                schedule, warmupSteps, beta1, beta2, weightDecay, gradientClip, carryOptimizerState, budget, epochs);
     }
 }

@@ -61,6 +61,12 @@ class ExperimentConfigTest {
                 Arguments.of("pretraining.beta1", 1.0, "pretraining.beta1 must be in [0, 1), was 1.0"),
                 Arguments.of("pretraining.beta2", -0.1, "pretraining.beta2 must be in [0, 1), was -0.1"),
                 Arguments.of("pretraining.weightDecay", 11.0, "pretraining.weightDecay must be in [0, 10], was 11.0"),
+                Arguments.of("selfTraining.budget", "tokens",
+                        "selfTraining.budget must be 'fixed-steps' or 'epochs', was 'tokens'"),
+                Arguments.of("selfTraining.budget", "epochs",
+                        "selfTraining.epochs is missing; budget 'epochs' trains that many epochs"),
+                Arguments.of("selfTraining.epochs", 2.0, "selfTraining.epochs is read only under budget 'epochs'; "
+                        + "remove it or set selfTraining.budget to 'epochs'"),
                 Arguments.of("pretraining.gradientClip", -1.0,
                         "pretraining.gradientClip must be >= 0 (0 disables clipping), was -1.0"),
                 Arguments.of("sampling", null, "sampling is missing"),
@@ -69,6 +75,13 @@ class ExperimentConfigTest {
                 Arguments.of("sampling.tokensPerGeneration", 32,
                         "sampling.tokensPerGeneration (32) must be at least model.contextLength + 1 (33) so the next "
                                 + "generation has a full training window"),
+                Arguments.of("sampling.tokensPerGeneration", "0x real-size",
+                        "sampling.tokensPerGeneration must be a multiple of real-size in (0, 1000], was "
+                                + "'0x real-size'"),
+                Arguments.of("sampling.tokensPerGeneration", "1001x real-size",
+                        "sampling.tokensPerGeneration must be a multiple of real-size in (0, 1000], was "
+                                + "'1001x real-size'"),
+                Arguments.of("sampling.tokensPerGeneration", null, "sampling.tokensPerGeneration is missing"),
                 Arguments.of("sampling.sequences", 4097, "sampling.sequences must be between 1 and 4096, was 4097"),
                 Arguments.of("sampling.temperature", 0.0, "sampling.temperature must be in (0, 100], was 0.0"),
                 Arguments.of("sampling.topK", -1, "sampling.topK must be >= 0 (0 disables it), was -1"),
@@ -77,7 +90,7 @@ class ExperimentConfigTest {
                 Arguments.of("sampling.window", "sliding", "sampling.window must be 'exact' or 'fast', was 'sliding'"),
                 Arguments.of("mixing", null, "mixing is missing"),
                 Arguments.of("mixing.policy", "blend",
-                        "mixing.policy must be 'replace', 'accumulate' or 'mix', was 'blend'"),
+                        "mixing.policy must be 'replace', 'accumulate', 'accumulate-subsample' or 'mix', was 'blend'"),
                 Arguments.of("mixing.policy", "mix",
                         "mixing.realFraction must be in (0, 1) for the mix policy, was 0.0"),
                 Arguments.of("evaluation", null, "evaluation is missing"),
@@ -129,6 +142,9 @@ class ExperimentConfigTest {
         assertEquals(List.of(), with(with(windows, "evaluation.wholeTextEvery", 10_000), "evaluation.heldoutWindows",
                 1_000_000).problems());
         assertEquals(List.of(), with(windows, "evaluation.heldoutWindows", 1).problems());
+        assertEquals(List.of(), with(config, "mixing.policy", "accumulate-subsample").problems());
+        assertEquals(List.of(), with(config, "sampling.tokensPerGeneration", "1000x real-size").problems());
+        assertEquals(List.of(), with(epochs(config, 10_000.0), "selfTraining.steps", 0).problems());
     }
 
     @Test
@@ -155,6 +171,47 @@ class ExperimentConfigTest {
         assertTrue(every4.usesWindows());
         assertEquals(List.of(0, 4, 8, 10), whole);
         assertTrue(every4.wholeTextAt(8, 8), "a last generation on the schedule is measured once, as usual");
+    }
+
+    @Test
+    void theEpochsOfAnEpochsBudgetMustBePositiveAndBounded() {
+        ExperimentConfig config = ConfigMutations.valid();
+
+        assertEquals(List.of("selfTraining.epochs must be in (0, 10000], was 0.0"), epochs(config, 0.0).problems());
+        assertEquals(List.of("selfTraining.epochs must be in (0, 10000], was 10001.0"),
+                epochs(config, 10_001.0).problems());
+    }
+
+    @Test
+    void aSizeRelativeToTheRealTextMeetsTheTrainingWindowOnlyOnceResolved() {
+        // 0.0001 of any text a test reads is far below the 33-token window, which the config alone cannot know.
+        ExperimentConfig config = with(ConfigMutations.valid(), "sampling.tokensPerGeneration", "0.0001x real-size");
+
+        assertEquals(List.of(), config.problems());
+        IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class,
+                () -> config.corpusTokens(() -> 100_000));
+        assertEquals("sampling.tokensPerGeneration '0.0001x real-size' of the real training text's 100000 tokens is "
+                + "10 tokens, which must be between model.contextLength + 1 (33) and 1000000000; choose another "
+                + "multiple or a number of tokens", thrown.getMessage());
+    }
+
+    @Test
+    void theCorpusTokensAreTheNumberOrTheMultipleOfTheRealTextsTokens() {
+        ExperimentConfig config = ConfigMutations.valid();
+
+        assertEquals(20_000, config.corpusTokens(() -> {
+            throw new AssertionError("a number of tokens needs no real text");
+        }));
+        assertEquals(1_001, with(config, "sampling.tokensPerGeneration", "real-size").corpusTokens(() -> 1_001));
+        assertEquals(2_002, with(config, "sampling.tokensPerGeneration", "2x real-size").corpusTokens(() -> 1_001));
+        // 0.5 * 1001 = 500.5 rounds up to a whole token.
+        assertEquals(501, with(config, "sampling.tokensPerGeneration", "0.5x real-size").corpusTokens(() -> 1_001));
+        assertThrows(IllegalArgumentException.class,
+                () -> with(config, "sampling.tokensPerGeneration", "1000x real-size").corpusTokens(() -> 1_000_001));
+    }
+
+    private static ExperimentConfig epochs(ExperimentConfig config, double epochs) {
+        return with(with(config, "selfTraining.budget", "epochs"), "selfTraining.epochs", epochs);
     }
 
     @Test

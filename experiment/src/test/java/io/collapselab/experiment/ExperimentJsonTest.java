@@ -24,6 +24,20 @@ class ExperimentJsonTest {
     }
 
     @Test
+    void anEpochsBudgetReadsBackAsWrittenAndAFixedOneWritesNoEpochs() throws IOException {
+        ExperimentConfig fixed = ConfigMutations.valid();
+        ExperimentConfig epochs = fixed.withSelfTraining(fixed.selfTraining().withEpochs(2.5));
+
+        String fixedJson = ExperimentJson.toPrettyJson(fixed);
+        String epochsJson = ExperimentJson.toPrettyJson(epochs);
+
+        assertEquals(epochs, ExperimentJson.read(bytes(epochsJson)));
+        assertTrue(epochsJson.contains("\"budget\" : \"epochs\",\n    \"epochs\" : 2.5"), epochsJson);
+        assertTrue(fixedJson.contains("\"budget\" : \"fixed-steps\"\n"), fixedJson);
+        assertFalse(fixedJson.contains("\"epochs\""), fixedJson);
+    }
+
+    @Test
     void theDescriptionIsReadApartFromTheExperiment() throws IOException {
         ExperimentConfig config = ConfigMutations.valid();
         String described = ExperimentJson.toPrettyJson(config)

@@ -7,6 +7,7 @@ import io.collapselab.events.kafka.DecodedEvent;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.lm.loop.GenerationSteps.SampledCorpus;
 import io.collapselab.lm.loop.GenerationSteps;
+import io.collapselab.lm.model.Checkpoint;
 import io.collapselab.lm.random.Rng;
 import io.collapselab.lm.random.SeedRole;
 import io.collapselab.lm.sample.CorpusTokens;
@@ -21,6 +22,8 @@ import io.collapselab.service.ServiceIdentity;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
@@ -42,6 +45,7 @@ public class GeneratorService {
     private final RunArtifacts artifacts;
     private final ServiceIdentity identity;
     private final PipelineMetrics metrics;
+    private final Map<String, Integer> corpusTokens = new ConcurrentHashMap<>();
 
     GeneratorService(EventIntake intake, ObjectOutbox outbox, RunArtifacts artifacts, ServiceIdentity identity,
                      PipelineMetrics metrics) {
@@ -63,8 +67,9 @@ public class GeneratorService {
         int generation = checkpoint.generation();
         outbox.publishOnce(run.runId(), generation, ObjectOutbox.CORPUS_EVENT,
                 () -> artifacts.checkpoint(run.runId(), generation, checkpoint.checkpoint()), model -> {
-            SampledCorpus sampled = compute.measure(() ->
-                    GenerationSteps.sample(config, model, generation, new ProgressLog(run.runId())));
+            int corpusTokens = corpusTokens(run, model);
+            SampledCorpus sampled = compute.measure(() -> GenerationSteps.sample(config, model, corpusTokens,
+                    generation, new ProgressLog(run.runId())));
             metrics.throughput("sample", sampled.tokenCount(), sampled.computeMs());
             ObjectRef corpus = artifacts.storeCorpus(run.runId(), generation, sampled.corpus());
             ObjectRef tokens = artifacts.storeCorpusTokens(run.runId(), generation,
@@ -75,5 +80,14 @@ public class GeneratorService {
                     sampled.tokenCount(), checkpoint.checkpoint().sha256(), run.request().config().sampling(),
                     Rng.derive(config.seed(), generation, SeedRole.SAMPLING));
         });
+    }
+
+    /**
+     * The run's corpus size in tokens, resolved once per run in this process: a size relative to the real training
+     * text needs that text from the store and its tokens under the run's tokenizer, which every checkpoint carries.
+     */
+    private int corpusTokens(Run run, byte[] checkpoint) {
+        return corpusTokens.computeIfAbsent(run.runId(), runId -> GenerationSteps.corpusTokens(run.config(),
+                Checkpoint.readTokenizer(checkpoint), () -> artifacts.trainText(run)));
     }
 }

@@ -10,6 +10,7 @@ import io.collapselab.events.CheckpointPublished;
 import io.collapselab.events.CorpusGenerated;
 import io.collapselab.events.RunRequested;
 import io.collapselab.events.json.EventJson;
+import io.collapselab.experiment.CorpusSize;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.lm.loop.GenerationSteps.SampledCorpus;
 import io.collapselab.lm.loop.GenerationSteps.TrainedCheckpoint;
@@ -71,7 +72,8 @@ class GeneratorServiceIT implements LongWorkChannels {
         events.send(GeneratorService.CHECKPOINTS_CHANNEL, TestRuns.checkpointPublished(store, request, checkpoint, 0));
         CorpusGenerated published = events.awaitPublished(CorpusGenerated.class, "sample", 0);
 
-        SampledCorpus expected = GenerationSteps.sample(config, checkpoint.checkpoint(), 0, Progress.NONE);
+        SampledCorpus expected = GenerationSteps.sample(config, checkpoint.checkpoint(),
+                TestRuns.corpusTokens(config, checkpoint), 0, Progress.NONE);
         assertEquals(expected.sha256(), published.corpus().sha256());
         assertArrayEquals(expected.corpus(), store.get(ObjectKey.corpus("sample", 0), published.corpus().sha256()));
         assertEquals(expected.tokenCount(), published.tokenCount());
@@ -88,6 +90,24 @@ class GeneratorServiceIT implements LongWorkChannels {
     }
 
     @Test
+    void aCorpusSizeRelativeToTheRealTextIsResolvedFromTheStoredTrainingText() {
+        ExperimentConfig tiny = TestRuns.tinyConfig();
+        ExperimentConfig config = tiny.withSampling(tiny.sampling()
+                .withTokensPerGeneration(CorpusSize.parse("0.01x real-size")));
+        RunRequested request = events.register(store, "relative", config);
+        TrainedCheckpoint checkpoint = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
+
+        events.send(GeneratorService.CHECKPOINTS_CHANNEL, TestRuns.checkpointPublished(store, request, checkpoint, 0));
+        CorpusGenerated published = events.awaitPublished(CorpusGenerated.class, "relative", 0);
+
+        // Byte-level: 1% of the 20,000-byte training text is 200 tokens, 50 for each of the 4 sequences.
+        assertEquals(200, published.tokenCount());
+        assertEquals(GenerationSteps.sample(config, checkpoint.checkpoint(), 200, 0, Progress.NONE).sha256(),
+                published.corpus().sha256());
+        assertEquals(request.config().sampling(), published.sampling());
+    }
+
+    @Test
     void samplesTheLastGenerationToo() {
         ExperimentConfig config = TestRuns.tinyConfig().withGenerations(0);
         RunRequested request = events.register(store, "last", config);
@@ -95,7 +115,8 @@ class GeneratorServiceIT implements LongWorkChannels {
 
         events.send(GeneratorService.CHECKPOINTS_CHANNEL, TestRuns.checkpointPublished(store, request, checkpoint, 0));
 
-        assertEquals(GenerationSteps.sample(config, checkpoint.checkpoint(), 0, Progress.NONE).sha256(),
+        assertEquals(GenerationSteps.sample(config, checkpoint.checkpoint(),
+                        TestRuns.corpusTokens(config, checkpoint), 0, Progress.NONE).sha256(),
                 events.awaitPublished(CorpusGenerated.class, "last", 0).corpus().sha256());
     }
 

@@ -135,6 +135,28 @@ class TrainerServiceIT implements LongWorkChannels {
     }
 
     @Test
+    void accumulateSubsampleTrainsOnASubsampleOfThePoolForTheStepsItsEpochTakes() {
+        ExperimentConfig tiny = TestRuns.tinyConfig();
+        ExperimentConfig config = tiny.withMixing(new MixingSettings(MixingSettings.ACCUMULATE_SUBSAMPLE, 0))
+                .withSelfTraining(tiny.selfTraining().withEpochs(1));
+        events.register(store, "subsample", config);
+        TrainedCheckpoint generation0 = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
+        CorpusGenerated corpus0 = upload("subsample", config, generation0, 0);
+
+        events.send(TrainerService.CORPORA_CHANNEL, corpus0);
+        CheckpointPublished published = events.awaitPublished(CheckpointPublished.class, "subsample", 1);
+
+        byte[] c0 = store.get(ObjectKey.corpus("subsample", 0), corpus0.corpus().sha256());
+        byte[] mix = TrainingMix.forGeneration(config, TestRuns.trainText(), List.of(c0), 1);
+        assertEquals(c0.length, mix.length);
+        assertEquals(Sha256.hex(mix), published.trainedOnSha256());
+        // Byte-level: one epoch of the subsample in steps of 4 windows of 32 tokens.
+        assertEquals((int) Math.ceil(mix.length / 128.0), published.steps());
+        assertEquals(GenerationSteps.trainNext(config, generation0.checkpoint(), mix, 1, Progress.NONE).sha256(),
+                published.checkpoint().sha256());
+    }
+
+    @Test
     void neverTrainsPastTheLastGeneration() {
         ExperimentConfig config = TestRuns.tinyConfig().withGenerations(0);
         events.register(store, "last", config);
@@ -193,7 +215,8 @@ class TrainerServiceIT implements LongWorkChannels {
     private CorpusGenerated upload(String runId, ExperimentConfig config, TrainedCheckpoint checkpoint,
                                    int generation) {
         store.put(ObjectKey.checkpoint(runId, generation), checkpoint.checkpoint());
-        SampledCorpus corpus = GenerationSteps.sample(config, checkpoint.checkpoint(), generation, Progress.NONE);
+        SampledCorpus corpus = GenerationSteps.sample(config, checkpoint.checkpoint(),
+                TestRuns.corpusTokens(config, checkpoint), generation, Progress.NONE);
         ObjectRef stored = TestRuns.ref(store.put(ObjectKey.corpus(runId, generation), corpus.corpus()));
         ObjectRef tokens = TestRuns.ref(store.put(ObjectKey.corpusTokens(runId, generation),
                 CorpusTokens.toBytes(corpus.tokens())));

@@ -20,6 +20,7 @@ import io.collapselab.lm.Sha256;
 import io.collapselab.lm.loop.GenerationSteps;
 import io.collapselab.lm.loop.Progress;
 import io.collapselab.lm.loop.TrainingMix;
+import io.collapselab.lm.model.Checkpoint;
 import io.collapselab.lm.pretrained.Gpt2Import;
 import io.collapselab.lm.random.Rng;
 import io.collapselab.lm.sample.CorpusTokens;
@@ -143,8 +144,10 @@ final class GenerationRecompute {
                 notes.add("corpus " + generation + " was not re-sampled: no checkpoint with the recorded digest is"
                         + " at hand");
             } else {
-                GenerationSteps.SampledCorpus sampled = GenerationSteps.sample(config, source.get(), generation,
-                        progress);
+                int corpusTokens = GenerationSteps.corpusTokens(config, Checkpoint.readTokenizer(source.get()),
+                        train::get);
+                GenerationSteps.SampledCorpus sampled = GenerationSteps.sample(config, source.get(), corpusTokens,
+                        generation, progress);
                 corpus = DigestComparison.of(recordedCorpus.corpus().sha256(), sampled.sha256());
                 if (!corpus.matches()) {
                     mismatches.add(new Discrepancy(Kind.RECOMPUTE_MISMATCH, generation,

@@ -31,10 +31,10 @@ import java.util.Optional;
  * size of the event that named it; the bytes are read in full, since only the bytes tell whether they still have
  * their digest.
  *
- * <p>Under the {@code accumulate} and {@code mix} policies a checkpoint's {@code trainedOnSha256} is the digest of
- * its training mix, which only the texts tell: the mix is rebuilt with {@link TrainingMix}, exactly as the trainer
- * builds it, from the verified training text and corpora. (Under {@code replace} the mix is the previous corpus,
- * which {@link RunLog#lineageBreaks} checks from the events alone.)
+ * <p>Under every policy but {@code replace} a checkpoint's {@code trainedOnSha256} is the digest of its training
+ * mix, which only the texts tell: the mix is rebuilt with {@link TrainingMix}, exactly as the trainer builds it
+ * (an {@code accumulate-subsample} draw from the same seed), from the verified training text and corpora. (Under
+ * {@code replace} the mix is the previous corpus, which {@link RunLog#lineageBreaks} checks from the events alone.)
  */
 final class ObjectVerification {
 

@@ -80,20 +80,29 @@ class ObjectVerificationIT {
 
     @Test
     void underAccumulateEachCheckpointMustBeTrainedOnTheRebuiltMix() {
-        SyntheticLog log = new SyntheticLog("verify-accumulate", Presets.get("smoke")
-                .withMixing(new MixingSettings(MixingSettings.ACCUMULATE, 0)));
-        upload(log);
-        log.publish(log.request());
-        log.publish(log.checkpoint(0));
-        log.publish(log.corpus(0));
-        log.publish(log.checkpoint(1, sha(mix(log, 1, List.of(log.corpusText(0))))));
-        log.publish(log.corpus(1));
+        SyntheticLog log = twoGenerationsOnTheirMixes("verify-accumulate", MixingSettings.ACCUMULATE);
         ConsumerRecord<String, byte[]> two = log.publish(log.checkpoint(2, log.corpusSha(1)));
         String expected = sha(mix(log, 2, List.of(log.corpusText(0), log.corpusText(1))));
 
         assertEquals(List.of(new Discrepancy(Kind.LINEAGE_BREAK, 2, RecordLocation.of(two), "CheckpointPublished(2)"
                         + " was trained on " + log.corpusSha(1) + ", but the accumulate training mix of generation 2,"
                         + " rebuilt from the training text and corpora 0..1, is " + expected)),
+                ObjectVerification.verify(store, log.analyze().log()));
+    }
+
+    @Test
+    void underAccumulateSubsampleEachCheckpointMustBeTrainedOnTheRebuiltSubsample() {
+        SyntheticLog log = twoGenerationsOnTheirMixes("verify-subsample", MixingSettings.ACCUMULATE_SUBSAMPLE);
+        // Trained on the whole pool, as accumulate would, rather than on a subsample of it.
+        String wholePool = sha(TrainingMix.forGeneration(log.config.withMixing(
+                new MixingSettings(MixingSettings.ACCUMULATE, 0)), log.trainText(),
+                List.of(log.corpusText(0), log.corpusText(1)), 2));
+        ConsumerRecord<String, byte[]> two = log.publish(log.checkpoint(2, wholePool));
+        String expected = sha(mix(log, 2, List.of(log.corpusText(0), log.corpusText(1))));
+
+        assertEquals(List.of(new Discrepancy(Kind.LINEAGE_BREAK, 2, RecordLocation.of(two), "CheckpointPublished(2)"
+                        + " was trained on " + wholePool + ", but the accumulate-subsample training mix of generation"
+                        + " 2, rebuilt from the training text and corpora 0..1, is " + expected)),
                 ObjectVerification.verify(store, log.analyze().log()));
     }
 
@@ -107,6 +116,21 @@ class ObjectVerificationIT {
                         "the held-out text " + log.request().inputs().heldout().uri() + " named by RunRequested(0)"
                                 + " does not exist in the object store at " + store.settings().endpoint())),
                 ObjectVerification.verify(store, log.analyze().log()));
+    }
+
+    /**
+     * A run of the smoke preset under {@code policy}, uploaded, with generations 0 and 1 published, checkpoint 1
+     * trained on its rebuilt mix: what the tests then add is checkpoint 2.
+     */
+    private SyntheticLog twoGenerationsOnTheirMixes(String runId, String policy) {
+        SyntheticLog log = new SyntheticLog(runId, Presets.get("smoke").withMixing(new MixingSettings(policy, 0)));
+        upload(log);
+        log.publish(log.request());
+        log.publish(log.checkpoint(0));
+        log.publish(log.corpus(0));
+        log.publish(log.checkpoint(1, sha(mix(log, 1, List.of(log.corpusText(0))))));
+        log.publish(log.corpus(1));
+        return log;
     }
 
     private static byte[] mix(SyntheticLog log, int generation, List<byte[]> corpora) {

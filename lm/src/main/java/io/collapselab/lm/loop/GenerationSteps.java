@@ -32,6 +32,7 @@ import io.collapselab.lm.train.Trainer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
  * The four things a generation does, each a pure function of its inputs (bytes in, bytes and numbers out), with
@@ -149,6 +150,15 @@ public final class GenerationSteps {
         };
     }
 
+    /**
+     * The number of tokens each corpus of a run samples ({@link ExperimentConfig#corpusTokens}): the real training
+     * text is read, and counted in tokens of the run's tokenizer, only when the config gives the size relative to
+     * it. A driver calls this once per run, with the tokenizer of the run's checkpoints.
+     */
+    public static int corpusTokens(ExperimentConfig config, Tokenizer tokenizer, Supplier<byte[]> realTrainText) {
+        return config.corpusTokens(() -> tokenizer.encode(realTrainText.get()).length);
+    }
+
     /** Generation 0 of a run from fresh weights: a new model trained on the real text. */
     public static TrainedCheckpoint pretrain(ExperimentConfig config, byte[] realTrainText, Progress progress) {
         return pretrain(config, realTrainText, null, progress);
@@ -182,8 +192,8 @@ public final class GenerationSteps {
             model = Gpt2Import.languageModel(baseModel, tokenizer, m.contextLength(), m.dropout());
         }
         try (model) {
-            return train(config, model, config.pretraining(), false, realTrainText, 0, progress, started,
-                    elapsedMs(started));
+            return train(config, model, "pretraining", config.pretraining(), false, realTrainText, 0, progress,
+                    started, elapsedMs(started));
         }
     }
 
@@ -201,21 +211,25 @@ public final class GenerationSteps {
         long started = System.nanoTime();
         try (LanguageModel model = Checkpoint.read(parentCheckpoint)) {
             boolean carry = generation > 1 && config.selfTraining().carryOptimizerState();
-            return train(config, model, config.selfTraining(), carry, trainingText, generation, progress, started,
-                    elapsedMs(started));
+            return train(config, model, "selfTraining", config.selfTraining(), carry, trainingText, generation,
+                    progress, started, elapsedMs(started));
         }
     }
 
-    /** The corpus of a generation, sampled from that generation's checkpoint. */
-    public static SampledCorpus sample(ExperimentConfig config, byte[] checkpoint, int generation,
+    /**
+     * The corpus of a generation, sampled from that generation's checkpoint.
+     *
+     * @param corpusTokens the run's {@link #corpusTokens}
+     */
+    public static SampledCorpus sample(ExperimentConfig config, byte[] checkpoint, int corpusTokens, int generation,
                                        Progress progress) {
         long started = System.nanoTime();
         SamplingSettings s = config.sampling();
         try (LanguageModel model = Checkpoint.read(checkpoint)) {
             long readMs = elapsedMs(started);
-            SampleRequest request = new SampleRequest(s.sequences(), s.tokensPerSequence(), s.temperature(),
-                    s.topK(), s.topP(), s.prompt().getBytes(StandardCharsets.UTF_8), s.kvCache(), window(s),
-                    Rng.derive(config.seed(), generation, SeedRole.SAMPLING));
+            SampleRequest request = new SampleRequest(s.sequences(), s.tokensPerSequence(corpusTokens),
+                    s.temperature(), s.topK(), s.topP(), s.prompt().getBytes(StandardCharsets.UTF_8), s.kvCache(),
+                    window(s), Rng.derive(config.seed(), generation, SeedRole.SAMPLING));
             SampleResult result = Sampler.sample(model, request,
                     (done, total) -> progress.update(generation, "sample", done, total));
             byte[] corpus = result.corpus(model.tokenizer());
@@ -269,10 +283,16 @@ public final class GenerationSteps {
         return new CorpusEvaluation(metrics, cycle, excerpt(corpus, config.evaluation().excerptChars()));
     }
 
-    private static TrainedCheckpoint train(ExperimentConfig config, LanguageModel model, TrainingSettings settings,
-                                           boolean carryOptimizerState, byte[] text, int generation,
-                                           Progress progress, long started, long checkpointReadMs) {
+    /**
+     * One training phase on {@code text}, as many steps as the budget of {@code settings} gives for its tokens: the
+     * phase, its learning-rate schedule included, then runs as a fixed number of steps.
+     */
+    private static TrainedCheckpoint train(ExperimentConfig config, LanguageModel model, String field,
+                                           TrainingSettings settings, boolean carryOptimizerState, byte[] text,
+                                           int generation, Progress progress, long started, long checkpointReadMs) {
         int[] tokens = model.tokenizer().encode(text);
+        TrainingSettings phase = settings.withSteps(settings.stepsFor(tokens.length,
+                model.config().contextLength(), field));
         long tokensBefore = model.progress().tokensSeen();
         double loss = 0;
         synchronized (TRAINING_TURN) {
@@ -280,15 +300,15 @@ public final class GenerationSteps {
             Trainer.beginPhase(model, Rng.derive(config.seed(), generation, SeedRole.TRAINING_WINDOWS),
                     carryOptimizerState);
             // No step, no loss: 0 stands for "not trained" (a pretrained generation 0), as steps 0 says.
-            if (settings.steps() > 0) {
-                loss = Trainer.train(model, settings, tokens, settings.steps(),
+            if (phase.steps() > 0) {
+                loss = Trainer.train(model, phase, tokens, phase.steps(),
                         (step, steps, stepLoss, lr) -> progress.update(generation, "train", step + 1L, steps));
             }
         }
         long writeStarted = System.nanoTime();
         byte[] checkpoint = Checkpoint.write(model);
         long ioMs = checkpointReadMs + elapsedMs(writeStarted);
-        return new TrainedCheckpoint(checkpoint, Sha256.hex(checkpoint), settings.steps(),
+        return new TrainedCheckpoint(checkpoint, Sha256.hex(checkpoint), phase.steps(),
                 model.progress().tokensSeen() - tokensBefore, loss, elapsedMs(started), ioMs);
     }
 

@@ -4,6 +4,7 @@ import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.experiment.RunEnd;
 import io.collapselab.lm.metrics.RealTextProfile;
 import io.collapselab.lm.metrics.TextMetrics;
+import io.collapselab.lm.model.Checkpoint;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,10 +55,13 @@ public final class SelfTrainingLoop {
         long started = System.nanoTime();
         GenerationSteps.TrainedCheckpoint current = GenerationSteps.pretrain(config, realTrainText, baseModel,
                 listener);
+        int corpusTokens = GenerationSteps.corpusTokens(config, Checkpoint.readTokenizer(current.checkpoint()),
+                () -> realTrainText);
         for (int g = 0; ; g++) {
             GenerationSteps.CheckpointEvaluation heldout =
                     GenerationSteps.evaluate(config, current.checkpoint(), heldoutText, g, listener);
-            GenerationSteps.SampledCorpus corpus = GenerationSteps.sample(config, current.checkpoint(), g, listener);
+            GenerationSteps.SampledCorpus corpus = GenerationSteps.sample(config, current.checkpoint(), corpusTokens,
+                    g, listener);
             GenerationSteps.CorpusEvaluation text = GenerationSteps.evaluateCorpus(config, corpus.corpus(),
                     corpus.tokens(), realProfile);
             boolean collapsed = config.collapse().isCollapsed(text.metrics().distinct2(), text.cycleLength());

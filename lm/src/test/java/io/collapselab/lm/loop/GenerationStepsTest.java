@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import io.collapselab.experiment.CorpusSize;
 import io.collapselab.experiment.EvaluationSettings;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.experiment.ModelSettings;
@@ -19,6 +20,7 @@ import io.collapselab.lm.model.LanguageModel;
 import io.collapselab.lm.sample.CorpusTokens;
 import io.collapselab.lm.tokenizer.BpeTokenizer;
 import io.collapselab.lm.tokenizer.ByteTokenizer;
+import io.collapselab.lm.tokenizer.Tokenizer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -75,6 +77,46 @@ class GenerationStepsTest {
         assertEquals(2L * steps, optimizerSteps(generation2));
     }
 
+    @Test
+    void anEpochsBudgetTrainsAsManyStepsAsTheTextTakesAndRecordsThem() {
+        // Bytes are tokens here; a step sees 16 windows of 16 predicted tokens, 256 tokens.
+        ExperimentConfig epochs = TINY.withSelfTraining(TINY.selfTraining().withEpochs(1));
+        byte[] parent = GenerationSteps.pretrain(TINY.withPretraining(TINY.pretraining().withSteps(1)),
+                RealText.train(4_096), Progress.NONE).checkpoint();
+
+        GenerationSteps.TrainedCheckpoint small =
+                GenerationSteps.trainNext(epochs, parent, RealText.train(2_560), 1, Progress.NONE);
+        GenerationSteps.TrainedCheckpoint twice =
+                GenerationSteps.trainNext(epochs, parent, RealText.train(5_120), 1, Progress.NONE);
+
+        assertEquals(10, small.steps());
+        assertEquals(10, optimizerSteps(small));
+        assertEquals(10L * 256, small.tokensSeen());
+        assertEquals(20, twice.steps());
+        assertEquals(20, optimizerSteps(twice));
+    }
+
+    @Test
+    void aCorpusOfTheRealSizeSamplesAsManyTokensAsTheRealTextHas() {
+        byte[] text = RealText.train(1_000);
+        ExperimentConfig realSize = TINY.withPretraining(TINY.pretraining().withSteps(1))
+                .withSampling(TINY.sampling().withTokensPerGeneration(CorpusSize.parse("0.5x real-size")));
+        GenerationSteps.TrainedCheckpoint trained = GenerationSteps.pretrain(realSize, text, Progress.NONE);
+        Tokenizer tokenizer = Checkpoint.readTokenizer(trained.checkpoint());
+
+        int corpusTokens = GenerationSteps.corpusTokens(realSize, tokenizer, () -> text);
+        GenerationSteps.SampledCorpus corpus =
+                GenerationSteps.sample(realSize, trained.checkpoint(), corpusTokens, 0, Progress.NONE);
+
+        assertEquals(500, corpusTokens);
+        // 16 sequences of ceil(500 / 16) = 32 tokens each.
+        assertEquals(16 * 32, corpus.tokenCount());
+        assertEquals(TINY.sampling().tokensPerGeneration().tokens(), GenerationSteps.corpusTokens(TINY, tokenizer,
+                () -> {
+                    throw new AssertionError("a number of tokens needs no real text");
+                }));
+    }
+
     private static long optimizerSteps(GenerationSteps.TrainedCheckpoint trained) {
         try (LanguageModel model = Checkpoint.read(trained.checkpoint())) {
             return model.optimizer().stepCount();
@@ -108,7 +150,8 @@ class GenerationStepsTest {
     void aCorpusIsTheDecodingOfTheIdsItKeeps() {
         byte[] checkpoint = freshCheckpoint(TINY);
 
-        GenerationSteps.SampledCorpus sampled = GenerationSteps.sample(TINY, checkpoint, 0, Progress.NONE);
+        GenerationSteps.SampledCorpus sampled = GenerationSteps.sample(TINY, checkpoint,
+                GenerationSteps.corpusTokens(TINY, ByteTokenizer.INSTANCE, () -> new byte[0]), 0, Progress.NONE);
 
         assertArrayEquals(sampled.corpus(), ByteTokenizer.INSTANCE.decode(sampled.tokens()));
         assertEquals(sampled.tokenCount() + TINY.sampling().sequences(), sampled.tokens().length, "one prompt token"

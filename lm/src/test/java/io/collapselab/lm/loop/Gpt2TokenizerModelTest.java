@@ -45,12 +45,13 @@ class Gpt2TokenizerModelTest {
             assertEquals(trained.sha256(), Sha256.hex(Checkpoint.write(restored)));
         }
 
-        GenerationSteps.SampledCorpus sampled = GenerationSteps.sample(TINY_GPT2, trained.checkpoint(), 0,
-                Progress.NONE);
-        assertEquals(TINY_GPT2.sampling().tokensPerGeneration(), sampled.tokenCount());
+        int corpusTokens = GenerationSteps.corpusTokens(TINY_GPT2, Gpt2Tokenizer.INSTANCE, () -> text);
+        GenerationSteps.SampledCorpus sampled = GenerationSteps.sample(TINY_GPT2, trained.checkpoint(), corpusTokens,
+                0, Progress.NONE);
+        assertEquals(TINY_GPT2.sampling().tokensPerGeneration().tokens(), sampled.tokenCount());
         assertEquals('\n', sampled.corpus()[0]);
         assertEquals(sampled.sha256(),
-                GenerationSteps.sample(TINY_GPT2, trained.checkpoint(), 0, Progress.NONE).sha256());
+                GenerationSteps.sample(TINY_GPT2, trained.checkpoint(), corpusTokens, 0, Progress.NONE).sha256());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.collapselab.lm.loop;
 
 import io.collapselab.experiment.CollapsePolicy;
+import io.collapselab.experiment.CorpusSize;
 import io.collapselab.experiment.EvaluationSettings;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.experiment.MixingSettings;
@@ -14,6 +15,8 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -104,6 +107,66 @@ class SelfTrainingLoopTest {
         GenerationReport last = outcome.generations().get(firstBelow);
         assertTrue(last.collapsed());
         assertEquals(unstopped.get(firstBelow).checkpointSha256(), last.checkpointSha256());
+    }
+
+    /**
+     * {@code accumulate} as Gerstgrasser et al. run it: every corpus as large as the real text, and every generation
+     * trained for one epoch of the growing pool of real text and corpora.
+     */
+    @Test
+    void anAccumulateLoopOfRealSizeCorporaTrainsLongerOnTheGrowingPool() {
+        byte[] train = RealText.train(3_000);
+        byte[] heldout = RealText.heldout(2_000);
+        ExperimentConfig growing = new ExperimentConfig("growing",
+                new ModelSettings(1, 2, 32, 16, 0f, ModelSettings.BYTE_TOKENIZER, 0),
+                COLLAPSING.pretraining().withSteps(20),
+                COLLAPSING.selfTraining().withEpochs(1),
+                2,
+                COLLAPSING.sampling().withTokensPerGeneration(CorpusSize.parse("real-size")),
+                new MixingSettings(MixingSettings.ACCUMULATE, 0),
+                new EvaluationSettings(2_000, 32, 0.1, 120, EvaluationSettings.WHOLE_TEXT, 100, 1),
+                new CollapsePolicy(0.0, 0, false),
+                11);
+        Map<Integer, Long> trainSteps = new TreeMap<>();
+        SelfTrainingLoop.Outcome outcome = new SelfTrainingLoop(growing, train, heldout).run(
+                new SelfTrainingLoop.Listener() {
+                    @Override
+                    public void onGeneration(GenerationReport report) {
+                    }
+
+                    @Override
+                    public void update(int generation, String phase, long done, long total) {
+                        if (phase.equals("train")) {
+                            trainSteps.put(generation, total);
+                        }
+                    }
+                });
+
+        // The same generations step by step: byte-level corpora of the real text's 3000 tokens, one epoch of the
+        // pool (a step sees 16 windows of 16 tokens) in each generation.
+        List<GenerationReport> reports = outcome.generations();
+        assertEquals(3, reports.size());
+        GenerationSteps.TrainedCheckpoint checkpoint = GenerationSteps.pretrain(growing, train, Progress.NONE);
+        List<byte[]> corpora = new ArrayList<>();
+        List<Long> expectedSteps = new ArrayList<>(List.of(20L));
+        for (int g = 0; g < reports.size(); g++) {
+            assertEquals(checkpoint.sha256(), reports.get(g).checkpointSha256(), "checkpoint " + g);
+            GenerationSteps.SampledCorpus corpus =
+                    GenerationSteps.sample(growing, checkpoint.checkpoint(), train.length, g, Progress.NONE);
+            assertEquals(corpus.sha256(), reports.get(g).corpusSha256(), "corpus " + g);
+            // 16 sequences of ceil(3000 / 16) = 188 tokens.
+            assertEquals(16 * 188, corpus.tokenCount());
+            corpora.add(corpus.corpus());
+            if (g + 1 < reports.size()) {
+                byte[] mix = TrainingMix.forGeneration(growing, train, corpora, g + 1);
+                assertEquals(train.length + corpora.stream().mapToInt(c -> c.length).sum(), mix.length);
+                checkpoint = GenerationSteps.trainNext(growing, checkpoint.checkpoint(), mix, g + 1, Progress.NONE);
+                expectedSteps.add((long) Math.ceil(mix.length / 256.0));
+                assertEquals(expectedSteps.get(g + 1).intValue(), checkpoint.steps());
+            }
+        }
+        assertEquals(expectedSteps, List.copyOf(trainSteps.values()));
+        assertTrue(expectedSteps.get(2) > expectedSteps.get(1), "steps per generation " + expectedSteps);
     }
 
     private static List<String> digests(SelfTrainingLoop.Outcome outcome) {

@@ -14,6 +14,8 @@ import io.collapselab.experiment.Presets;
 import io.collapselab.experiment.SamplingSettings;
 import io.collapselab.experiment.TrainingSettings;
 import io.collapselab.lm.loop.GenerationSteps.TrainedCheckpoint;
+import io.collapselab.lm.loop.GenerationSteps;
+import io.collapselab.lm.model.Checkpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -56,6 +58,12 @@ public final class TestRuns {
     /** The first 8 kB of WikiText-2's validation split, the runs' held-out text. */
     public static byte[] heldoutText() {
         return prefix("wikitext-2/valid.txt", 8_000);
+    }
+
+    /** The corpus size of a run on {@link #trainText()}, as a generator resolves it. */
+    public static int corpusTokens(ExperimentConfig config, TrainedCheckpoint checkpoint) {
+        return GenerationSteps.corpusTokens(config, Checkpoint.readTokenizer(checkpoint.checkpoint()),
+                TestRuns::trainText);
     }
 
     /** Uploads the run's inputs as a submitter does and returns the request naming them. */
