@@ -53,7 +53,7 @@ class CommandsIT {
         }
         String html = Files.readString(report);
         List<String> charts = charts(html);
-        assertEquals(3, charts.size());
+        assertEquals(4, charts.size(), "perplexity, bits per byte, distinct-2 and entropy");
         for (String chart : charts) {
             for (String id : ids) {
                 assertEquals(1, count(chart, "<polyline class=\"series\" data-run=\"" + id + "\""), id);
