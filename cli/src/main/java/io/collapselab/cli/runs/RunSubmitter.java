@@ -26,6 +26,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -57,6 +58,11 @@ public final class RunSubmitter implements AutoCloseable {
     private final String bootstrapServers;
     private final ArtifactStore store;
     private final ProducerInfo producerInfo;
+    /**
+     * The base models' files by directory, digested once: every run of a sweep starts from the same model, and
+     * hashing half a gigabyte of weights again per run would cost seconds each.
+     */
+    private final Map<Path, List<ModelFile>> modelFilesByDirectory = new HashMap<>();
     private final KafkaProducer<String, byte[]> producer;
 
     /** A submitter that signs its events as {@value #SERVICE} on this host. */
@@ -118,8 +124,7 @@ public final class RunSubmitter implements AutoCloseable {
         ObjectKey trainKey = ObjectKey.input(runId, TRAIN_INPUT);
         ObjectKey heldoutKey = ObjectKey.input(runId, HELDOUT_INPUT);
         // The digests are known before the upload, so the complete event can be validated up front.
-        List<ModelFile> modelFiles = baseModel == null ? List.of() : List.of(
-                ModelFile.of(baseModel, Gpt2Import.CONFIG_FILE), ModelFile.of(baseModel, Gpt2Import.WEIGHTS_FILE));
+        List<ModelFile> modelFiles = baseModel == null ? List.of() : modelFiles(baseModel);
         RunInputs.BaseModel baseModelRef = modelFiles.isEmpty() ? null
                 : new RunInputs.BaseModel(modelFiles.get(0).reference(store), modelFiles.get(1).reference(store));
         RunInputs inputs = new RunInputs(reference(trainKey, trainText), reference(heldoutKey, heldoutText),
@@ -138,6 +143,11 @@ public final class RunSubmitter implements AutoCloseable {
         store.put(trainKey, trainText);
         store.put(heldoutKey, heldoutText);
         return publish(event);
+    }
+
+    private List<ModelFile> modelFiles(Path directory) {
+        return modelFilesByDirectory.computeIfAbsent(directory.toAbsolutePath().normalize(), dir -> List.of(
+                ModelFile.of(dir, Gpt2Import.CONFIG_FILE), ModelFile.of(dir, Gpt2Import.WEIGHTS_FILE)));
     }
 
     /** A file of a pretrained model and the key its digest gives it. */
