@@ -1,5 +1,16 @@
 #!/usr/bin/env python3
-"""PyTorch reference for `collapse bench`: the training step of collapse-lab's GPT, timed in plain PyTorch.
+"""PyTorch reference for `collapse bench`: collapse-lab's work timed in plain PyTorch.
+
+Two modes. Without --paper, the training step of collapse-lab's GPT at a model size (below). With --paper, one
+generation of Herel & Mikolov's experiment as their nanoGPT code runs it, for `collapse bench gpt2`: GPT-2 124M
+shapes (12 layers, 12 heads, width 768, 50,257 tokens, tanh GELU, random weights) cropped to a context of 100;
+nanoGPT's generate (the input cropped to the last 100 tokens, a full forward pass per token with the head on the
+last position only, top-k 200 keeping ties, softmax, multinomial) of --tokens tokens from "\n" at batch 1, timed
+after one untimed generation; and its training step (one 100-token window, cross-entropy, backward, clipping at
+1.0, AdamW lr 4e-5, betas 0.9/0.95, weight decay 0.1 on matrices), timed one step at a time after --warmup-steps.
+Its peak resident memory is read after the training steps, before sampling.
+
+    python3 bench/torch_reference.py --paper --threads 2 --tokens 1024
 
 The model, batch and optimizer mirror the Java side (lm/.../model/Gpt.java, train/Trainer.java, train/AdamW.java
 and bench/Benchmark.java), so the ratio of the two speeds shows what running the same step through DJL costs or
@@ -52,6 +63,7 @@ import argparse
 import json
 import math
 import os
+import resource
 import statistics
 import sys
 import time
@@ -71,7 +83,11 @@ TEXT_LENGTH = 1 << 20
 def parse_arguments():
     parser = argparse.ArgumentParser(description="Times collapse-lab's GPT training step in PyTorch.")
     parser.add_argument("--threads", type=int, required=True, help="intra-op threads (inter-op threads are 1)")
-    parser.add_argument("--size", required=True, help="LAYERS/HEADS/WIDTH/CONTEXT, e.g. 4/4/128/128")
+    parser.add_argument("--size", help="LAYERS/HEADS/WIDTH/CONTEXT, e.g. 4/4/128/128 (required without --paper)")
+    parser.add_argument("--paper", action="store_true",
+                        help="time one paper generation at GPT-2 124M shapes instead (see the header)")
+    parser.add_argument("--tokens", type=int, default=1024,
+                        help="with --paper: tokens sampled per generation (default 1024, the paper's)")
     parser.add_argument("--batch", type=int, default=16, help="sequences per step (default 16)")
     parser.add_argument("--warmup-steps", type=int, default=5, help="untimed steps first (default 5)")
     parser.add_argument("--warmup-seconds", type=float, default=0.0,
@@ -81,6 +97,12 @@ def parse_arguments():
     parser.add_argument("--max-seconds", type=float, default=20.0,
                         help="stop warming up, and stop repeating, once this much time is spent (default 20)")
     args = parser.parse_args()
+    if args.paper:
+        if args.threads < 1 or args.tokens < 1 or args.repetitions < 1 or args.steps < 1 or args.warmup_steps < 0:
+            parser.error("--threads, --tokens, --repetitions and --steps must be positive, --warmup-steps not negative")
+        return args
+    if args.size is None:
+        parser.error("--size is required without --paper")
     try:
         layers, heads, width, context = (int(part) for part in args.size.split("/"))
     except ValueError:
@@ -233,6 +255,138 @@ def median_rate(args, units_per_run, run):
     return statistics.median(rates), len(rates)
 
 
+GPT2_LAYERS, GPT2_HEADS, GPT2_WIDTH = 12, 12, 768
+GPT2_VOCABULARY = 50257
+PAPER_CONTEXT = 100
+PAPER_TOP_K = 200
+PAPER_LEARNING_RATE = 4e-5
+NEWLINE_TOKEN = 198  # "\n" in GPT-2's BPE, the paper's prompt
+
+
+def build_gpt2(torch):
+    """nanoGPT's GPT at GPT-2 124M shapes, cropped to the paper's context, with tanh GELU as GPT-2 was trained."""
+    nn = torch.nn
+    functional = torch.nn.functional
+    width, heads = GPT2_WIDTH, GPT2_HEADS
+    has_sdpa = hasattr(functional, "scaled_dot_product_attention")
+
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.ln_1 = nn.LayerNorm(width, eps=LAYER_NORM_EPS)
+            self.c_attn = nn.Linear(width, 3 * width)
+            self.attn_proj = nn.Linear(width, width)
+            self.ln_2 = nn.LayerNorm(width, eps=LAYER_NORM_EPS)
+            self.c_fc = nn.Linear(width, 4 * width)
+            self.mlp_proj = nn.Linear(4 * width, width)
+
+        def attention(self, x, mask):
+            b, t, c = x.shape
+            q, k, v = self.c_attn(x).split(c, dim=2)
+            q, k, v = (a.view(b, t, heads, c // heads).transpose(1, 2) for a in (q, k, v))
+            if has_sdpa:
+                y = functional.scaled_dot_product_attention(q, k, v, is_causal=True)
+            else:
+                att = (q @ k.transpose(2, 3)) * (1.0 / math.sqrt(c // heads)) + mask[:t, :t]
+                y = att.softmax(-1) @ v
+            return self.attn_proj(y.transpose(1, 2).reshape(b, t, c))
+
+        def forward(self, x, mask):
+            x = x + self.attention(self.ln_1(x), mask)
+            return x + self.mlp_proj(functional.gelu(self.c_fc(self.ln_2(x)), approximate="tanh"))
+
+    class Gpt2(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.wte = nn.Embedding(GPT2_VOCABULARY, width)
+            self.wpe = nn.Embedding(PAPER_CONTEXT, width)
+            self.blocks = nn.ModuleList(Block() for _ in range(GPT2_LAYERS))
+            self.ln_f = nn.LayerNorm(width, eps=LAYER_NORM_EPS)
+            self.register_buffer("mask", torch.full((PAPER_CONTEXT, PAPER_CONTEXT), MASKED).triu(1))
+
+        def forward(self, tokens, targets=None):
+            t = tokens.shape[1]
+            x = self.wte(tokens) + self.wpe(torch.arange(t))
+            for block in self.blocks:
+                x = block(x, self.mask)
+            x = self.ln_f(x)
+            if targets is None:
+                return functional.linear(x[:, [-1], :], self.wte.weight)  # nanoGPT's inference-time head
+            logits = functional.linear(x, self.wte.weight)
+            return functional.cross_entropy(logits.view(-1, GPT2_VOCABULARY), targets.view(-1))
+
+    model = Gpt2()
+    with torch.no_grad():
+        for parameter in model.parameters():
+            if parameter.dim() >= 2:
+                parameter.normal_(0.0, INIT_STD)
+    return model
+
+
+def generate(torch, model, tokens, new_tokens):
+    """nanoGPT's generate: crop to the context, the last position's logits, top-k with ties, one multinomial draw."""
+    functional = torch.nn.functional
+    with torch.no_grad():
+        for _ in range(new_tokens):
+            cropped = tokens if tokens.size(1) <= PAPER_CONTEXT else tokens[:, -PAPER_CONTEXT:]
+            logits = model(cropped)[:, -1, :]
+            kept, _ = torch.topk(logits, min(PAPER_TOP_K, logits.size(-1)))
+            logits[logits < kept[:, [-1]]] = -float("Inf")
+            following = torch.multinomial(functional.softmax(logits, dim=-1), num_samples=1)
+            tokens = torch.cat((tokens, following), dim=1)
+    return tokens
+
+
+def paper_generation(torch, args, blas):
+    """One of the paper's generations: 1,024 sampled tokens, then one AdamW step on one 100-token window."""
+    model = build_gpt2(torch)
+    matrices = [p for p in model.parameters() if p.dim() >= 2]
+    vectors = [p for p in model.parameters() if p.dim() < 2]
+    optimizer = torch.optim.AdamW([{"params": matrices, "weight_decay": WEIGHT_DECAY},
+                                   {"params": vectors, "weight_decay": 0.0}],
+                                  lr=PAPER_LEARNING_RATE, betas=BETAS, eps=EPSILON)
+    text = torch.randint(0, GPT2_VOCABULARY, (1 << 16,), dtype=torch.int64)
+
+    def step():
+        start = int(torch.randint(0, text.numel() - PAPER_CONTEXT - 1, (1,)))
+        window = text[start:start + PAPER_CONTEXT + 1].view(1, -1)
+        loss = model(window[:, :-1], window[:, 1:])
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), GRADIENT_CLIP)
+        optimizer.step()
+        return loss.item()
+
+    for _ in range(args.warmup_steps):
+        step()
+    step_seconds = []
+    for _ in range(args.steps):
+        start = time.perf_counter()
+        step()
+        step_seconds.append(time.perf_counter() - start)
+    peak_resident = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+    prompt = torch.tensor([[NEWLINE_TOKEN]], dtype=torch.int64)
+    generate(torch, model, prompt, args.tokens)
+    rates = []
+    for _ in range(args.repetitions):
+        start = time.perf_counter()
+        generate(torch, model, prompt, args.tokens)
+        rates.append(args.tokens / (time.perf_counter() - start))
+    exact = statistics.median(rates)
+    step_median = statistics.median(step_seconds)
+    return {
+        "threads": torch.get_num_threads(),
+        "sampledTokens": args.tokens,
+        "exactTokensPerSecond": exact,
+        "trainingStepSeconds": step_median,
+        "generationSeconds": args.tokens / exact + step_median,
+        "peakResidentBytesAfterTraining": peak_resident,
+        "torch": torch.__version__,
+        "blas": blas,
+    }
+
+
 def main():
     args = parse_arguments()
     os.environ["OPENBLAS_NUM_THREADS"] = str(args.threads)
@@ -246,6 +400,9 @@ def main():
     if blas.startswith("reference"):
         print("torch_reference: PyTorch runs on the reference BLAS (" + blas_library + "), many times slower than "
               "OpenBLAS; see the header of bench/torch_reference.py for how to use OpenBLAS", file=sys.stderr)
+    if args.paper:
+        print(json.dumps(paper_generation(torch, args, blas)), flush=True)
+        return
 
     model = build_model(torch, args.layers, args.heads, args.width, args.context)
     matrices = [p for p in model.parameters() if p.dim() >= 2]

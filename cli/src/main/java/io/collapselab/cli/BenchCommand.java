@@ -34,12 +34,14 @@ import java.util.concurrent.Callable;
  * <p>Each thread count and size runs in a worker JVM of its own ({@link BenchWorkers}): this command again, with the
  * hidden {@code --worker} flag; this process only launches, collects and prints ({@link BenchTable}).
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = PipelineBenchCommand.class,
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        subcommands = {PipelineBenchCommand.class, Gpt2BenchCommand.class},
         description = {"Measures training and sampling speed (tokens per second) of the GPT for a few model sizes, "
                 + "each size and thread count in a JVM of its own, and optionally the same training step in PyTorch.",
                 "Progress goes to standard error; the table to standard output. Timings are only as good as the "
                         + "machine is quiet: the load average is printed with them.",
-                "'collapse bench pipeline' measures the distributed pipeline's overhead instead."})
+                "'collapse bench pipeline' measures the distributed pipeline's overhead instead; 'collapse bench "
+                        + "gpt2' one generation of the paper's experiment at GPT-2 shapes."})
 final class BenchCommand implements Callable<Integer> {
 
     private static final int SYNTHETIC_TEXT_BYTES = 1 << 20;
@@ -167,7 +169,8 @@ final class BenchCommand implements Callable<Integer> {
             for (ModelSize size : modelSizes) {
                 err.printf(Locale.ROOT, "bench: %d thread(s), %s: DJL, in a JVM of its own%n", threads,
                         size.label());
-                results.addAll(BenchWorkers.measure(threads, size, workerCommandLine(size)));
+                results.addAll(BenchWorkers.measure(threads, size.label(), workerCommandLine(size),
+                        BenchmarkResult.class, BenchmarkResult::threads));
                 if (torchReference && referenceSkipped == null) {
                     err.printf(Locale.ROOT, "bench: %d thread(s), %s: PyTorch reference%n", threads, size.label());
                     TorchReference measured = reference.measure(threads, size, plan(size));
@@ -204,7 +207,7 @@ final class BenchCommand implements Callable<Integer> {
         return commandLine;
     }
 
-    private static double loadAverage() {
+    static double loadAverage() {
         return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 }

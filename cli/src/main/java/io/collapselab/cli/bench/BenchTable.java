@@ -73,6 +73,12 @@ public final class BenchTable {
                 reference == null ? "-" : ratio(r.matrixProducts().gflopsPerSecond()
                         / reference.matrixProductGflopsPerSecond())});
         }
+        out.println("tokens per second (medians); DJL unless marked torch");
+        printColumns(out, rows);
+    }
+
+    /** Prints {@code rows} as aligned columns: the first left-aligned, the others right-aligned. */
+    static void printColumns(PrintStream out, List<String[]> rows) {
         int columns = rows.get(0).length;
         int[] widths = new int[columns];
         for (String[] row : rows) {
@@ -80,7 +86,6 @@ public final class BenchTable {
                 widths[c] = Math.max(widths[c], row[c].length());
             }
         }
-        out.println("tokens per second (medians); DJL unless marked torch");
         for (String[] row : rows) {
             StringBuilder line = new StringBuilder();
             for (int c = 0; c < columns; c++) {
@@ -120,15 +125,19 @@ public final class BenchTable {
                 out.println("PyTorch reference: " + String.join(", ", torches));
             }
         }
-        double loadAtStart = bench.loadAverageAtStart();
+        printLoad(out, bench.loadAverageAtStart(), bench.loadAverageAtEnd(), bench.cores());
+    }
+
+    /** The machine's load while measuring, with a warning when it was busy enough to spoil the numbers. */
+    static void printLoad(PrintStream out, double loadAtStart, double loadAtEnd, int cores) {
         if (loadAtStart < 0) {
             out.println("load average: not available on this system; other work on the machine makes these numbers "
                     + "lower and noisier");
             return;
         }
         out.printf(Locale.ROOT, "load average (1 min): %.2f at start, %.2f at end, on %d cores%n", loadAtStart,
-                bench.loadAverageAtEnd(), bench.cores());
-        if (loadAtStart >= bench.cores() / 2.0) {
+                loadAtEnd, cores);
+        if (loadAtStart >= cores / 2.0) {
             // Waiting for a busy core stalls every thread of a multi-threaded operation, so 2-thread numbers suffer
             // most; the table is still printed because a rough number beats none, but it must not pass as clean.
             out.println("warning: the machine was busy when the benchmark started; these numbers are lower and "
@@ -140,7 +149,7 @@ public final class BenchTable {
         return Double.isNaN(tokensPerSecond) ? "-" : String.format(Locale.ROOT, "%,.0f", tokensPerSecond);
     }
 
-    private static String ratio(double value) {
+    static String ratio(double value) {
         return Double.isFinite(value) ? String.format(Locale.ROOT, "%.2fx", value) : "-";
     }
 

@@ -2,8 +2,6 @@ package io.collapselab.cli.bench;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.collapselab.cli.ThreadOptions;
-import io.collapselab.lm.bench.BenchmarkResult;
-import io.collapselab.lm.bench.ModelSize;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -12,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 
 /**
  * The JVMs that measure for {@code collapse bench}, one per model size and thread count: the engine reads its
@@ -31,7 +30,7 @@ public final class BenchWorkers {
     }
 
     /** Worker side: prints {@code result} where the parent's {@link #measure} finds it. */
-    public static void report(BenchmarkResult result, PrintStream out) throws JsonProcessingException {
+    public static void report(Object result, PrintStream out) throws JsonProcessingException {
         out.println(RESULT_MARKER + MeasuringProcess.LINE_MAPPER.writeValueAsString(result));
         out.flush();
     }
@@ -40,27 +39,29 @@ public final class BenchWorkers {
      * Parent side: runs a worker at {@code threads} intra-op threads and returns what it reported; the worker's
      * other output goes to standard error.
      *
-     * @param size        the model size the worker measures, to name it in errors
-     * @param commandLine the main class and arguments that make the worker measure {@code size}
+     * @param what        what the worker measures, to name it in errors
+     * @param commandLine the main class and arguments that make the worker measure {@code what}
+     * @param type        the type of the results the worker reports
+     * @param threadsOf   the intra-op thread count a result says the engine ran with
      */
-    public static List<BenchmarkResult> measure(int threads, ModelSize size, List<String> commandLine)
-            throws IOException, InterruptedException {
-        List<BenchmarkResult> results = new ArrayList<>();
+    public static <T> List<T> measure(int threads, String what, List<String> commandLine, Class<T> type,
+                                      ToIntFunction<T> threadsOf) throws IOException, InterruptedException {
+        List<T> results = new ArrayList<>();
         int exitCode = MeasuringProcess.run(command(threads, commandLine, System.getProperties()), line -> {
             if (line.startsWith(RESULT_MARKER)) {
-                results.add(MeasuringProcess.parse(line.substring(RESULT_MARKER.length()), BenchmarkResult.class));
+                results.add(MeasuringProcess.parse(line.substring(RESULT_MARKER.length()), type));
             } else {
                 System.err.println(line);
             }
         });
         if (exitCode != 0) {
-            throw new IllegalStateException("the benchmark JVM for " + size.label() + " at " + threads
+            throw new IllegalStateException("the benchmark JVM for " + what + " at " + threads
                     + " thread(s) failed with exit code " + exitCode + "; its messages are above");
         }
-        for (BenchmarkResult result : results) {
-            if (result.threads() != threads) {
+        for (T result : results) {
+            if (threadsOf.applyAsInt(result) != threads) {
                 throw new IllegalStateException("asked the engine for " + threads + " intra-op thread(s), it ran "
-                        + result.threads() + "; the timings would be mislabelled");
+                        + threadsOf.applyAsInt(result) + "; the timings would be mislabelled");
             }
         }
         return results;

@@ -3,6 +3,7 @@ package io.collapselab.cli.bench;
 import io.collapselab.lm.bench.Benchmark;
 import io.collapselab.lm.bench.BenchmarkPlan;
 import io.collapselab.lm.bench.ModelSize;
+import io.collapselab.lm.bench.PaperGenerationPlan;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -15,8 +16,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Times the training step of {@code collapse bench} in PyTorch with {@value #SCRIPT}, on a Python interpreter that
- * has torch, so that the engine's speed can be read against the same work in PyTorch.
+ * Times in PyTorch with {@value #SCRIPT}, on a Python interpreter that has torch, the work {@code collapse bench}
+ * times in the engine (the training step of a model size, or one paper generation at GPT-2 shapes), so that the
+ * engine's speed can be read against the same work in PyTorch.
  */
 public final class TorchReferenceRunner {
 
@@ -55,11 +57,7 @@ public final class TorchReferenceRunner {
      */
     public TorchReference measure(int threads, ModelSize size, BenchmarkPlan plan)
             throws IOException, InterruptedException {
-        if (unavailable != null) {
-            throw new IllegalStateException("the PyTorch reference cannot run: " + unavailable);
-        }
-        List<String> command = List.of(python, script.toString(),
-                "--threads", Integer.toString(threads),
+        return runScript(size.label(), threads, TorchReference.class,
                 "--size", size.label(),
                 "--batch", Integer.toString(Benchmark.BATCH_SIZE),
                 "--warmup-steps", Integer.toString(plan.warmupSteps()),
@@ -67,6 +65,30 @@ public final class TorchReferenceRunner {
                 "--steps", Integer.toString(plan.stepsPerRepetition()),
                 "--repetitions", Integer.toString(plan.repetitions()),
                 "--max-seconds", Double.toString(plan.maxSecondsPerMeasurement()));
+    }
+
+    /**
+     * Times one paper generation at GPT-2 124M shapes as the paper's nanoGPT code runs it, on the same work as
+     * {@code plan} gives the engine's side; null (with the reason on standard error) when the script failed.
+     */
+    public TorchPaperGeneration measurePaperGeneration(int threads, PaperGenerationPlan plan)
+            throws IOException, InterruptedException {
+        return runScript("the paper generation", threads, TorchPaperGeneration.class,
+                "--paper",
+                "--tokens", Integer.toString(plan.sampledTokens()),
+                "--repetitions", Integer.toString(plan.samplingRuns()),
+                "--warmup-steps", Integer.toString(plan.trainingWarmup()),
+                "--steps", Integer.toString(plan.trainingSteps()));
+    }
+
+    private <T> T runScript(String what, int threads, Class<T> type, String... arguments)
+            throws IOException, InterruptedException {
+        if (unavailable != null) {
+            throw new IllegalStateException("the PyTorch reference cannot run: " + unavailable);
+        }
+        List<String> command = new ArrayList<>(List.of(python, script.toString(),
+                "--threads", Integer.toString(threads)));
+        command.addAll(List.of(arguments));
         List<String> jsonLines = new ArrayList<>();
         int exitCode = MeasuringProcess.run(command, line -> {
             if (line.startsWith("{")) {
@@ -77,10 +99,10 @@ public final class TorchReferenceRunner {
         });
         if (exitCode != 0 || jsonLines.isEmpty()) {
             System.err.printf(Locale.ROOT, "bench: the PyTorch reference for %s at %d thread(s) failed (exit code "
-                    + "%d); its messages are above%n", size.label(), threads, exitCode);
+                    + "%d); its messages are above%n", what, threads, exitCode);
             return null;
         }
-        return MeasuringProcess.parse(jsonLines.get(jsonLines.size() - 1), TorchReference.class);
+        return MeasuringProcess.parse(jsonLines.get(jsonLines.size() - 1), type);
     }
 
     /** Why the reference cannot run, or null when the interpreter imports torch. */

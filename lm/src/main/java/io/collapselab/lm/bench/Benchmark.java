@@ -188,7 +188,8 @@ public final class Benchmark {
         return Arrays.copyOf(rates, done);
     }
 
-    private static double median(double[] values) {
+    /** The median of {@code values}, which are not changed. */
+    static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         int middle = sorted.length / 2;
