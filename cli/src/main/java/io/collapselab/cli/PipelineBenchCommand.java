@@ -125,7 +125,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
         boolean wasRunning = !local.allStarted().isEmpty();
         return EmbeddedSystem.run(local, threads.count(), !wasRunning, cluster -> {
             List<SweepOptions.Variant> variant = List.of(new SweepOptions.Variant(config.name(), config,
-                    experiment.baseModel(config)));
+                    experiment.baseModel(config), null));
             Map<String, Meters> settled = meters(local);
             for (int i = 1; i <= warmUpRuns; i++) {
                 System.err.println("warm-up run " + i + " of " + warmUpRuns);

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -25,7 +26,8 @@ import java.util.concurrent.Callable;
                 "With --loop-json, reports runs of 'collapse loop --json' instead."})
 final class ReportCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "RUN", arity = "0..*", description = "Run ids in the event log.")
+    @Parameters(paramLabel = "RUN", arity = "0..*", description = "Run ids in the event log, or group ids of grids "
+            + "(every run of the grid, in the order submitted).")
     List<String> runIds = new ArrayList<>();
 
     @Option(names = "--loop-json", paramLabel = "FILE", description = "Summaries written by 'collapse loop --json'.")
@@ -63,10 +65,17 @@ final class ReportCommand implements Callable<Integer> {
                 Map<String, RunLog> all = observer.readAll(Duration.ofSeconds(60));
                 for (String id : runIds) {
                     RunLog log = all.get(id);
-                    if (log == null || log.request().isEmpty()) {
-                        throw new UsageError("unknown run " + id + "; ./collapse runs lists the runs");
+                    if (log != null && log.request().isPresent()) {
+                        runs.add(log.summary());
+                        continue;
                     }
-                    runs.add(log.summary());
+                    List<RunLog> grid = all.values().stream().filter(run -> run.inGroup(id))
+                            .sorted(Comparator.comparing(run -> run.request().orElseThrow().occurredAt()))
+                            .toList();
+                    if (grid.isEmpty()) {
+                        throw new UsageError("unknown run or group " + id + "; ./collapse runs lists the runs");
+                    }
+                    grid.forEach(run -> runs.add(run.summary()));
                 }
             }
         }

@@ -1,7 +1,9 @@
 package io.collapselab.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.collapselab.events.RunGroup;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.lm.loop.GenerationReport;
 
@@ -12,10 +14,17 @@ import java.util.List;
 
 /**
  * The JSON summary of a run, the same for {@code collapse loop} and the distributed pipeline:
- * {@code {runId, status, config, generations: [...]}} with one entry per generation 0..G. Public because the
+ * {@code {runId, status, config, generations: [...]}} with one entry per generation 0..G, and {@code group} for a
+ * run submitted as one of a grid (see {@link RunGroup}). Public because the
  * pipeline's summary is assembled from events by {@link io.collapselab.cli.runs.RunLog}.
  */
-public record RunJson(String runId, String status, ExperimentConfig config, List<GenerationReport> generations) {
+public record RunJson(String runId, String status, ExperimentConfig config, List<GenerationReport> generations,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) RunGroup group) {
+
+    /** A run on its own: one of no grid. */
+    public RunJson(String runId, String status, ExperimentConfig config, List<GenerationReport> generations) {
+        this(runId, status, config, generations, null);
+    }
 
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

@@ -5,6 +5,7 @@ import io.collapselab.cli.runs.RunObserver;
 import io.collapselab.lm.loop.GenerationReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +25,10 @@ final class RunsCommand implements Callable<Integer> {
     @Mixin
     StateOptions state;
 
+    @Option(names = "--group", paramLabel = "ID", description = "Only the runs of this grid (see --sweep and --seeds "
+            + "of submit and demo).")
+    String group;
+
     @Override
     public Integer call() {
         ClusterOptions.Cluster target = cluster.resolve(state.processes());
@@ -34,6 +39,9 @@ final class RunsCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%-36s %-18s %10s %12s  %-20s %s%n", "run", "status", "generation",
                 "perplexity", "started", "reason");
         for (RunLog log : runs.values()) {
+            if (group != null && !log.inGroup(group)) {
+                continue;
+            }
             List<GenerationReport> reports = log.reports();
             GenerationReport latest = reports.isEmpty() ? null : reports.get(reports.size() - 1);
             String started = log.request().map(r -> r.occurredAt().toString().replaceFirst("\\.\\d+Z$", "Z"))
@@ -49,6 +57,8 @@ final class RunsCommand implements Callable<Integer> {
         }
         if (runs.isEmpty()) {
             System.out.println("(no runs yet; submit one with ./collapse submit or ./collapse demo)");
+        } else if (group != null && runs.values().stream().noneMatch(log -> log.inGroup(group))) {
+            System.out.println("(no runs in group " + group + ")");
         }
         return CollapseMain.OK;
     }

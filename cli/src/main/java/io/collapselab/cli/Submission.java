@@ -18,7 +18,7 @@ final class Submission {
     static List<String> submit(ClusterOptions.Cluster cluster, List<SweepOptions.Variant> variants,
                                DataOptions.RealTexts texts, String runId) {
         if (runId != null && variants.size() > 1) {
-            throw new UsageError("--run-id names one run; a sweep submits " + variants.size());
+            throw new UsageError("--run-id names one run; the grid submits " + variants.size());
         }
         if (runId != null && !RunIds.isValid(runId)) {
             throw new UsageError("invalid --run-id: " + RunIds.problem(runId));
@@ -28,7 +28,8 @@ final class Submission {
              RunSubmitter submitter = new RunSubmitter(cluster.bootstrapServers(), store)) {
             for (SweepOptions.Variant variant : variants) {
                 String id = runId != null ? runId : RunIds.fresh(variant.label());
-                submitter.submit(id, variant.config(), texts.train(), texts.heldout(), variant.baseModel());
+                submitter.submit(id, variant.config(), texts.train(), texts.heldout(), variant.baseModel(),
+                        variant.group());
                 ids.add(id);
             }
         } catch (InvalidRunException e) {

@@ -1,6 +1,7 @@
 package io.collapselab.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,11 @@ import io.collapselab.experiment.CorpusSize;
 import io.collapselab.experiment.MixingSettings;
 import io.collapselab.experiment.TrainingSettings;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class SweepOptionsTest {
@@ -45,9 +51,85 @@ class SweepOptionsTest {
         assertTrue(thrown.getMessage().contains("was 'lots'"), thrown.getMessage());
     }
 
+    @Test
+    void aRunOnItsOwnBelongsToNoGroup() {
+        List<SweepOptions.Variant> variants = new SweepOptions().variants(new ExperimentOptions(), "smoke");
+
+        assertEquals(1, variants.size());
+        assertNull(variants.get(0).group());
+    }
+
+    @Test
+    void twoSweepsMakeAGridOfEveryCombinationAndSeedsRepeatEachOne() {
+        SweepOptions options = new SweepOptions();
+        options.sweeps = List.of("lr=1e-3,3e-3", "mixing=replace,accumulate");
+        options.seeds = "3";
+
+        List<SweepOptions.Variant> variants = options.variants(new ExperimentOptions(), "smoke");
+
+        assertEquals(12, variants.size());
+        SweepOptions.Variant last = variants.get(11);
+        assertEquals(Map.of("lr", "3e-3", "mixing", "accumulate", "seed", "1236"), last.group().settings());
+        assertEquals(List.of("lr", "mixing", "seed"), List.copyOf(last.group().settings().keySet()));
+        assertEquals(3e-3, last.config().selfTraining().learningRate());
+        assertEquals(MixingSettings.ACCUMULATE, last.config().mixing().policy());
+        assertEquals(1236, last.config().seed());
+        assertEquals("smoke-lr-3e-3-mixing-accumulate-seed-1236", last.label());
+        // The smoke preset's seed is 1234: three seeds count up from it, innermost, for every setting.
+        assertEquals(List.of(1234L, 1235L, 1236L, 1234L), variants.subList(0, 4).stream().map(v -> v.config().seed()).toList());
+        assertEquals(Set.of(variants.get(0).group().id()),
+                variants.stream().map(v -> v.group().id()).collect(Collectors.toSet()));
+        assertTrue(variants.get(0).group().id().startsWith("smoke-grid-"), variants.get(0).group().id());
+        for (SweepOptions.Variant variant : variants) {
+            assertTrue(variant.config().problems().isEmpty(), variant.config().problems().toString());
+        }
+    }
+
+    @Test
+    void seedsCanBeListedAndTheGroupNamed() {
+        SweepOptions options = new SweepOptions();
+        options.seeds = "7, 11";
+        options.group = "my-grid";
+
+        List<SweepOptions.Variant> variants = options.variants(new ExperimentOptions(), "smoke");
+
+        assertEquals(List.of(7L, 11L), variants.stream().map(v -> v.config().seed()).toList());
+        assertEquals(List.of("my-grid", "my-grid"), variants.stream().map(v -> v.group().id()).toList());
+        assertEquals(List.of(Map.of("seed", "7"), Map.of("seed", "11")),
+                variants.stream().map(v -> v.group().settings()).toList());
+    }
+
+    @Test
+    void badGridsAreRefusedBeforeAnythingIsSubmitted() {
+        assertUsageError("both set the seeds", options -> {
+            options.sweeps = List.of("seed=1,2");
+            options.seeds = "2";
+        });
+        assertUsageError("given twice", options -> options.sweeps = List.of("lr=1e-3", "lr=3e-3"));
+        assertUsageError("distinct", options -> options.sweeps = List.of("lr=1e-3,1e-3"));
+        assertUsageError("a count or a list", options -> options.seeds = "many");
+        assertUsageError("more than 256", options -> {
+            options.sweeps = List.of("lr=" + IntStream.rangeClosed(1, 100).mapToObj(i -> i + "e-5")
+                    .collect(Collectors.joining(",")));
+            options.seeds = "3";
+        });
+        assertUsageError("invalid --group", options -> {
+            options.seeds = "2";
+            options.group = "Not_A_Group";
+        });
+        assertUsageError("names the runs of a grid", options -> options.group = "lonely");
+    }
+
+    private static void assertUsageError(String expected, Consumer<SweepOptions> setUp) {
+        SweepOptions options = new SweepOptions();
+        setUp.accept(options);
+        UsageError thrown = assertThrows(UsageError.class, () -> options.variants(new ExperimentOptions(), "smoke"));
+        assertTrue(thrown.getMessage().contains(expected), thrown.getMessage());
+    }
+
     private static List<SweepOptions.Variant> variants(String sweep) {
         SweepOptions options = new SweepOptions();
-        options.sweep = sweep;
+        options.sweeps = List.of(sweep);
         return options.variants(new ExperimentOptions(), "smoke");
     }
 }

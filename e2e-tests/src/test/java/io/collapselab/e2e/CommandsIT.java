@@ -34,32 +34,40 @@ class CommandsIT {
     }
 
     @Test
-    void demoOfASweepWritesTheReportAndJsonThenStopsEverything(@TempDir Path dir) throws Exception {
+    void demoOfAGridOverSeedsWritesOneReportWithBandsAndTheJsonThenStopsEverything(@TempDir Path dir)
+            throws Exception {
         Path state = dir.resolve("state");
         Path json = dir.resolve("demo.json");
         Path report = dir.resolve("demo.html");
-        Result result = run("demo", "--preset", "smoke", "--generations", "1", "--sweep", "seed=5,6",
-                "--state-dir", state.toString(), "--threads", Integer.toString(E2eEnvironment.torchThreads()),
-                "--data-dir", dataDir(), "--json", json.toString(), "--report", report.toString());
+        Result result = run("demo", "--preset", "smoke", "--generations", "1", "--sweep", "lr=1e-3,2e-3",
+                "--seeds", "3", "--group", "lr-grid", "--state-dir", state.toString(), "--threads",
+                Integer.toString(E2eEnvironment.torchThreads()), "--data-dir", dataDir(), "--json", json.toString(),
+                "--report", report.toString());
 
         assertEquals(0, result.exitCode(), result.err());
         JsonNode runs = new ObjectMapper().readTree(json.toFile());
-        assertEquals(2, runs.size());
+        assertEquals(6, runs.size());
         List<String> ids = new ArrayList<>();
         for (JsonNode run : runs) {
             ids.add(run.get("runId").asText());
             assertEquals("max-generations", run.get("status").asText());
             assertEquals(2, run.get("generations").size());
+            assertEquals("lr-grid", run.get("group").get("id").asText(), "the grid's runs share its group id");
         }
+        assertEquals("2e-3", runs.get(5).get("group").get("settings").get("lr").asText());
+        assertEquals("1236", runs.get(5).get("group").get("settings").get("seed").asText(),
+                "three seeds counting up from the smoke preset's 1234");
         String html = Files.readString(report);
         List<String> charts = charts(html);
-        assertEquals(4, charts.size(), "perplexity, bits per byte, distinct-2 and entropy");
+        assertEquals(5, charts.size(), "perplexity on linear and log scales, bits per byte, distinct-2 and entropy");
         for (String chart : charts) {
             for (String id : ids) {
                 assertEquals(1, count(chart, "<polyline class=\"series\" data-run=\"" + id + "\""), id);
                 assertEquals(2, count(chart, "<circle class=\"point\" data-run=\"" + id + "\""), id);
             }
+            assertEquals(2, count(chart, "<polygon class=\"band\""), "one band per learning rate");
         }
+        assertTrue(html.contains("lr=2e-3 (3 seeds: mean, and a band from the lowest to the highest)"), html);
         assertTrue(result.out().contains("report: "), result.out());
         assertEquals(List.of(), new LocalProcesses(state, E2eEnvironment.repoRoot()).allStarted(),
                 "demo must leave no process behind");

@@ -6,6 +6,7 @@ import io.collapselab.experiment.SamplingSettings;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,6 +27,8 @@ public final class EventValidator {
     public static final int MAX_TEXT_CHARS = 100_000;
 
     public static final Pattern RUN_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    private static final Pattern GROUP_KNOB = Pattern.compile("[a-z][a-z0-9-]{0,39}");
+    private static final Pattern GROUP_VALUE = Pattern.compile("[A-Za-z0-9.+_ -]{1,64}");
     public static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 
     private static final Pattern SERVICE = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
@@ -143,6 +146,32 @@ public final class EventValidator {
             objectRef(inputs.heldout(), "inputs.heldout", event.runId(), problems);
             baseModel(inputs.baseModel(), config, problems);
         }
+        if (event.group() != null) {
+            group(event.group(), problems);
+        }
+    }
+
+    /** A grid's id follows the rules of run ids; each setting names a knob and its value, in a few plain characters. */
+    private static void group(RunGroup group, List<String> problems) {
+        if (group.id() == null || !RUN_ID.matcher(group.id()).matches()) {
+            problems.add("group.id must match " + RUN_ID.pattern() + ", was " + quote(group.id()));
+        }
+        Map<String, String> settings = group.settings();
+        if (settings == null) {
+            problems.add("group.settings is missing");
+            return;
+        }
+        if (settings.size() > RunGroup.MAX_SETTINGS) {
+            problems.add("group.settings has " + settings.size() + " knobs, at most " + RunGroup.MAX_SETTINGS);
+        }
+        settings.forEach((knob, value) -> {
+            if (knob == null || !GROUP_KNOB.matcher(knob).matches()) {
+                problems.add("group.settings: knob must match " + GROUP_KNOB.pattern() + ", was " + quote(knob));
+            } else if (value == null || !GROUP_VALUE.matcher(value).matches()) {
+                problems.add("group.settings." + knob + " must match " + GROUP_VALUE.pattern() + ", was "
+                        + quote(value));
+            }
+        });
     }
 
     /** Present exactly when the config starts from a pretrained model, each file under its own digest. */

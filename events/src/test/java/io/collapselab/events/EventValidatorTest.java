@@ -5,9 +5,13 @@ import static io.collapselab.events.Mutations.with;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.collapselab.events.json.EventJson;
 import io.collapselab.experiment.EvaluationSettings;
 import io.collapselab.experiment.ExperimentConfig;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -412,5 +416,24 @@ class EventValidatorTest {
                         "s3://collapse/models/a/config.json")));
         assertEquals(List.of("inputs.baseModel.weights is missing"),
                 EventValidator.problems(with(pretrained, "inputs.baseModel.weights", null)));
+    }
+
+    @Test
+    void aRunOfAGridNamesItsGroupAndItsSettingsInPlainCharacters() {
+        RunRequested plain = Fixtures.runRequested();
+        RunRequested ofGrid = RunRequested.of(plain.runId(), plain.occurredAt(), plain.producer(), plain.config(),
+                plain.inputs(), new RunGroup("lr-grid-1", new LinkedHashMap<>(Map.of("lr", "3e-3"))));
+
+        assertEquals(List.of(), EventValidator.problems(ofGrid));
+        assertEquals(plain.eventId(), ofGrid.eventId(), "the group is not part of the run's identity");
+        assertEquals(ofGrid, EventJson.readEvent(EventJson.toBytes(ofGrid)));
+        assertTrue(!new String(EventJson.toBytes(plain), StandardCharsets.UTF_8).contains("\"group\""),
+                "a run on its own writes no group, as events did before grids");
+        assertEquals(List.of("group.id must match [a-z0-9][a-z0-9-]{0,62}, was 'Grid 1'"),
+                EventValidator.problems(with(ofGrid, "group.id", "Grid 1")));
+        assertEquals(List.of("group.settings is missing"),
+                EventValidator.problems(with(ofGrid, "group.settings", null)));
+        assertEquals(List.of("group.settings.lr must match [A-Za-z0-9.+_ -]{1,64}, was '<script>'"),
+                EventValidator.problems(with(ofGrid, "group.settings.lr", "<script>")));
     }
 }

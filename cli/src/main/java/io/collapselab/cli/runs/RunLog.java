@@ -161,6 +161,11 @@ public final class RunLog {
         return runId;
     }
 
+    /** Whether the run was submitted as one of the grid {@code groupId}. */
+    public boolean inGroup(String groupId) {
+        return request().map(RunRequested::group).map(g -> g.id().equals(groupId)).orElse(false);
+    }
+
     public Optional<RunRequested> request() {
         return Optional.ofNullable(request);
     }
@@ -266,7 +271,7 @@ public final class RunLog {
             throw new IllegalStateException("the event log holds no RunRequested of run '" + runId + "', so there"
                     + " is no run to summarise; check the run id and the Kafka cluster");
         }
-        return new RunJson(runId, status(), request.config(), reports());
+        return new RunJson(runId, status(), request.config(), reports(), request.group());
     }
 
     /**

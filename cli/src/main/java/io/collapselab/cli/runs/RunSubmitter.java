@@ -6,6 +6,7 @@ import io.collapselab.events.EventValidator;
 import io.collapselab.events.ObjectRef;
 import io.collapselab.events.ProducerInfo;
 import io.collapselab.events.RunInputs;
+import io.collapselab.events.RunGroup;
 import io.collapselab.events.RunRequested;
 import io.collapselab.events.kafka.EventRecords;
 import io.collapselab.events.kafka.Topics;
@@ -115,6 +116,15 @@ public final class RunSubmitter implements AutoCloseable {
      */
     public Submission submit(String runId, ExperimentConfig config, byte[] trainText, byte[] heldoutText,
                              Path baseModel) {
+        return submit(runId, config, trainText, heldoutText, baseModel, null);
+    }
+
+    /**
+     * Submits a run as {@link #submit(String, ExperimentConfig, byte[], byte[], Path)} does, as one run of the grid
+     * {@code group} ({@code null} for a run on its own).
+     */
+    public Submission submit(String runId, ExperimentConfig config, byte[] trainText, byte[] heldoutText,
+                             Path baseModel, RunGroup group) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(trainText, "trainText");
         Objects.requireNonNull(heldoutText, "heldoutText");
@@ -129,8 +139,7 @@ public final class RunSubmitter implements AutoCloseable {
                 : new RunInputs.BaseModel(modelFiles.get(0).reference(store), modelFiles.get(1).reference(store));
         RunInputs inputs = new RunInputs(reference(trainKey, trainText), reference(heldoutKey, heldoutText),
                 baseModelRef);
-        RunRequested event = RunRequested.of(runId, Instant.now(), producerInfo, config,
-                inputs);
+        RunRequested event = RunRequested.of(runId, Instant.now(), producerInfo, config, inputs, group);
         List<String> problems = EventValidator.problems(event);
         if (!problems.isEmpty()) {
             throw new InvalidRunException(runId, problems);
