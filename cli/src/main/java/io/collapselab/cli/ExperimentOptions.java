@@ -6,6 +6,7 @@ import io.collapselab.experiment.CorpusSize;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.experiment.ExperimentJson;
 import io.collapselab.experiment.MixingSettings;
+import io.collapselab.experiment.TrainingSettings;
 import io.collapselab.experiment.Presets;
 import io.collapselab.lm.pretrained.BaseModels;
 import io.collapselab.lm.pretrained.Gpt2Architecture;
@@ -69,6 +70,16 @@ final class ExperimentOptions {
             description = "Share of real text in the training mix of the 'mix' policy, in (0, 1).")
     Double realFraction;
 
+    @Option(names = "--kl-anchor", paramLabel = "BETA",
+            description = "selfTraining.klAnchor: add BETA times the KL divergence from generation 0 to every "
+                    + "self-training step (0 turns it off).")
+    Double klAnchor;
+
+    @Option(names = "--real-gradient-weight", paramLabel = "GAMMA",
+            description = "selfTraining.realGradientWeight: add GAMMA times the loss of a batch of real training text "
+                    + "to every self-training step (0 turns it off).")
+    Double realGradientWeight;
+
     @Option(names = "--seed", paramLabel = "N", description = "Run seed; every random choice derives from it.")
     Long seed;
 
@@ -116,6 +127,11 @@ final class ExperimentOptions {
             MixingSettings m = config.mixing();
             config = config.withMixing(new MixingSettings(mixing != null ? mixing : m.policy(),
                     realFraction != null ? realFraction : m.realFraction()));
+        }
+        if (klAnchor != null || realGradientWeight != null) {
+            TrainingSettings t = config.selfTraining();
+            config = config.withSelfTraining(t.withAnchors(klAnchor != null ? klAnchor : t.klAnchor(),
+                    realGradientWeight != null ? realGradientWeight : t.realGradientWeight()));
         }
         if (seed != null) {
             config = config.withSeed(seed);

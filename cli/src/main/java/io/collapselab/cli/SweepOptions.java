@@ -16,21 +16,23 @@ import java.util.function.BiConsumer;
  * {@code --sweep NAME=V1,V2,...} (repeatable: a grid over every combination) and {@code --seeds}: several runs of
  * one experiment that differ in some knobs, submitted at once as one grid. The knobs are the experiment overrides:
  * lr, seed, generations, mixing, real-fraction, pretrain-steps, steps-per-generation, epochs-per-generation,
- * tokens-per-generation. The runs of a grid share a group id, and each records its value of every knob that varies
+ * tokens-per-generation, kl-anchor, real-gradient-weight. The runs of a grid share a group id, and each records its value of every knob that varies
  * ({@link RunGroup}), so that reports find them together and tell them apart.
  */
 final class SweepOptions {
 
-    private static final Map<String, BiConsumer<ExperimentOptions, String>> KNOBS = Map.of(
-            "lr", (o, v) -> o.learningRate = Double.parseDouble(v),
-            RunGroup.SEED, (o, v) -> o.seed = Long.parseLong(v),
-            "generations", (o, v) -> o.generations = Integer.parseInt(v),
-            "mixing", (o, v) -> o.mixing = v,
-            "real-fraction", (o, v) -> o.realFraction = Double.parseDouble(v),
-            "pretrain-steps", (o, v) -> o.pretrainSteps = Integer.parseInt(v),
-            "steps-per-generation", (o, v) -> o.stepsPerGeneration = Integer.parseInt(v),
-            "epochs-per-generation", (o, v) -> o.epochsPerGeneration = Double.parseDouble(v),
-            "tokens-per-generation", (o, v) -> o.tokensPerGeneration = v);
+    private static final Map<String, BiConsumer<ExperimentOptions, String>> KNOBS = Map.ofEntries(
+            Map.entry("lr", (o, v) -> o.learningRate = Double.parseDouble(v)),
+            Map.entry(RunGroup.SEED, (o, v) -> o.seed = Long.parseLong(v)),
+            Map.entry("generations", (o, v) -> o.generations = Integer.parseInt(v)),
+            Map.entry("mixing", (o, v) -> o.mixing = v),
+            Map.entry("real-fraction", (o, v) -> o.realFraction = Double.parseDouble(v)),
+            Map.entry("pretrain-steps", (o, v) -> o.pretrainSteps = Integer.parseInt(v)),
+            Map.entry("steps-per-generation", (o, v) -> o.stepsPerGeneration = Integer.parseInt(v)),
+            Map.entry("epochs-per-generation", (o, v) -> o.epochsPerGeneration = Double.parseDouble(v)),
+            Map.entry("tokens-per-generation", (o, v) -> o.tokensPerGeneration = v),
+            Map.entry("kl-anchor", (o, v) -> o.klAnchor = Double.parseDouble(v)),
+            Map.entry("real-gradient-weight", (o, v) -> o.realGradientWeight = Double.parseDouble(v)));
 
     /** The most runs one grid submits: a typo in a grid should not flood the cluster. */
     static final int MAX_RUNS = 256;
@@ -48,7 +50,8 @@ final class SweepOptions {
 
     @Option(names = "--sweep", paramLabel = "NAME=V1,V2,...",
             description = "Submit one run per value of a knob (lr, seed, generations, mixing, real-fraction, "
-                    + "pretrain-steps, steps-per-generation, epochs-per-generation, tokens-per-generation), e.g. "
+                    + "pretrain-steps, steps-per-generation, epochs-per-generation, tokens-per-generation, "
+                    + "kl-anchor, real-gradient-weight), e.g. "
                     + "--sweep lr=1e-3,3e-3 or --sweep tokens-per-generation=real-size,2x real-size. Repeat it for "
                     + "a grid of every combination: --sweep lr=1e-3,3e-3 --sweep mixing=replace,accumulate.")
     List<String> sweeps = new ArrayList<>();

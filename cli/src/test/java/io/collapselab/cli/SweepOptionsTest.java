@@ -1,6 +1,7 @@
 package io.collapselab.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,6 +50,17 @@ class SweepOptionsTest {
         UsageError thrown = assertThrows(UsageError.class, () -> variants("tokens-per-generation=1024,lots"));
 
         assertTrue(thrown.getMessage().contains("was 'lots'"), thrown.getMessage());
+    }
+
+    @Test
+    void sweepsTheAnchorsOfSelfTraining() {
+        List<SweepOptions.Variant> kl = variants("kl-anchor=0,0.5");
+        List<SweepOptions.Variant> real = variants("real-gradient-weight=1");
+
+        assertEquals(List.of(0.0, 0.5), kl.stream().map(v -> v.config().selfTraining().klAnchor()).toList());
+        assertFalse(kl.get(0).config().selfTraining().anchored(), "a weight of 0 is the plain objective");
+        assertEquals(1.0, real.get(0).config().selfTraining().realGradientWeight());
+        assertNull(real.get(0).config().selfTraining().klAnchor());
     }
 
     @Test

@@ -36,8 +36,8 @@ public record ExperimentConfig(
         require(problems, model, "model", () -> model.problems(problems));
         int minPretrainingSteps = model != null && model.startsPretrained() ? 0 : 1;
         require(problems, pretraining, "pretraining",
-                () -> pretraining.problems("pretraining", minPretrainingSteps, problems));
-        require(problems, selfTraining, "selfTraining", () -> selfTraining.problems("selfTraining", 1, problems));
+                () -> pretraining.problems("pretraining", minPretrainingSteps, false, problems));
+        require(problems, selfTraining, "selfTraining", () -> selfTraining.problems("selfTraining", 1, true, problems));
         require(problems, sampling, "sampling", () -> problems.addAll(sampling.problems()));
         require(problems, mixing, "mixing", () -> mixing.problems(problems));
         require(problems, evaluation, "evaluation", () -> evaluation.problems(problems));

@@ -17,6 +17,12 @@ import java.util.List;
  * the text {@code epochs} times, so that a phase on more data trains longer, as the growing pool of the
  * {@code accumulate} policy does in Gerstgrasser et al. 2024; {@code steps} is then not read. Either way the steps
  * a phase took are recorded with its checkpoint.
+ *
+ * <p>Anchors, for self-training only (absent or 0: off, and the objective is the plain cross-entropy, bit for bit):
+ * {@code klAnchor} β adds β · KL(p_model ‖ p_reference) on the step's own tokens, the reference being generation 0
+ * held frozen (the pretrained model where the run starts from one), as instruction tuning keeps a model near its
+ * start; {@code realGradientWeight} γ adds γ times the cross-entropy of a batch of real training text drawn at every
+ * step, InstructGPT's pre-training term, which changes the objective where {@code mixing} changes the data.
  */
 public record TrainingSettings(
         int steps,
@@ -31,7 +37,9 @@ public record TrainingSettings(
         double gradientClip,
         boolean carryOptimizerState,
         String budget,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Double epochs) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Double epochs,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Double klAnchor,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Double realGradientWeight) {
 
     public static final String CONSTANT = "constant";
     public static final String COSINE = "cosine";
@@ -44,10 +52,21 @@ public record TrainingSettings(
     /** The most epochs one phase may train. */
     public static final int MAX_EPOCHS = 10_000;
 
+    /** The largest weight an anchor term may have. */
+    public static final double MAX_ANCHOR_WEIGHT = 1_000;
+
     public TrainingSettings {
         if (budget == null) {
             budget = FIXED_STEPS;
         }
+    }
+
+    /** Settings without anchors. */
+    public TrainingSettings(int steps, int batchSize, double learningRate, double minLearningRate, String schedule,
+                            int warmupSteps, double beta1, double beta2, double weightDecay, double gradientClip,
+                            boolean carryOptimizerState, String budget, Double epochs) {
+        this(steps, batchSize, learningRate, minLearningRate, schedule, warmupSteps, beta1, beta2, weightDecay,
+                gradientClip, carryOptimizerState, budget, epochs, null, null);
     }
 
     /** Settings of a phase that takes {@code steps} steps. */
@@ -63,7 +82,9 @@ public record TrainingSettings(
      *
      * @param minSteps 0 where no training is a choice (pre-training a pretrained model), else 1
      */
-    void problems(String field, int minSteps, List<String> problems) {
+    void problems(String field, int minSteps, boolean anchorsAllowed, List<String> problems) {
+        anchorProblems(field, "klAnchor", klAnchor, anchorsAllowed, problems);
+        anchorProblems(field, "realGradientWeight", realGradientWeight, anchorsAllowed, problems);
         if (FIXED_STEPS.equals(budget)) {
             if (steps < minSteps || steps > MAX_STEPS) {
                 problems.add(field + ".steps must be between " + minSteps + " and " + MAX_STEPS + ", was " + steps);
@@ -110,6 +131,33 @@ public record TrainingSettings(
         }
     }
 
+    private static void anchorProblems(String field, String name, Double weight, boolean allowed,
+                                       List<String> problems) {
+        if (weight == null) {
+            return;
+        }
+        if (!allowed) {
+            problems.add(field + "." + name + " anchors self-training to its start; pre-training has none, remove it");
+        } else if (!(weight >= 0 && weight <= MAX_ANCHOR_WEIGHT)) {
+            problems.add(field + "." + name + " must be in [0, " + (int) MAX_ANCHOR_WEIGHT + "], was " + weight);
+        }
+    }
+
+    /** β of the KL anchor to generation 0; 0 when off. */
+    public double klAnchorOrZero() {
+        return klAnchor == null ? 0 : klAnchor;
+    }
+
+    /** γ of the real-text cross-entropy added to every step; 0 when off. */
+    public double realGradientWeightOrZero() {
+        return realGradientWeight == null ? 0 : realGradientWeight;
+    }
+
+    /** Whether a step's objective has a term beyond the cross-entropy of its own batch. */
+    public boolean anchored() {
+        return klAnchorOrZero() > 0 || realGradientWeightOrZero() > 0;
+    }
+
     /**
      * The steps of a phase that trains on {@code trainingTokens} tokens in windows of {@code contextLength}
      * predicted tokens: {@code steps} under {@value #FIXED_STEPS}; under {@value #EPOCHS}, the steps of
@@ -135,17 +183,27 @@ public record TrainingSettings(
     /** These settings with a fixed budget of {@code newSteps} steps. */
     public TrainingSettings withSteps(int newSteps) {
         return new TrainingSettings(newSteps, batchSize, learningRate, minLearningRate, schedule, warmupSteps, beta1,
-                beta2, weightDecay, gradientClip, carryOptimizerState, FIXED_STEPS, null);
+                beta2, weightDecay, gradientClip, carryOptimizerState, FIXED_STEPS, null, klAnchor,
+                realGradientWeight);
     }
 
     /** These settings with a budget of {@code newEpochs} epochs of the text. */
     public TrainingSettings withEpochs(double newEpochs) {
         return new TrainingSettings(steps, batchSize, learningRate, minLearningRate, schedule, warmupSteps, beta1,
-                beta2, weightDecay, gradientClip, carryOptimizerState, EPOCHS, newEpochs);
+                beta2, weightDecay, gradientClip, carryOptimizerState, EPOCHS, newEpochs, klAnchor,
+                realGradientWeight);
     }
 
     public TrainingSettings withLearningRate(double newLearningRate) {
         return new TrainingSettings(steps, batchSize, newLearningRate, Math.min(minLearningRate, newLearningRate),
-                schedule, warmupSteps, beta1, beta2, weightDecay, gradientClip, carryOptimizerState, budget, epochs);
+                schedule, warmupSteps, beta1, beta2, weightDecay, gradientClip, carryOptimizerState, budget, epochs,
+                klAnchor, realGradientWeight);
+    }
+
+    /** These settings with the anchor weights {@code newKlAnchor} and {@code newRealGradientWeight} (null: off). */
+    public TrainingSettings withAnchors(Double newKlAnchor, Double newRealGradientWeight) {
+        return new TrainingSettings(steps, batchSize, learningRate, minLearningRate, schedule, warmupSteps, beta1,
+                beta2, weightDecay, gradientClip, carryOptimizerState, budget, epochs, newKlAnchor,
+                newRealGradientWeight);
     }
 }

@@ -113,6 +113,13 @@ class ExperimentConfigTest {
                         "evaluation.wholeTextEvery must be 1 when evaluation.heldout is 'whole' (the whole text is"
                                 + " then every generation's figure), was 10; set evaluation.heldout to 'windows' to"
                                 + " measure the whole text less often"),
+                Arguments.of("pretraining.klAnchor", 0.5, "pretraining.klAnchor anchors self-training to its start; "
+                        + "pre-training has none, remove it"),
+                Arguments.of("pretraining.realGradientWeight", 0.0, "pretraining.realGradientWeight anchors "
+                        + "self-training to its start; pre-training has none, remove it"),
+                Arguments.of("selfTraining.klAnchor", -0.1, "selfTraining.klAnchor must be in [0, 1000], was -0.1"),
+                Arguments.of("selfTraining.realGradientWeight", 1001.0,
+                        "selfTraining.realGradientWeight must be in [0, 1000], was 1001.0"),
                 Arguments.of("collapse", null, "collapse is missing"),
                 Arguments.of("collapse.distinct2Below", 1.5, "collapse.distinct2Below must be in [0, 1], was 1.5"),
                 Arguments.of("collapse.maxCycleLength", -1,
@@ -145,6 +152,8 @@ class ExperimentConfigTest {
         assertEquals(List.of(), with(config, "mixing.policy", "accumulate-subsample").problems());
         assertEquals(List.of(), with(config, "sampling.tokensPerGeneration", "1000x real-size").problems());
         assertEquals(List.of(), with(epochs(config, 10_000.0), "selfTraining.steps", 0).problems());
+        assertEquals(List.of(), with(with(config, "selfTraining.klAnchor", 1000.0), "selfTraining.realGradientWeight",
+                0.0).problems());
     }
 
     @Test

@@ -38,6 +38,18 @@ class ExperimentJsonTest {
     }
 
     @Test
+    void anchorsReadBackAsWrittenAndAConfigWithoutThemWritesNone() throws IOException {
+        ExperimentConfig plain = ConfigMutations.valid();
+        ExperimentConfig anchored = plain.withSelfTraining(plain.selfTraining().withAnchors(0.1, 0.5));
+
+        String anchoredJson = ExperimentJson.toPrettyJson(anchored);
+
+        assertEquals(anchored, ExperimentJson.read(bytes(anchoredJson)));
+        assertTrue(anchoredJson.contains("\"klAnchor\" : 0.1,\n    \"realGradientWeight\" : 0.5"), anchoredJson);
+        assertFalse(ExperimentJson.toPrettyJson(plain).contains("Anchor"), "older configs and their digests stay");
+    }
+
+    @Test
     void theDescriptionIsReadApartFromTheExperiment() throws IOException {
         ExperimentConfig config = ConfigMutations.valid();
         String described = ExperimentJson.toPrettyJson(config)

@@ -8,6 +8,7 @@ import io.collapselab.events.RunRequested;
 import io.collapselab.events.kafka.DecodedEvent;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.lm.Sha256;
+import io.collapselab.lm.loop.AnchorInputs;
 import io.collapselab.lm.loop.GenerationSteps.TrainedCheckpoint;
 import io.collapselab.lm.loop.GenerationSteps;
 import io.collapselab.lm.loop.TrainingMix;
@@ -99,19 +100,42 @@ public class TrainerService {
         int generation = parent + 1;
         long started = System.nanoTime();
         outbox.publishOnce(run.runId(), generation, ObjectOutbox.CHECKPOINT_EVENT,
-                () -> new TrainingInputs(artifacts.checkpoint(run.runId(), parent, corpus.checkpointSha256()),
-                        TrainingMix.forGeneration(config, artifacts.trainText(run), corpora(run, corpus),
-                                generation)),
+                () -> {
+                    byte[] parentCheckpoint = artifacts.checkpoint(run.runId(), parent, corpus.checkpointSha256());
+                    return new TrainingInputs(parentCheckpoint,
+                            TrainingMix.forGeneration(config, artifacts.trainText(run), corpora(run, corpus),
+                                    generation), anchorInputs(run, parent, parentCheckpoint));
+                },
                 inputs -> {
                     TrainedCheckpoint trained = compute.measure(() -> GenerationSteps.trainNext(config,
-                            inputs.parentCheckpoint(), inputs.mix(), generation, new ProgressLog(run.runId())));
+                            inputs.parentCheckpoint(), inputs.mix(), generation, inputs.anchors(),
+                            new ProgressLog(run.runId())));
                     return published(run, generation, trained, corpus.checkpointSha256(),
                             Sha256.hex(inputs.mix()), started);
                 });
     }
 
-    /** What training a generation after the first reads: the parent checkpoint and the training mix. */
-    private record TrainingInputs(byte[] parentCheckpoint, byte[] mix) {
+    /**
+     * What training a generation after the first reads: the parent checkpoint, the training mix and, for an anchored
+     * run, what its anchors read (null otherwise).
+     */
+    private record TrainingInputs(byte[] parentCheckpoint, byte[] mix, AnchorInputs anchors) {
+    }
+
+    /**
+     * Generation 0's checkpoint, as its recorded {@code CheckpointPublished} names it, and the real training text,
+     * where {@code selfTraining} anchors the run to its start; null where it does not.
+     */
+    private AnchorInputs anchorInputs(Run run, int parent, byte[] parentCheckpoint) {
+        if (!run.config().selfTraining().anchored()) {
+            return null;
+        }
+        String runId = run.runId();
+        byte[] generation0 = parent == 0 ? parentCheckpoint : files.readEvent(runId, 0, ObjectOutbox.CHECKPOINT_EVENT)
+                .map(event -> artifacts.checkpoint(runId, 0, ((CheckpointPublished) event).checkpoint()))
+                .orElseThrow(() -> new IllegalStateException("run " + runId + " is anchored to generation 0, but "
+                        + "its CheckpointPublished is not recorded in the store"));
+        return new AnchorInputs(generation0, artifacts.trainText(run));
     }
 
     /** The corpora the mix of the generation after {@code latest} is built from, oldest first. */

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.collapselab.artifacts.ArtifactStore;
@@ -16,6 +17,7 @@ import io.collapselab.events.json.EventJson;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.experiment.MixingSettings;
 import io.collapselab.lm.Sha256;
+import io.collapselab.lm.loop.AnchorInputs;
 import io.collapselab.lm.loop.GenerationSteps.SampledCorpus;
 import io.collapselab.lm.loop.GenerationSteps.TrainedCheckpoint;
 import io.collapselab.lm.loop.GenerationSteps;
@@ -154,6 +156,37 @@ class TrainerServiceIT implements LongWorkChannels {
         assertEquals((int) Math.ceil(mix.length / 128.0), published.steps());
         assertEquals(GenerationSteps.trainNext(config, generation0.checkpoint(), mix, 1, Progress.NONE).sha256(),
                 published.checkpoint().sha256());
+    }
+
+    /** An anchored run reads generation 0 through the CheckpointPublished its trainer recorded beside it. */
+    @Test
+    void anAnchoredRunTrainsAgainstGenerationZeroAndTheRealTextAsTheLoopDoes() {
+        ExperimentConfig tiny = TestRuns.tinyConfig();
+        ExperimentConfig config = tiny.withSelfTraining(tiny.selfTraining().withAnchors(2.0, 0.5));
+        events.register(store, "anchored", config);
+        TrainedCheckpoint generation0 = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
+        CorpusGenerated corpus0 = upload("anchored", config, generation0, 0);
+        ObjectRef checkpoint0 = new ObjectRef(ObjectKey.checkpoint("anchored", 0).toUri(store.settings().bucket()),
+                generation0.sha256(), generation0.checkpoint().length);
+        store.put(ObjectKey.generationFile("anchored", 0, ObjectOutbox.CHECKPOINT_EVENT), EventJson.toBytes(
+                CheckpointPublished.of("anchored", 0, Instant.now(), TestRuns.SUBMITTER, checkpoint0, null,
+                        "0".repeat(64), config.pretraining().steps(), generation0.tokensSeen(),
+                        generation0.trainLoss(), 1)));
+        AnchorInputs anchors = new AnchorInputs(generation0.checkpoint(), TestRuns.trainText());
+        byte[] c0 = store.get(ObjectKey.corpus("anchored", 0), corpus0.corpus().sha256());
+        TrainedCheckpoint generation1 = GenerationSteps.trainNext(config, generation0.checkpoint(),
+                TrainingMix.forGeneration(config, TestRuns.trainText(), List.of(c0), 1), 1, anchors, Progress.NONE);
+        CorpusGenerated corpus1 = upload("anchored", config, generation1, 1);
+
+        events.send(TrainerService.CORPORA_CHANNEL, corpus1);
+        CheckpointPublished published = events.awaitPublished(CheckpointPublished.class, "anchored", 2);
+
+        byte[] c1 = store.get(ObjectKey.corpus("anchored", 1), corpus1.corpus().sha256());
+        byte[] mix = TrainingMix.forGeneration(config, TestRuns.trainText(), List.of(c1), 2);
+        assertEquals(GenerationSteps.trainNext(config, generation1.checkpoint(), mix, 2, anchors, Progress.NONE)
+                .sha256(), published.checkpoint().sha256());
+        assertNotEquals(GenerationSteps.trainNext(tiny, generation1.checkpoint(), mix, 2, Progress.NONE).sha256(),
+                published.checkpoint().sha256(), "the anchors changed the generation");
     }
 
     @Test

@@ -17,6 +17,7 @@ import io.collapselab.events.RunRequested;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.lm.ComputeEnvironment;
 import io.collapselab.lm.Sha256;
+import io.collapselab.lm.loop.AnchorInputs;
 import io.collapselab.lm.loop.GenerationSteps;
 import io.collapselab.lm.loop.Progress;
 import io.collapselab.lm.loop.TrainingMix;
@@ -118,7 +119,18 @@ final class GenerationRecompute {
                 corpora.add(corpus.get());
             }
             byte[] mix = TrainingMix.forGeneration(config, train.get(), corpora, generation);
-            trained = GenerationSteps.trainNext(config, parent.get(), mix, generation, progress);
+            AnchorInputs anchors = null;
+            if (config.selfTraining().anchored()) {
+                Optional<byte[]> generation0 = generation == 1 ? parent : log.generation(0)
+                        .map(Generation::checkpoint)
+                        .flatMap(checkpoint -> verified(checkpoint.checkpoint()));
+                if (generation0.isEmpty()) {
+                    return notRecomputed("the run is anchored to generation 0, but checkpoint 0 is absent from the"
+                            + " log, missing or altered");
+                }
+                anchors = new AnchorInputs(generation0.get(), train.get());
+            }
+            trained = GenerationSteps.trainNext(config, parent.get(), mix, generation, anchors, progress);
         }
         List<Discrepancy> mismatches = new ArrayList<>();
         CheckpointPublished recordedCheckpoint = target.checkpoint();

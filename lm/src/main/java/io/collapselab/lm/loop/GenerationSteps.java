@@ -27,6 +27,7 @@ import io.collapselab.lm.tokenizer.BpeTokenizer;
 import io.collapselab.lm.tokenizer.ByteTokenizer;
 import io.collapselab.lm.tokenizer.Gpt2Tokenizer;
 import io.collapselab.lm.tokenizer.Tokenizer;
+import io.collapselab.lm.train.Anchors;
 import io.collapselab.lm.train.Trainer;
 
 import java.nio.charset.StandardCharsets;
@@ -192,8 +193,8 @@ public final class GenerationSteps {
             model = Gpt2Import.languageModel(baseModel, tokenizer, m.contextLength(), m.dropout());
         }
         try (model) {
-            return train(config, model, "pretraining", config.pretraining(), false, realTrainText, 0, progress,
-                    started, elapsedMs(started));
+            return train(config, model, "pretraining", config.pretraining(), false, realTrainText, 0, Anchors.NONE,
+                    progress, started, elapsedMs(started));
         }
     }
 
@@ -205,13 +206,37 @@ public final class GenerationSteps {
      */
     public static TrainedCheckpoint trainNext(ExperimentConfig config, byte[] parentCheckpoint, byte[] trainingText,
                                               int generation, Progress progress) {
+        return trainNext(config, parentCheckpoint, trainingText, generation, null, progress);
+    }
+
+    /**
+     * Generation {@code generation} as {@link #trainNext(ExperimentConfig, byte[], byte[], int, Progress)} trains
+     * it, its objective anchored as {@code selfTraining} says ({@link Anchors}) with {@code anchorInputs}.
+     *
+     * @param anchorInputs generation 0's checkpoint and the real training text; may be null when the config has no
+     *                     anchor
+     */
+    public static TrainedCheckpoint trainNext(ExperimentConfig config, byte[] parentCheckpoint, byte[] trainingText,
+                                              int generation, AnchorInputs anchorInputs, Progress progress) {
         if (generation < 1) {
             throw new IllegalArgumentException("trainNext is for generations >= 1, got " + generation);
         }
+        TrainingSettings settings = config.selfTraining();
+        if (settings.anchored() && anchorInputs == null) {
+            throw new IllegalArgumentException("selfTraining anchors generation " + generation + " to generation 0: "
+                    + "it needs generation 0's checkpoint and the real training text");
+        }
         long started = System.nanoTime();
-        try (LanguageModel model = Checkpoint.read(parentCheckpoint)) {
-            boolean carry = generation > 1 && config.selfTraining().carryOptimizerState();
-            return train(config, model, "selfTraining", config.selfTraining(), carry, trainingText, generation,
+        try (LanguageModel model = Checkpoint.read(parentCheckpoint);
+             LanguageModel reference = settings.klAnchorOrZero() > 0
+                     ? Checkpoint.read(anchorInputs.generation0Checkpoint()) : null) {
+            boolean carry = generation > 1 && settings.carryOptimizerState();
+            Anchors anchors = settings.anchored()
+                    ? new Anchors(reference, settings.klAnchorOrZero(), settings.realGradientWeightOrZero() > 0
+                            ? model.tokenizer().encode(anchorInputs.realTrainText()) : null,
+                            settings.realGradientWeightOrZero())
+                    : Anchors.NONE;
+            return train(config, model, "selfTraining", settings, carry, trainingText, generation, anchors,
                     progress, started, elapsedMs(started));
         }
     }
@@ -289,7 +314,8 @@ public final class GenerationSteps {
      */
     private static TrainedCheckpoint train(ExperimentConfig config, LanguageModel model, String field,
                                            TrainingSettings settings, boolean carryOptimizerState, byte[] text,
-                                           int generation, Progress progress, long started, long checkpointReadMs) {
+                                           int generation, Anchors anchors, Progress progress, long started,
+                                           long checkpointReadMs) {
         int[] tokens = model.tokenizer().encode(text);
         TrainingSettings phase = settings.withSteps(settings.stepsFor(tokens.length,
                 model.config().contextLength(), field));
@@ -301,7 +327,7 @@ public final class GenerationSteps {
                     carryOptimizerState);
             // No step, no loss: 0 stands for "not trained" (a pretrained generation 0), as steps 0 says.
             if (phase.steps() > 0) {
-                loss = Trainer.train(model, phase, tokens, phase.steps(),
+                loss = Trainer.train(model, phase, tokens, phase.steps(), anchors,
                         (step, steps, stepLoss, lr) -> progress.update(generation, "train", step + 1L, steps));
             }
         }

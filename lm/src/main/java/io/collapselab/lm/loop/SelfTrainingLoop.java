@@ -57,6 +57,7 @@ public final class SelfTrainingLoop {
                 listener);
         int corpusTokens = GenerationSteps.corpusTokens(config, Checkpoint.readTokenizer(current.checkpoint()),
                 () -> realTrainText);
+        AnchorInputs anchors = new AnchorInputs(current.checkpoint(), realTrainText);
         for (int g = 0; ; g++) {
             GenerationSteps.CheckpointEvaluation heldout =
                     GenerationSteps.evaluate(config, current.checkpoint(), heldoutText, g, listener);
@@ -85,7 +86,7 @@ public final class SelfTrainingLoop {
             int next = g + 1;
             byte[] mix = TrainingMix.forGeneration(config, realTrainText,
                     TrainingMix.corpusGenerations(config.mixing(), next).stream().map(corpora::get).toList(), next);
-            current = GenerationSteps.trainNext(config, current.checkpoint(), mix, next, listener);
+            current = GenerationSteps.trainNext(config, current.checkpoint(), mix, next, anchors, listener);
         }
     }
 }
