@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "Recursive self-training (\"model collapse\") experiments.",
         subcommands = {DemoCommand.class, UpCommand.class, DownCommand.class, SubmitCommand.class,
                 WatchCommand.class, RunsCommand.class, ReportCommand.class, AuditCommand.class, LoopCommand.class,
-                PresetsCommand.class, ModelsCommand.class,
+                PresetsCommand.class, ModelsCommand.class, DataCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class})
 public final class CollapseMain {
 

@@ -49,7 +49,7 @@ final class LoopCommand implements Callable<Integer> {
         PrintStream err = System.err;
         err.printf(Locale.ROOT, "run %s: %s, %d generations, %d intra-op threads; training text %s (%,d bytes), "
                         + "held-out text %s (%,d bytes)%n", id, config.name(), config.generations(),
-                ThreadOptions.effective(), texts.trainFile(), texts.train().length, texts.heldoutFile(),
+                ThreadOptions.effective(), texts.trainSource(), texts.train().length, texts.heldoutSource(),
                 texts.heldout().length);
         Path baseModel = experiment.baseModel(config);
         if (baseModel != null) {

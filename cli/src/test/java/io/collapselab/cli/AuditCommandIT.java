@@ -32,7 +32,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -293,15 +292,10 @@ class AuditCommandIT {
         }
     }
 
-    /** The generations, computed once for all tests on WikiText-2 (skipped without it, as the other tests are). */
+    /** The generations, computed once for all tests on the shipped WikiText-2. */
     private static synchronized RunFixture fixture() throws Exception {
         if (fixture == null) {
-            String dir = System.getProperty("collapse.data.dir", "");
-            Assumptions.assumeFalse(dir.isBlank() || dir.startsWith("${"),
-                    "set COLLAPSE_DATA_DIR to a directory holding wikitext-2/");
-            Wikitext2 wikitext = Wikitext2.locate(Path.of(dir));
-            fixture = RunFixture.compute(Files.readAllBytes(wikitext.trainText()),
-                    Files.readAllBytes(wikitext.heldoutText()));
+            fixture = RunFixture.compute(Wikitext2.shippedTrainText(), Wikitext2.shippedHeldoutText());
         }
         return fixture;
     }

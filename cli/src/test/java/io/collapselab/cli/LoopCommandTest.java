@@ -2,7 +2,7 @@ package io.collapselab.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Assumptions;
+import io.collapselab.lm.RealText;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -11,7 +11,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -30,7 +29,7 @@ class LoopCommandTest {
     @Test
     void smokeRunWritesOneJsonEntryPerGeneration(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("out.json");
-        Result result = run("loop", "--preset", "smoke", "--generations", "1", "--data-dir", dataDir(),
+        Result result = run("loop", "--preset", "smoke", "--generations", "1",
                 "--json", json.toString(), "--run-id", "smoke-test");
 
         assertEquals(CollapseMain.OK, result.exitCode(), result.err());
@@ -59,11 +58,10 @@ class LoopCommandTest {
 
     @Test
     void aSubsampledAccumulationOfRealSizeCorporaRunsFromTheCommandLine(@TempDir Path dir) throws Exception {
-        Path real = Path.of(dataDir(), "wikitext-2");
         Path train = dir.resolve("train.txt");
         Path heldout = dir.resolve("heldout.txt");
-        Files.write(train, Arrays.copyOf(Files.readAllBytes(real.resolve("test.txt")), 2_000));
-        Files.write(heldout, Arrays.copyOf(Files.readAllBytes(real.resolve("valid.txt")), 2_000));
+        Files.write(train, RealText.train(2_000));
+        Files.write(heldout, RealText.heldout(2_000));
         Path json = dir.resolve("out.json");
 
         Result result = run("loop", "--preset", "smoke", "--generations", "1", "--train-text", train.toString(),
@@ -150,13 +148,6 @@ class LoopCommandTest {
         assertTrue(trimmed.contains(expected), trimmed);
         assertFalse(trimmed.contains("\n"), "expected one line, got: " + trimmed);
         assertFalse(trimmed.contains("Exception"), "no stack trace or exception names: " + trimmed);
-    }
-
-    static String dataDir() {
-        String dir = System.getProperty("collapse.data.dir", "");
-        Assumptions.assumeFalse(dir.isBlank() || dir.startsWith("${"),
-                "set COLLAPSE_DATA_DIR to a directory holding wikitext-2/");
-        return dir;
     }
 
     record Result(int exitCode, String out, String err) {
