@@ -16,7 +16,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code collapse data}: where the real texts come from, and the download of the full WikiText-2 release. */
-@Command(name = "data", mixinStandardHelpOptions = true, versionProvider = Version.class,
+@Command(name = "data", mixinStandardHelpOptions = true,
         description = {"Says where the real texts of a run come from (the same options as 'loop' and 'demo') and "
                 + "the licence of the WikiText-2 copy that ships with collapse-lab.",
                 "'collapse data download' fetches the full release, its train split included."},
@@ -44,7 +44,7 @@ final class DataCommand implements Callable<Integer> {
     }
 
     /** {@code collapse data download}: the whole tokenised release into a data directory. */
-    @Command(name = "download", mixinStandardHelpOptions = true, versionProvider = Version.class,
+    @Command(name = "download", mixinStandardHelpOptions = true,
             description = {"Downloads the tokenised WikiText-2 v1 release and saves its test, valid and train splits "
                     + "as wikitext-2/test.txt, valid.txt and train.txt, checking the first two against the "
                     + "digests of the shipped copy.",
