@@ -112,6 +112,17 @@ class LoopCommandTest {
     }
 
     @Test
+    void aConfigThatDoesNotFitNamesTheFieldAndItsLine(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("bad.json");
+        Files.writeString(config, io.collapselab.experiment.ExperimentJson.toPrettyJson(
+                io.collapselab.experiment.Presets.get("smoke")).replace("\"layers\" : 1", "\"layers\" : null"));
+        Result result = run("loop", "--config", config.toString());
+        assertEquals(CollapseMain.BAD_INPUT, result.exitCode());
+        assertOneLine(result.err(), "config file " + config + " is not a valid experiment config: model.layers (line ");
+        assertTrue(result.err().strip().endsWith(", column 5): must be a whole number, not null"), result.err());
+    }
+
+    @Test
     void missingDataSaysWhatToPass(@TempDir Path dir) {
         Result result = run("loop", "--preset", "smoke", "--data-dir", dir.toString());
         assertEquals(CollapseMain.BAD_INPUT, result.exitCode());
