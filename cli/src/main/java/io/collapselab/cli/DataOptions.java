@@ -47,7 +47,8 @@ final class DataOptions {
             Path heldout = heldoutText != null ? heldoutText : wikitext == null ? null : wikitext.heldoutText();
             return new RealTexts(
                     train == null ? Wikitext2.SHIPPED + Wikitext2.TRAIN_FILE : train.toString(),
-                    train == null ? Wikitext2.shippedTrainText() : TextFiles.read(train, "training text", "--train-text"),
+                    train == null ? Wikitext2.shippedTrainText()
+                            : TextFiles.read(train, "training text", "--train-text"),
                     heldout == null ? Wikitext2.SHIPPED + Wikitext2.HELDOUT_FILE : heldout.toString(),
                     heldout == null ? Wikitext2.shippedHeldoutText()
                             : TextFiles.read(heldout, "held-out text", "--heldout-text"));

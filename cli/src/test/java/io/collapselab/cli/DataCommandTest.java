@@ -46,8 +46,10 @@ class DataCommandTest {
         Result result = run("data", "--train-text", train.toString(), "--heldout-text", valid.toString());
 
         assertEquals(CollapseMain.OK, result.exitCode(), result.err());
-        assertTrue(result.out().contains("training text: " + train + " (" + Files.size(train) + " bytes"), result.out());
-        assertTrue(result.out().contains("held-out text: " + valid + " (" + Files.size(valid) + " bytes"), result.out());
+        assertTrue(result.out().contains("training text: " + train + " (" + Files.size(train) + " bytes"),
+                result.out());
+        assertTrue(result.out().contains("held-out text: " + valid + " (" + Files.size(valid) + " bytes"),
+                result.out());
     }
 
     @Test

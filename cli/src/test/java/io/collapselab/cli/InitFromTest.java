@@ -49,7 +49,7 @@ class InitFromTest {
     void theLoopStartsGenerationZeroFromThePretrainedModelItself() throws IOException {
         Path json = dir.resolve("out.json");
         Result result = run("loop", "--config", config.toString(), "--init-from", model.toString(),
-                "--generations", "2", "--json", json.toString());
+                "--generations", "2", "--json-file", json.toString());
 
         assertEquals(CollapseMain.OK, result.exitCode(), result.err());
         RunJson run = RunJson.read(json);

@@ -7,7 +7,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,11 +32,21 @@ class LoopCommandTest {
     @Test
     void smokeRunWritesOneJsonEntryPerGeneration(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("out.json");
-        Result result = run("loop", "--preset", "smoke", "--generations", "1",
-                "--json", json.toString(), "--run-id", "smoke-test");
+        ByteArrayOutputStream standardOutput = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        Result result;
+        try {
+            System.setOut(new PrintStream(standardOutput, true, StandardCharsets.UTF_8));
+            result = run("loop", "--preset", "smoke", "--generations", "1", "--json", "--json-file", json.toString(),
+                    "--run-id", "smoke-test");
+        } finally {
+            System.setOut(original);
+        }
 
         assertEquals(CollapseMain.OK, result.exitCode(), result.err());
         JsonNode root = new ObjectMapper().readTree(json.toFile());
+        assertEquals(root, new ObjectMapper().readTree(standardOutput.toByteArray()),
+                "--json prints what --json-file writes, and nothing else on standard output");
         assertEquals("smoke-test", root.get("runId").asText());
         assertEquals("max-generations", root.get("status").asText());
         assertEquals("smoke", root.get("config").get("name").asText());
@@ -66,7 +79,7 @@ class LoopCommandTest {
 
         Result result = run("loop", "--preset", "smoke", "--generations", "1", "--train-text", train.toString(),
                 "--heldout-text", heldout.toString(), "--mixing", "accumulate-subsample", "--tokens-per-generation",
-                "real-size", "--epochs-per-generation", "0.5", "--json", json.toString());
+                "real-size", "--epochs-per-generation", "0.5", "--json-file", json.toString());
 
         assertEquals(CollapseMain.OK, result.exitCode(), result.err());
         JsonNode config = new ObjectMapper().readTree(json.toFile()).get("config");

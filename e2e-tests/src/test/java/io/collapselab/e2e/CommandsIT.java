@@ -39,7 +39,7 @@ class CommandsIT {
         Path report = dir.resolve("demo.html");
         Result result = run("demo", "--preset", "smoke", "--generations", "1", "--sweep", "seed=5,6",
                 "--state-dir", state.toString(), "--threads", Integer.toString(E2eEnvironment.torchThreads()),
-                "--json", json.toString(), "--report", report.toString());
+                "--json-file", json.toString(), "--report", report.toString());
 
         assertEquals(0, result.exitCode(), result.err());
         JsonNode runs = new ObjectMapper().readTree(json.toFile());
@@ -71,7 +71,7 @@ class CommandsIT {
         Path json = dir.resolve("pipeline.json");
         Result result = run("bench", "pipeline", "--preset", "smoke", "--generations", "3", "--warm-up-runs", "0",
                 "--runs", "1", "--state-dir", state.toString(), "--threads",
-                Integer.toString(E2eEnvironment.torchThreads()), "--json", json.toString());
+                Integer.toString(E2eEnvironment.torchThreads()), "--json-file", json.toString());
 
         assertEquals(0, result.exitCode(), result.err());
         JsonNode run = new ObjectMapper().readTree(json.toFile()).get("runs").get(0);

@@ -87,7 +87,7 @@ final class Experiments {
             command.addAll(List.of("-cp", String.join(File.pathSeparator, classpath),
                     "io.collapselab.cli.CollapseMain", "loop", "--config", configFile.toString(),
                     "--train-text", train.toString(), "--heldout-text", heldout.toString(),
-                    "--threads", Integer.toString(threads), "--run-id", "reference", "--json", json.toString()));
+                    "--threads", Integer.toString(threads), "--run-id", "reference", "--json-file", json.toString()));
             Path log = dir.resolve("loop.log");
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(log.toFile());
