@@ -1,8 +1,6 @@
 package io.collapselab.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.collapselab.cli.bench.BenchResults;
 import io.collapselab.cli.bench.BenchTable;
 import io.collapselab.cli.bench.BenchWorkers;
@@ -15,12 +13,12 @@ import io.collapselab.lm.bench.ModelSize;
 import io.collapselab.lm.data.TextFiles;
 import io.collapselab.lm.data.Wikitext2;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,8 +45,6 @@ final class BenchCommand implements Callable<Integer> {
     private static final int SYNTHETIC_TEXT_BYTES = 1 << 20;
     private static final long SYNTHETIC_TEXT_SEED = 20_240_601L;
 
-    private static final ObjectMapper FILE_MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     @Option(names = "--threads", split = ",", paramLabel = "N", defaultValue = "1,2",
             description = "Intra-op thread counts to measure, one JVM each (default: ${DEFAULT-VALUE}).")
     List<Integer> threadCounts;
@@ -66,8 +62,9 @@ final class BenchCommand implements Callable<Integer> {
             + "pseudo-random bytes (a step costs the same whatever the text; this only makes that visible).")
     Path dataDir;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write every measurement as JSON.")
-    Path json;
+    /** Every measurement. */
+    @Mixin
+    JsonOutput json;
 
     @Option(names = "--torch-reference", description = "Also time the same training step in PyTorch ("
             + TorchReferenceRunner.SCRIPT + "), where the Python interpreter has torch.")
@@ -182,15 +179,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         BenchResults bench = new BenchResults(cores, loadAtStart, loadAverage(), quick, text.description(), results,
                 references, referenceSkipped);
-        BenchTable.print(System.out, modelSizes, bench, torchReference);
-        if (json != null) {
-            Path parent = json.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            FILE_MAPPER.writeValue(json.toFile(), bench);
-            err.println("wrote " + json);
-        }
+        BenchTable.print(json.forPeople(), modelSizes, bench, torchReference);
+        json.write(bench);
     }
 
     /** This command as a worker that measures {@code size}: the main class and the arguments after it. */

@@ -6,12 +6,11 @@ import picocli.CommandLine.Command;
 /** The {@code collapse} command. */
 @Command(name = "collapse",
         mixinStandardHelpOptions = true,
-        versionProvider = Version.class,
         description = "Recursive self-training (\"model collapse\") experiments.",
         subcommands = {DemoCommand.class, UpCommand.class, DownCommand.class, SubmitCommand.class,
                 WatchCommand.class, RunsCommand.class, ReportCommand.class, AuditCommand.class, LoopCommand.class,
-                PresetsCommand.class, ModelsCommand.class,
-                BenchCommand.class, CommandLine.HelpCommand.class})
+                PresetsCommand.class, ModelsCommand.class, DataCommand.class,
+                BenchCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class CollapseMain {
 
     /** Success. */
@@ -28,9 +27,16 @@ public final class CollapseMain {
 
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new CollapseMain());
+        giveEveryCommandTheVersion(commandLine);
         commandLine.setParameterExceptionHandler(ErrorHandling::onBadOption);
         commandLine.setExecutionExceptionHandler(ErrorHandling::onFailure);
         return commandLine;
+    }
+
+    /** Every help lists -V: each command answers it with the top level's version, not with nothing. */
+    private static void giveEveryCommandTheVersion(CommandLine commandLine) {
+        commandLine.getCommandSpec().versionProvider(new Version());
+        commandLine.getSubcommands().values().forEach(CollapseMain::giveEveryCommandTheVersion);
     }
 
     /** Library chatter (the engine's GPU probe, the Kafka client) stays out of the user's terminal. */

@@ -40,9 +40,9 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     ThreadOptions threads;
 
-    @Option(names = "--json", paramLabel = "FILE",
-            description = "Also write the run summary (the schema of 'collapse loop --json'; a list for a sweep).")
-    Path json;
+    /** The run summary in the schema of {@code collapse loop --json}; a list of them for a sweep. */
+    @Mixin
+    JsonOutput json;
 
     @Option(names = "--report", paramLabel = "FILE.html",
             description = "Where to write the report (default: <state-dir>/reports/<run>.html).")
@@ -67,13 +67,13 @@ final class DemoCommand implements Callable<Integer> {
             System.err.println("submitted " + String.join(", ", ids));
             Map<String, RunLog> logs = RunResults.follow(cluster, ids, Duration.ofMinutes(timeoutMinutes),
                     System.err);
-            int exitCode = RunResults.report(logs, json, System.out);
+            int exitCode = RunResults.report(logs, json);
             List<RunJson> summaries = new ArrayList<>();
             logs.values().forEach(log -> summaries.add(log.summary()));
             Path page = report != null ? report : state.stateDir.resolve("reports").resolve(ids.get(0) + ".html");
             ReportCommand.write(page, ReportWriter.render(summaries));
-            System.out.println("report: " + page.toAbsolutePath());
-            System.out.println("audit later with: ./collapse up && ./collapse audit " + ids.get(0));
+            json.forPeople().println("report: " + page.toAbsolutePath());
+            json.forPeople().println("audit later with: ./collapse up && ./collapse audit " + ids.get(0));
             return exitCode;
         });
     }

@@ -1,7 +1,5 @@
 package io.collapselab.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.collapselab.cli.bench.BenchWorkers;
 import io.collapselab.cli.bench.PaperGenerationResults;
 import io.collapselab.cli.bench.PaperGenerationTable;
@@ -11,12 +9,11 @@ import io.collapselab.lm.bench.PaperGenerationBenchmark;
 import io.collapselab.lm.bench.PaperGenerationPlan;
 import io.collapselab.lm.bench.PaperGenerationResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -36,8 +33,6 @@ import java.util.concurrent.Callable;
                         + "output. A full run takes minutes per thread count on two cores."})
 final class Gpt2BenchCommand implements Callable<Integer> {
 
-    private static final ObjectMapper FILE_MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     @Option(names = "--threads", split = ",", paramLabel = "N", defaultValue = "1,2",
             description = "Intra-op thread counts to measure, one JVM each (default: ${DEFAULT-VALUE}).")
     List<Integer> threadCounts;
@@ -50,8 +45,8 @@ final class Gpt2BenchCommand implements Callable<Integer> {
             + "numbers.")
     boolean quick;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write every measurement as JSON.")
-    Path json;
+    @Mixin
+    JsonOutput json;
 
     @Option(names = "--torch-reference", description = "Also time the generation in PyTorch ("
             + TorchReferenceRunner.SCRIPT + " --paper), where the Python interpreter has torch.")
@@ -116,15 +111,8 @@ final class Gpt2BenchCommand implements Callable<Integer> {
         }
         PaperGenerationResults bench = new PaperGenerationResults(cores, loadAtStart, BenchCommand.loadAverage(),
                 quick, results, references, referenceSkipped);
-        PaperGenerationTable.print(System.out, bench, torchReference);
-        if (json != null) {
-            Path parent = json.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            FILE_MAPPER.writeValue(json.toFile(), bench);
-            err.println("wrote " + json);
-        }
+        PaperGenerationTable.print(json.forPeople(), bench, torchReference);
+        json.write(bench);
     }
 
     private List<String> workerCommandLine() {

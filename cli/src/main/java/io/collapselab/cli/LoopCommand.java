@@ -18,7 +18,8 @@ import java.util.concurrent.Callable;
         description = {"Runs recursive self-training in this process: generation 0 trains on real text, each "
                 + "generation samples a corpus that the next one trains on, and every generation is measured on "
                 + "real held-out text.",
-                "Progress goes to standard error; the per-generation table to standard output."})
+                "Progress goes to standard error; the per-generation table to standard output (to standard error with "
+                        + "--json, which prints the run summary there instead)."})
 final class LoopCommand implements Callable<Integer> {
 
     @Mixin
@@ -30,8 +31,8 @@ final class LoopCommand implements Callable<Integer> {
     @Mixin
     ThreadOptions threads;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the run summary as JSON.")
-    Path json;
+    @Mixin
+    JsonOutput json;
 
     @Option(names = "--run-id", paramLabel = "ID", description = "Name of the run (default: loop-<preset>-<time>).")
     String runId;
@@ -49,7 +50,7 @@ final class LoopCommand implements Callable<Integer> {
         PrintStream err = System.err;
         err.printf(Locale.ROOT, "run %s: %s, %d generations, %d intra-op threads; training text %s (%,d bytes), "
                         + "held-out text %s (%,d bytes)%n", id, config.name(), config.generations(),
-                ThreadOptions.effective(), texts.trainFile(), texts.train().length, texts.heldoutFile(),
+                ThreadOptions.effective(), texts.trainSource(), texts.train().length, texts.heldoutSource(),
                 texts.heldout().length);
         Path baseModel = experiment.baseModel(config);
         if (baseModel != null) {
@@ -57,12 +58,9 @@ final class LoopCommand implements Callable<Integer> {
         }
         SelfTrainingLoop.Outcome outcome = new SelfTrainingLoop(config, texts.train(), texts.heldout(), baseModel)
                 .run(new ProgressPrinter(err, config.generations()));
-        GenerationTable.print(System.out, outcome.generations());
-        System.out.println("status: " + outcome.end().wireName());
-        if (json != null) {
-            new RunJson(id, outcome.end().wireName(), config, outcome.generations()).write(json);
-            err.println("wrote " + json);
-        }
+        GenerationTable.print(json.forPeople(), outcome.generations());
+        json.forPeople().println("status: " + outcome.end().wireName());
+        json.write(new RunJson(id, outcome.end().wireName(), config, outcome.generations()));
         return CollapseMain.OK;
     }
 }

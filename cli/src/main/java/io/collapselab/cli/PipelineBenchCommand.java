@@ -1,7 +1,5 @@
 package io.collapselab.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.collapselab.cli.local.LocalProcesses;
 import io.collapselab.cli.runs.RunListener;
 import io.collapselab.cli.runs.RunLog;
@@ -75,8 +73,9 @@ final class PipelineBenchCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}).")
     int measuredRuns;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
-    Path json;
+    /** The figures. */
+    @Mixin
+    JsonOutput json;
 
     @Option(names = "--timeout", paramLabel = "MINUTES", defaultValue = "60",
             description = "Give up on a run after this long (default: ${DEFAULT-VALUE}).")
@@ -103,7 +102,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
         }
     }
 
-    /** What {@code --json} writes. */
+    /** What {@code --json} prints and {@code --json-file} writes. */
     record PipelineBenchmark(int warmUpRuns, List<PipelineFigures> runs, PipelineFigures mean) {
     }
 
@@ -143,10 +142,8 @@ final class PipelineBenchCommand implements Callable<Integer> {
                 runs.add(window.figures(log, settled));
             }
             PipelineBenchmark benchmark = new PipelineBenchmark(warmUpRuns, runs, PipelineFigures.mean(runs));
-            print(benchmark, System.out);
-            if (json != null) {
-                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), benchmark);
-            }
+            print(benchmark, json.forPeople());
+            json.write(benchmark);
             return CollapseMain.OK;
         });
     }

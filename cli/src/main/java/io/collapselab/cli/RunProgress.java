@@ -101,7 +101,8 @@ final class RunProgress {
         return line.toString();
     }
 
-    private static String duration(double seconds) {
+    /** {@code 4m05s}, or {@code 1h02m} from an hour on. */
+    static String duration(double seconds) {
         long s = Math.round(seconds);
         return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60)
                 : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);

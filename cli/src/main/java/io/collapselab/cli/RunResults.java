@@ -6,7 +6,6 @@ import io.collapselab.cli.runs.RunObserver;
 import io.collapselab.cli.runs.RunTimeoutException;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +39,8 @@ final class RunResults {
     }
 
     /** Prints each run's table and writes the JSON (one run: the run's summary; several: a list of them). */
-    static int report(Map<String, RunLog> logs, Path json, PrintStream out) {
+    static int report(Map<String, RunLog> logs, JsonOutput json) {
+        PrintStream out = json.forPeople();
         List<RunJson> summaries = new ArrayList<>();
         boolean failed = false;
         for (RunLog log : logs.values()) {
@@ -52,13 +52,7 @@ final class RunResults {
             GenerationTable.print(out, summary.generations());
             failed |= "failed".equals(summary.status()) || "cancelled".equals(summary.status());
         }
-        if (json != null) {
-            if (summaries.size() == 1) {
-                summaries.get(0).write(json);
-            } else {
-                RunJson.writeAll(summaries, json);
-            }
-        }
+        json.write(summaries.size() == 1 ? summaries.get(0) : summaries);
         return failed ? CollapseMain.FAILED : CollapseMain.OK;
     }
 }

@@ -7,7 +7,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +31,8 @@ final class WatchCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}).")
     long timeoutMinutes = 24 * 60;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the run summaries as JSON.")
-    Path json;
+    @Mixin
+    JsonOutput json;
 
     @Option(names = "--verbose", description = "Print stack traces of failures.")
     boolean verbose;
@@ -48,6 +47,6 @@ final class WatchCommand implements Callable<Integer> {
         ClusterOptions.Cluster target = cluster.resolve(state.processes());
         Map<String, RunLog> logs = RunResults.follow(target, runIds, Duration.ofMinutes(timeoutMinutes),
                 System.err);
-        return RunResults.report(logs, json, System.out);
+        return RunResults.report(logs, json);
     }
 }

@@ -17,6 +17,8 @@ import io.collapselab.lm.data.Wikitext2;
 import io.collapselab.localstack.LocalStack;
 import io.collapselab.localstack.LocalStackExtension;
 import io.collapselab.localstack.TopicSpec;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +34,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,6 +83,35 @@ class AuditCommandIT {
             assertTrue(line.endsWith("  ok"), line);
         }
         assertEquals(List.of(), groups(), "the audit must never join a consumer group");
+    }
+
+    @Test
+    void runsGivesTheSameListAsJson() throws Exception {
+        RunFixture run = fixture();
+        run.publish(stack, "runs-json");
+        ByteArrayOutputStream standardOutput = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        Result result;
+        try {
+            System.setOut(new PrintStream(standardOutput, true, StandardCharsets.UTF_8));
+            result = run("runs", "--json", "--bootstrap-servers", stack.bootstrapServers(), "--s3-endpoint",
+                    stack.s3Endpoint(), "--s3-access-key", stack.s3AccessKey(), "--s3-secret-key-file",
+                    secretFile.toString());
+        } finally {
+            System.setOut(original);
+        }
+
+        assertEquals(CollapseMain.OK, result.exitCode(), result.describe());
+        JsonNode rows = new ObjectMapper().readTree(standardOutput.toByteArray());
+        JsonNode row = null;
+        for (JsonNode candidate : rows) {
+            row = "runs-json".equals(candidate.get("runId").asText()) ? candidate : row;
+        }
+        assertTrue(row != null, "runs-json is listed: " + rows);
+        assertEquals("completed", row.get("status").asText());
+        assertEquals(run.lastGeneration(), row.get("generation").asInt());
+        assertTrue(row.get("heldoutPerplexity").asDouble() > 1, row.toString());
+        assertEquals("max-generations", row.get("reason").asText());
     }
 
     @Test
@@ -293,15 +323,10 @@ class AuditCommandIT {
         }
     }
 
-    /** The generations, computed once for all tests on WikiText-2 (skipped without it, as the other tests are). */
+    /** The generations, computed once for all tests on the shipped WikiText-2. */
     private static synchronized RunFixture fixture() throws Exception {
         if (fixture == null) {
-            String dir = System.getProperty("collapse.data.dir", "");
-            Assumptions.assumeFalse(dir.isBlank() || dir.startsWith("${"),
-                    "set COLLAPSE_DATA_DIR to a directory holding wikitext-2/");
-            Wikitext2 wikitext = Wikitext2.locate(Path.of(dir));
-            fixture = RunFixture.compute(Files.readAllBytes(wikitext.trainText()),
-                    Files.readAllBytes(wikitext.heldoutText()));
+            fixture = RunFixture.compute(Wikitext2.shippedTrainText(), Wikitext2.shippedHeldoutText());
         }
         return fixture;
     }

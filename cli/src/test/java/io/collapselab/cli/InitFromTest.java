@@ -1,6 +1,5 @@
 package io.collapselab.cli;
 
-import static io.collapselab.cli.LoopCommandTest.dataDir;
 import static io.collapselab.cli.LoopCommandTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +9,7 @@ import io.collapselab.experiment.EvaluationSettings;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.experiment.ExperimentJson;
 import io.collapselab.experiment.Presets;
+import io.collapselab.lm.data.Wikitext2;
 import io.collapselab.lm.loop.GenerationSteps;
 import io.collapselab.lm.loop.Progress;
 import io.collapselab.lm.pretrained.TinyGpt2;
@@ -49,7 +49,7 @@ class InitFromTest {
     void theLoopStartsGenerationZeroFromThePretrainedModelItself() throws IOException {
         Path json = dir.resolve("out.json");
         Result result = run("loop", "--config", config.toString(), "--init-from", model.toString(),
-                "--generations", "2", "--data-dir", dataDir(), "--json", json.toString());
+                "--generations", "2", "--json-file", json.toString());
 
         assertEquals(CollapseMain.OK, result.exitCode(), result.err());
         RunJson run = RunJson.read(json);
@@ -59,7 +59,7 @@ class InitFromTest {
         assertEquals("gelu_new", run.config().model().activation());
         assertEquals(3, run.generations().size());
         assertEquals(0.0, run.generations().get(0).trainLoss(), "generation 0 took no step");
-        byte[] train = Files.readAllBytes(Path.of(dataDir(), "wikitext-2", "test.txt"));
+        byte[] train = Wikitext2.shippedTrainText();
         assertEquals(GenerationSteps.pretrain(run.config(), train, model, Progress.NONE).sha256(),
                 run.generations().get(0).checkpointSha256(), "generation 0 is the imported model");
     }

@@ -2,16 +2,18 @@ package io.collapselab.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Assumptions;
+import io.collapselab.lm.RealText;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -30,11 +32,21 @@ class LoopCommandTest {
     @Test
     void smokeRunWritesOneJsonEntryPerGeneration(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("out.json");
-        Result result = run("loop", "--preset", "smoke", "--generations", "1", "--data-dir", dataDir(),
-                "--json", json.toString(), "--run-id", "smoke-test");
+        ByteArrayOutputStream standardOutput = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        Result result;
+        try {
+            System.setOut(new PrintStream(standardOutput, true, StandardCharsets.UTF_8));
+            result = run("loop", "--preset", "smoke", "--generations", "1", "--json", "--json-file", json.toString(),
+                    "--run-id", "smoke-test");
+        } finally {
+            System.setOut(original);
+        }
 
         assertEquals(CollapseMain.OK, result.exitCode(), result.err());
         JsonNode root = new ObjectMapper().readTree(json.toFile());
+        assertEquals(root, new ObjectMapper().readTree(standardOutput.toByteArray()),
+                "--json prints what --json-file writes, and nothing else on standard output");
         assertEquals("smoke-test", root.get("runId").asText());
         assertEquals("max-generations", root.get("status").asText());
         assertEquals("smoke", root.get("config").get("name").asText());
@@ -59,16 +71,15 @@ class LoopCommandTest {
 
     @Test
     void aSubsampledAccumulationOfRealSizeCorporaRunsFromTheCommandLine(@TempDir Path dir) throws Exception {
-        Path real = Path.of(dataDir(), "wikitext-2");
         Path train = dir.resolve("train.txt");
         Path heldout = dir.resolve("heldout.txt");
-        Files.write(train, Arrays.copyOf(Files.readAllBytes(real.resolve("test.txt")), 2_000));
-        Files.write(heldout, Arrays.copyOf(Files.readAllBytes(real.resolve("valid.txt")), 2_000));
+        Files.write(train, RealText.train(2_000));
+        Files.write(heldout, RealText.heldout(2_000));
         Path json = dir.resolve("out.json");
 
         Result result = run("loop", "--preset", "smoke", "--generations", "1", "--train-text", train.toString(),
                 "--heldout-text", heldout.toString(), "--mixing", "accumulate-subsample", "--tokens-per-generation",
-                "real-size", "--epochs-per-generation", "0.5", "--json", json.toString());
+                "real-size", "--epochs-per-generation", "0.5", "--json-file", json.toString());
 
         assertEquals(CollapseMain.OK, result.exitCode(), result.err());
         JsonNode config = new ObjectMapper().readTree(json.toFile()).get("config");
@@ -114,6 +125,17 @@ class LoopCommandTest {
     }
 
     @Test
+    void aConfigThatDoesNotFitNamesTheFieldAndItsLine(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("bad.json");
+        Files.writeString(config, io.collapselab.experiment.ExperimentJson.toPrettyJson(
+                io.collapselab.experiment.Presets.get("smoke")).replace("\"layers\" : 1", "\"layers\" : null"));
+        Result result = run("loop", "--config", config.toString());
+        assertEquals(CollapseMain.BAD_INPUT, result.exitCode());
+        assertOneLine(result.err(), "config file " + config + " is not a valid experiment config: model.layers (line ");
+        assertTrue(result.err().strip().endsWith(", column 5): must be a whole number, not null"), result.err());
+    }
+
+    @Test
     void missingDataSaysWhatToPass(@TempDir Path dir) {
         Result result = run("loop", "--preset", "smoke", "--data-dir", dir.toString());
         assertEquals(CollapseMain.BAD_INPUT, result.exitCode());
@@ -150,13 +172,6 @@ class LoopCommandTest {
         assertTrue(trimmed.contains(expected), trimmed);
         assertFalse(trimmed.contains("\n"), "expected one line, got: " + trimmed);
         assertFalse(trimmed.contains("Exception"), "no stack trace or exception names: " + trimmed);
-    }
-
-    static String dataDir() {
-        String dir = System.getProperty("collapse.data.dir", "");
-        Assumptions.assumeFalse(dir.isBlank() || dir.startsWith("${"),
-                "set COLLAPSE_DATA_DIR to a directory holding wikitext-2/");
-        return dir;
     }
 
     record Result(int exitCode, String out, String err) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.collapselab.cli.CollapseMain;
 import io.collapselab.cli.local.LocalProcesses;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,8 +40,8 @@ class CommandsIT {
         Path report = dir.resolve("demo.html");
         Result result = run("demo", "--preset", "smoke", "--generations", "1", "--sweep", "lr=1e-3,2e-3",
                 "--seeds", "3", "--group", "lr-grid", "--state-dir", state.toString(), "--threads",
-                Integer.toString(E2eEnvironment.torchThreads()), "--data-dir", dataDir(), "--json", json.toString(),
-                "--report", report.toString());
+                Integer.toString(E2eEnvironment.torchThreads()), "--json-file", json.toString(), "--report",
+                report.toString());
 
         assertEquals(0, result.exitCode(), result.err());
         JsonNode runs = new ObjectMapper().readTree(json.toFile());
@@ -80,7 +79,7 @@ class CommandsIT {
         Path json = dir.resolve("pipeline.json");
         Result result = run("bench", "pipeline", "--preset", "smoke", "--generations", "3", "--warm-up-runs", "0",
                 "--runs", "1", "--state-dir", state.toString(), "--threads",
-                Integer.toString(E2eEnvironment.torchThreads()), "--data-dir", dataDir(), "--json", json.toString());
+                Integer.toString(E2eEnvironment.torchThreads()), "--json-file", json.toString());
 
         assertEquals(0, result.exitCode(), result.err());
         JsonNode run = new ObjectMapper().readTree(json.toFile()).get("runs").get(0);
@@ -156,12 +155,6 @@ class CommandsIT {
         Result result = run("runs", "--state-dir", dir.toString());
         assertEquals(2, result.exitCode());
         assertTrue(result.err().contains("./collapse up"), result.err());
-    }
-
-    private static String dataDir() {
-        String dir = System.getProperty("collapse.data.dir", "");
-        Assumptions.assumeFalse(dir.isBlank() || dir.startsWith("${"), "set COLLAPSE_DATA_DIR");
-        return dir;
     }
 
     record Result(int exitCode, String out, String err) {

@@ -1,6 +1,5 @@
 package io.collapselab.e2e;
 
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.collapselab.cli.RunJson;
@@ -8,13 +7,13 @@ import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.experiment.Presets;
 import io.collapselab.experiment.SamplingSettings;
 import io.collapselab.lm.ComputeEnvironment;
+import io.collapselab.lm.RealText;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -56,14 +55,9 @@ final class Experiments {
     record Texts(byte[] train, byte[] heldout) {
     }
 
-    /** The texts from the directory named by {@code collapse.data.dir}; skips the calling test without one. */
+    /** The texts from the copy of WikiText-2 that ships with the project. */
     static Texts texts() {
-        String dir = System.getProperty("collapse.data.dir", "");
-        assumeFalse(dir.isBlank() || dir.startsWith("${"),
-                "set COLLAPSE_DATA_DIR (or -Dcollapse.data.dir) to a directory holding wikitext-2/");
-        Path wikitext = Path.of(dir).resolve("wikitext-2");
-        return new Texts(prefix(wikitext.resolve("test.txt"), TRAIN_BYTES),
-                prefix(wikitext.resolve("valid.txt"), HELDOUT_BYTES));
+        return new Texts(RealText.train(TRAIN_BYTES), RealText.heldout(HELDOUT_BYTES));
     }
 
     /**
@@ -93,7 +87,7 @@ final class Experiments {
             command.addAll(List.of("-cp", String.join(File.pathSeparator, classpath),
                     "io.collapselab.cli.CollapseMain", "loop", "--config", configFile.toString(),
                     "--train-text", train.toString(), "--heldout-text", heldout.toString(),
-                    "--threads", Integer.toString(threads), "--run-id", "reference", "--json", json.toString()));
+                    "--threads", Integer.toString(threads), "--run-id", "reference", "--json-file", json.toString()));
             Path log = dir.resolve("loop.log");
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(log.toFile());
@@ -123,14 +117,5 @@ final class Experiments {
                 .withSelfTraining(base.selfTraining().withSteps(600))
                 .withSampling(new SamplingSettings(32_768, 2, s.temperature(), s.topK(), s.topP(), s.prompt(),
                         s.kvCache(), s.window()));
-    }
-
-    private static byte[] prefix(Path file, int bytes) {
-        try {
-            byte[] all = Files.readAllBytes(file);
-            return Arrays.copyOf(all, Math.min(bytes, all.length));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read real text " + file, e);
-        }
     }
 }

@@ -70,7 +70,10 @@ class ExperimentJsonTest {
         JsonProcessingException thrown = assertThrows(JsonProcessingException.class,
                 () -> ExperimentJson.read(bytes(json)));
 
-        assertTrue(thrown.getOriginalMessage().contains("\"sead\""), thrown.getOriginalMessage());
+        assertTrue(thrown.getOriginalMessage().startsWith("sead (line " + lineOf(json, "\"sead\"") + ", column "),
+                thrown.getOriginalMessage());
+        assertTrue(thrown.getOriginalMessage().contains(": unknown field; the fields here are "),
+                thrown.getOriginalMessage());
     }
 
     @Test
@@ -78,7 +81,11 @@ class ExperimentJsonTest {
         String json = ExperimentJson.toPrettyJson(ConfigMutations.valid())
                 .replace("\"layers\" : 2", "\"layers\" : null");
 
-        assertThrows(JsonProcessingException.class, () -> ExperimentJson.read(bytes(json)));
+        JsonProcessingException thrown = assertThrows(JsonProcessingException.class,
+                () -> ExperimentJson.read(bytes(json)));
+
+        assertEquals("model.layers (line " + lineOf(json, "\"layers\"") + ", column 5): must be a whole number, "
+                + "not null", thrown.getOriginalMessage());
     }
 
     @Test
@@ -86,7 +93,42 @@ class ExperimentJsonTest {
         String json = ExperimentJson.toPrettyJson(ConfigMutations.valid())
                 .replace("\"layers\" : 2", "\"layers\" : 2.5");
 
-        assertThrows(JsonProcessingException.class, () -> ExperimentJson.read(bytes(json)));
+        JsonProcessingException thrown = assertThrows(JsonProcessingException.class,
+                () -> ExperimentJson.read(bytes(json)));
+
+        assertEquals("model.layers (line " + lineOf(json, "\"layers\"") + ", column 5): must be a whole number, "
+                + "not 2.5", thrown.getOriginalMessage());
+    }
+
+    @Test
+    void aWordWhereANumberBelongsNamesTheFieldAndWhatItMustBe() {
+        String json = ExperimentJson.toPrettyJson(ConfigMutations.valid())
+                .replace("\"heldoutWindows\" : 100", "\"heldoutWindows\" : \"many\"");
+
+        ExperimentJson.InvalidConfigException thrown = assertThrows(ExperimentJson.InvalidConfigException.class,
+                () -> ExperimentJson.read(bytes(json)));
+
+        assertEquals("evaluation.heldoutWindows", thrown.path());
+        assertEquals(lineOf(json, "\"heldoutWindows\""), thrown.line());
+        assertTrue(thrown.getOriginalMessage().endsWith(": must be a whole number, not many"),
+                thrown.getOriginalMessage());
+    }
+
+    @Test
+    void brokenJsonSaysWhereItBreaks() {
+        String json = "{\n  \"seed\" : 1,\n  \"model\" : { \"layers\" 2 }\n}";
+
+        ExperimentJson.InvalidConfigException thrown = assertThrows(ExperimentJson.InvalidConfigException.class,
+                () -> ExperimentJson.read(bytes(json)));
+
+        assertEquals(3, thrown.line());
+        assertTrue(thrown.getOriginalMessage().startsWith("model.layers (line 3, column 24): Unexpected character"),
+                thrown.getOriginalMessage());
+    }
+
+    /** The 1-based line of the first occurrence of {@code text}. */
+    private static int lineOf(String json, String text) {
+        return (int) json.substring(0, json.indexOf(text)).chars().filter(c -> c == '\n').count() + 1;
     }
 
     /** Config files written before the window estimate existed name none of its fields. */

@@ -1,6 +1,7 @@
 package io.collapselab.lm.data;
 
-import io.collapselab.lm.RealText;
+import io.collapselab.lm.data.Wikitext2.DownloadProgress;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,9 +15,12 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
@@ -24,18 +28,26 @@ import org.junit.jupiter.api.io.TempDir;
 
 class Wikitext2Test {
 
-    private static final String TEST_TOKENS = " \n = Robert <unk> = \n \n Robert is an actor . \n";
-    private static final String VALID_TOKENS = " \n = Homarus gammarus = \n \n Homarus is a lobster . \n";
+    private static final String TRAIN_TOKENS = " \n = Valkyria Chronicles III = \n";
+
+    /** The entries of the real v1 archive: the shipped test and valid splits, and a stand-in train split. */
+    private static Map<String, byte[]> release() {
+        return Map.of(
+                "wikitext-2/wiki.train.tokens", TRAIN_TOKENS.getBytes(StandardCharsets.UTF_8),
+                "wikitext-2/wiki.test.tokens", Wikitext2.shippedTrainText(),
+                "wikitext-2/wiki.valid.tokens", Wikitext2.shippedHeldoutText());
+    }
 
     @TempDir
     Path temp;
 
-    private Path zipOf(Map<String, String> entries) throws IOException {
+    private Path zipOf(Map<String, byte[]> entries) throws IOException {
         Path zip = temp.resolve("wikitext-2-v1.zip");
         try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
-            for (Map.Entry<String, String> entry : entries.entrySet()) {
+            out.setLevel(Deflater.NO_COMPRESSION); // keeps the zip over 1 MiB, so progress is reported more than once
+            for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
                 out.putNextEntry(new ZipEntry(entry.getKey()));
-                out.write(entry.getValue().getBytes(StandardCharsets.UTF_8));
+                out.write(entry.getValue());
                 out.closeEntry();
             }
         }
@@ -66,18 +78,29 @@ class Wikitext2Test {
     }
 
     @Test
-    void locatesTheRealTexts() throws IOException {
-        Path dataDir = RealText.dataDir();
-        Wikitext2 wikitext = Wikitext2.locate(dataDir);
-        assertEquals(dataDir.resolve("wikitext-2").resolve("test.txt"), wikitext.trainText());
-        assertEquals(dataDir.resolve("wikitext-2").resolve("valid.txt"), wikitext.heldoutText());
-        assertTrue(Files.size(wikitext.trainText()) > 1_000_000, "test split is about 1.2 MB");
+    void theShippedTextsAreTheReleasedSplits() {
+        assertEquals(1_256_452, Wikitext2.shippedTrainText().length, "test split");
+        assertEquals(1_121_684, Wikitext2.shippedHeldoutText().length, "valid split");
+        assertTrue(new String(Wikitext2.shippedHeldoutText(), 0, 40, StandardCharsets.UTF_8)
+                .contains(" = Homarus gammarus = "), "the valid split opens with its first article");
+        assertTrue(Wikitext2.shippedNotice().contains("CC BY-SA 3.0"), Wikitext2.shippedNotice());
+    }
+
+    @Test
+    void locatesTheTextsInADataDirectory() throws IOException {
+        Path directory = Files.createDirectories(temp.resolve("data").resolve("wikitext-2"));
+        Files.write(directory.resolve("test.txt"), Wikitext2.shippedTrainText());
+        Files.write(directory.resolve("valid.txt"), Wikitext2.shippedHeldoutText());
+
+        Wikitext2 wikitext = Wikitext2.locate(temp.resolve("data"));
+        assertEquals(directory.resolve("test.txt"), wikitext.trainText());
+        assertEquals(directory.resolve("valid.txt"), wikitext.heldoutText());
     }
 
     @Test
     void locateNamesTheMissingFileAndHowToProvideIt() throws IOException {
         Files.createDirectories(temp.resolve("data").resolve("wikitext-2"));
-        Files.writeString(temp.resolve("data").resolve("wikitext-2").resolve("test.txt"), TEST_TOKENS);
+        Files.writeString(temp.resolve("data").resolve("wikitext-2").resolve("test.txt"), TRAIN_TOKENS);
 
         IOException e = assertThrows(IOException.class, () -> Wikitext2.locate(temp.resolve("data")));
         assertTrue(e.getMessage().startsWith("WikiText-2 not found: " + temp.resolve("data").resolve("wikitext-2")
@@ -86,30 +109,47 @@ class Wikitext2Test {
     }
 
     @Test
-    void downloadExtractsTheTestAndValidSplitsFromTheArchive() throws IOException {
-        Path zip = zipOf(Map.of(
-                "wikitext-2/wiki.train.tokens", "not needed",
-                "wikitext-2/wiki.test.tokens", TEST_TOKENS,
-                "wikitext-2/wiki.valid.tokens", VALID_TOKENS));
+    void downloadExtractsAllThreeSplitsAndReportsProgress() throws IOException {
+        Path zip = zipOf(release());
         Path dataDir = temp.resolve("data");
+        List<long[]> reports = new ArrayList<>();
 
-        Wikitext2 wikitext = Wikitext2.download(dataDir, zip.toUri());
+        Wikitext2 wikitext = Wikitext2.download(dataDir, zip.toUri(),
+                (bytes, total) -> reports.add(new long[] {bytes, total}));
 
-        assertEquals(TEST_TOKENS, Files.readString(wikitext.trainText()));
-        assertEquals(VALID_TOKENS, Files.readString(wikitext.heldoutText()));
-        assertEquals(List.of("test.txt", "valid.txt"), filesIn(dataDir.resolve("wikitext-2")),
-                "only the two texts, no temporary files");
-        // Now present, so nothing is downloaded: the default archive is never contacted.
-        assertEquals(wikitext.trainText(), Wikitext2.locateOrDownload(dataDir).trainText());
+        assertArrayEquals(Wikitext2.shippedTrainText(), Files.readAllBytes(wikitext.trainText()));
+        assertArrayEquals(Wikitext2.shippedHeldoutText(), Files.readAllBytes(wikitext.heldoutText()));
+        assertEquals(TRAIN_TOKENS, Files.readString(wikitext.trainSplitText()));
+        assertEquals(List.of("test.txt", "train.txt", "valid.txt"), filesIn(dataDir.resolve("wikitext-2")),
+                "only the three texts, no temporary files");
+        long size = Files.size(zip);
+        assertArrayEquals(new long[] {size, size}, reports.get(reports.size() - 1), "the last report is the whole");
+        assertTrue(reports.size() >= 2, "a report per mebibyte of a zip over 1 MiB: " + reports.size());
     }
 
     @Test
-    void archiveWithoutTheValidSplitLeavesNothingBehind() throws IOException {
-        Path zip = zipOf(Map.of("wikitext-2/wiki.test.tokens", TEST_TOKENS));
+    void aSplitThatDiffersFromTheReleaseIsRejectedAndLeavesNothingBehind() throws IOException {
+        Map<String, byte[]> entries = new HashMap<>(release());
+        entries.put("wikitext-2/wiki.valid.tokens", " \n = Homarus = \n".getBytes(StandardCharsets.UTF_8));
+        Path zip = zipOf(entries);
         Path dataDir = temp.resolve("data");
 
-        IOException e = assertThrows(IOException.class, () -> Wikitext2.download(dataDir, zip.toUri()));
-        assertTrue(e.getMessage().contains("it has no entry wikitext-2/wiki.valid.tokens"), e.getMessage());
+        IOException e = assertThrows(IOException.class,
+                () -> Wikitext2.download(dataDir, zip.toUri(), DownloadProgress.NONE));
+        assertTrue(e.getMessage().contains("the archive's wikitext-2/wiki.valid.tokens has SHA-256 "), e.getMessage());
+        assertEquals(List.of(), filesIn(dataDir.resolve("wikitext-2")));
+    }
+
+    @Test
+    void archiveWithoutTheTrainSplitLeavesNothingBehind() throws IOException {
+        Map<String, byte[]> entries = new HashMap<>(release());
+        entries.remove("wikitext-2/wiki.train.tokens");
+        Path zip = zipOf(entries);
+        Path dataDir = temp.resolve("data");
+
+        IOException e = assertThrows(IOException.class,
+                () -> Wikitext2.download(dataDir, zip.toUri(), DownloadProgress.NONE));
+        assertTrue(e.getMessage().contains("it has no entry wikitext-2/wiki.train.tokens"), e.getMessage());
         assertMentionsRemedy(e);
         assertEquals(List.of(), filesIn(dataDir.resolve("wikitext-2")));
     }
@@ -119,7 +159,8 @@ class Wikitext2Test {
         URI unreachable = URI.create("http://127.0.0.1:1/none.zip");
         Path dataDir = temp.resolve("data");
 
-        IOException e = assertThrows(IOException.class, () -> Wikitext2.download(dataDir, unreachable));
+        IOException e = assertThrows(IOException.class,
+                () -> Wikitext2.download(dataDir, unreachable, DownloadProgress.NONE));
         assertTrue(e.getMessage().startsWith(
                 "could not download WikiText-2 from http://127.0.0.1:1/none.zip (could not connect to 127.0.0.1:1)"),
                 e.getMessage());
@@ -130,7 +171,8 @@ class Wikitext2Test {
     @Test
     void missingLocalArchiveGivesTheUriAndWhatToDo() {
         URI missing = temp.resolve("absent.zip").toUri();
-        IOException e = assertThrows(IOException.class, () -> Wikitext2.download(temp.resolve("data"), missing));
+        IOException e = assertThrows(IOException.class,
+                () -> Wikitext2.download(temp.resolve("data"), missing, DownloadProgress.NONE));
         assertTrue(e.getMessage().startsWith("could not download WikiText-2 from " + missing + " (FileNotFound"),
                 e.getMessage());
     }
@@ -143,7 +185,8 @@ class Wikitext2Test {
         });
         try {
             URI uri = archiveOn(server);
-            IOException e = assertThrows(IOException.class, () -> Wikitext2.download(temp.resolve("data"), uri));
+            IOException e = assertThrows(IOException.class,
+                    () -> Wikitext2.download(temp.resolve("data"), uri, DownloadProgress.NONE));
             assertTrue(e.getMessage().contains("(the server answered HTTP 404)"), e.getMessage());
         } finally {
             server.stop(0);
@@ -151,21 +194,22 @@ class Wikitext2Test {
     }
 
     @Test
-    void downloadOverHttpExtractsTheSplits() throws IOException {
-        byte[] zip = Files.readAllBytes(zipOf(Map.of(
-                "wikitext-2/wiki.test.tokens", TEST_TOKENS,
-                "wikitext-2/wiki.valid.tokens", VALID_TOKENS)));
+    void downloadOverHttpExtractsTheSplitsAndKnowsTheSize() throws IOException {
+        byte[] zip = Files.readAllBytes(zipOf(release()));
         HttpServer server = serve(exchange -> {
             exchange.sendResponseHeaders(200, zip.length);
             try (OutputStream body = exchange.getResponseBody()) {
                 body.write(zip);
             }
         });
+        List<Long> totals = new ArrayList<>();
         try {
-            Wikitext2 wikitext = Wikitext2.download(temp.resolve("data"), archiveOn(server));
-            assertEquals(VALID_TOKENS, Files.readString(wikitext.heldoutText()));
+            Wikitext2 wikitext = Wikitext2.download(temp.resolve("data"), archiveOn(server),
+                    (bytes, total) -> totals.add(total));
+            assertArrayEquals(Wikitext2.shippedHeldoutText(), Files.readAllBytes(wikitext.heldoutText()));
         } finally {
             server.stop(0);
         }
+        assertEquals(List.of((long) zip.length), totals.stream().distinct().toList(), "from Content-Length");
     }
 }

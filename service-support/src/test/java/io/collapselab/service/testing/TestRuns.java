@@ -13,18 +13,14 @@ import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.experiment.Presets;
 import io.collapselab.experiment.SamplingSettings;
 import io.collapselab.experiment.TrainingSettings;
+import io.collapselab.lm.data.Wikitext2;
 import io.collapselab.lm.loop.GenerationSteps.TrainedCheckpoint;
 import io.collapselab.lm.loop.GenerationSteps;
 import io.collapselab.lm.model.Checkpoint;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
-import org.junit.jupiter.api.Assumptions;
 
-/** Runs small enough for component tests, on real text from {@code collapse.data.dir} (skipped without it). */
+/** Runs small enough for component tests, on the real text that ships with {@code lm}. */
 public final class TestRuns {
 
     /** Who submits the test runs. */
@@ -52,12 +48,12 @@ public final class TestRuns {
 
     /** The first 20 kB of WikiText-2's test split, the runs' training text. */
     public static byte[] trainText() {
-        return prefix("wikitext-2/test.txt", 20_000);
+        return Arrays.copyOf(Wikitext2.shippedTrainText(), 20_000);
     }
 
     /** The first 8 kB of WikiText-2's validation split, the runs' held-out text. */
     public static byte[] heldoutText() {
-        return prefix("wikitext-2/valid.txt", 8_000);
+        return Arrays.copyOf(Wikitext2.shippedHeldoutText(), 8_000);
     }
 
     /** The corpus size of a run on {@link #trainText()}, as a generator resolves it. */
@@ -94,17 +90,5 @@ public final class TestRuns {
 
     public static ObjectRef ref(StoredObject stored) {
         return new ObjectRef(stored.uri(), stored.sha256(), stored.size());
-    }
-
-    private static byte[] prefix(String file, int bytes) {
-        String dir = System.getProperty("collapse.data.dir", "");
-        Assumptions.assumeFalse(dir.isBlank() || dir.startsWith("${"),
-                "set COLLAPSE_DATA_DIR (or -Dcollapse.data.dir) to a directory holding wikitext-2/");
-        try {
-            byte[] all = Files.readAllBytes(Path.of(dir).resolve(file));
-            return Arrays.copyOf(all, Math.min(bytes, all.length));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
