@@ -25,7 +25,7 @@ class ImagesTest {
     /** Where each image is named: Kubernetes workloads and custom resources, and compose services. */
     private static Map<String, List<String>> imagesByPlace() {
         Map<String, List<String>> places = new LinkedHashMap<>();
-        Manifests.DEPLOYABLE.forEach((directory, resources) -> {
+        Manifests.deployable().forEach((directory, resources) -> {
             for (Map<String, Object> resource : resources) {
                 List<String> images = new ArrayList<>();
                 if (Resources.podTemplate(resource) != null) {
@@ -80,7 +80,7 @@ class ImagesTest {
     /** Kubernetes runs the images of this version of the project, whichever kustomization is applied. */
     @Test
     void kubernetesImagesCarryTheProjectVersion() {
-        Manifests.DEPLOYABLE.forEach((directory, resources) -> {
+        Manifests.deployable().forEach((directory, resources) -> {
             for (Map<String, Object> workload : Resources.workloads(resources)) {
                 for (Map<String, Object> container : Resources.containers(workload)) {
                     ImageReference image = ImageReference.parse(Yaml.string(container, "image"));
