@@ -250,7 +250,8 @@ final class ResourceSchemas {
         return apiVersion + " " + kind;
     }
 
-    private static String resource(String name) {
+    /** The text of a file on the test class path. */
+    static String resource(String name) {
         try (InputStream in = ResourceSchemas.class.getClassLoader().getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("schema " + name + " is not on the test class path");
