@@ -41,6 +41,16 @@ class SchemaValidationTest {
                 topic -> Yaml.map(topic, "spec").put("partitons", 6));
         assertRejected(scaledObject(), "spec.triggers[0].metdata: unknown field",
                 scaler -> Yaml.maps(scaler, "spec", "triggers").get(0).put("metdata", Map.of()));
+        assertRejected(kafka(), "spec.kafka.listeners[0].tlss: unknown field",
+                kafka -> Yaml.maps(kafka, "spec", "kafka", "listeners").get(0).put("tlss", false));
+        assertRejected(tenant(), "spec.pools[0].server: unknown field",
+                tenant -> Yaml.maps(tenant, "spec", "pools").get(0).put("server", 4));
+    }
+
+    @Test
+    void aValueOutsideItsEnumIsRejected() {
+        assertRejected(kafka(), "spec.kafka.listeners[0].type: internall is not one of",
+                kafka -> Yaml.maps(kafka, "spec", "kafka", "listeners").get(0).put("type", "internall"));
     }
 
     @Test
@@ -82,6 +92,14 @@ class SchemaValidationTest {
 
     private static Map<String, Object> scaledObject() {
         return source("k8s/base/services/trainer-service.yaml", "ScaledObject");
+    }
+
+    private static Map<String, Object> kafka() {
+        return source("k8s/base/kafka/kafka.yaml", "Kafka");
+    }
+
+    private static Map<String, Object> tenant() {
+        return source("k8s/base/minio/tenant.yaml", "Tenant");
     }
 
     private static Map<String, Object> topic() {
