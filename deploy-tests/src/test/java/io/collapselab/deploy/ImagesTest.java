@@ -170,6 +170,8 @@ class ImagesTest {
                         dockerfile + ": FROM " + base + " must name an exact version or a digest");
             }
             String runtime = Dockerfiles.runtimeStage(dockerfile);
+            assertTrue(runtime.contains("ARG VERSION=" + Repository.projectVersion() + "\n"),
+                    dockerfile + ": the version label defaults to the project's version");
             for (String label : List.of("title", "description", "version", "revision")) {
                 assertTrue(runtime.contains("org.opencontainers.image." + label + "="),
                         dockerfile + " must label its image with org.opencontainers.image." + label);
