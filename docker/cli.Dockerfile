@@ -5,14 +5,43 @@
 #
 #   docker build -f docker/cli.Dockerfile -t collapse-lab/collapse-cli .
 
-FROM eclipse-temurin:17-jdk-noble AS build
+# Base images by exact version, as in service.Dockerfile.
+FROM eclipse-temurin:17.0.16_8-jdk-noble AS build
 WORKDIR /src
+# The build's definition before the sources, and the dependencies it needs in a layer of their own: until a pom.xml
+# changes, a rebuild after a source change reuses that layer instead of downloading every dependency again. (The
+# reactor's own modules are left to the package step.) Tests run in CI, not in image builds.
+COPY mvnw pom.xml ./
+COPY .mvn .mvn
+COPY experiment/pom.xml experiment/
+COPY lm/pom.xml lm/
+COPY events/pom.xml events/
+COPY artifacts/pom.xml artifacts/
+COPY local-stack/pom.xml local-stack/
+COPY cli/pom.xml cli/
+COPY service-support/pom.xml service-support/
+COPY trainer-service/pom.xml trainer-service/
+COPY generator-service/pom.xml generator-service/
+COPY evaluator-service/pom.xml evaluator-service/
+COPY deploy-tests/pom.xml deploy-tests/
+COPY e2e-tests/pom.xml e2e-tests/
+RUN ./mvnw -B -ntp -Dmaven.repo.local=/opt/m2 -pl cli -am \
+    org.apache.maven.plugins:maven-dependency-plugin:3.8.1:go-offline
 COPY . .
-RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -ntp -pl cli -am package -DskipTests
+RUN ./mvnw -B -ntp -Dmaven.repo.local=/opt/m2 -pl cli -am package -DskipTests
 ENV DJL_CACHE_DIR=/opt/djl
 RUN java -cp "cli/target/lib/*" docker/DjlWarmup.java
 
-FROM eclipse-temurin:17-jre-noble
+FROM eclipse-temurin:17.0.16_8-jre-noble
+# Open Containers labels: what the image is, and which version and commit of collapse-lab it was built from
+# (docker build --build-arg VERSION=... --build-arg REVISION=$(git rev-parse HEAD)).
+ARG VERSION=0.1.0-SNAPSHOT
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title="collapse-lab collapse-cli" \
+      org.opencontainers.image.description="The collapse command line of collapse-lab, for jobs such as collapse audit" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.vendor="collapse-lab"
 RUN groupadd --system --gid 10001 collapse \
     && useradd --system --uid 10001 --gid collapse --no-create-home --home-dir /nonexistent collapse \
     && mkdir -p /var/lib/collapse \

@@ -6,15 +6,32 @@
 #
 # SERVICE is the service's Maven module and also the image's name (docs/deployment.md, "Images").
 
-FROM eclipse-temurin:17-jdk-noble AS build
+# Base images by exact version, so that a rebuild of the same commit gets the same JDK and OS packages.
+FROM eclipse-temurin:17.0.16_8-jdk-noble AS build
 ARG SERVICE
 WORKDIR /src
+RUN test -n "$SERVICE" || { echo "pass --build-arg SERVICE=<module>" >&2; exit 1; }
+# The build's definition before the sources, and the dependencies it needs in a layer of their own: until a pom.xml
+# changes, a rebuild after a source change reuses that layer instead of downloading every dependency again. (The
+# reactor's own modules are left to the package step.) Tests run in CI, not in image builds.
+COPY mvnw pom.xml ./
+COPY .mvn .mvn
+COPY experiment/pom.xml experiment/
+COPY lm/pom.xml lm/
+COPY events/pom.xml events/
+COPY artifacts/pom.xml artifacts/
+COPY local-stack/pom.xml local-stack/
+COPY cli/pom.xml cli/
+COPY service-support/pom.xml service-support/
+COPY trainer-service/pom.xml trainer-service/
+COPY generator-service/pom.xml generator-service/
+COPY evaluator-service/pom.xml evaluator-service/
+COPY deploy-tests/pom.xml deploy-tests/
+COPY e2e-tests/pom.xml e2e-tests/
+RUN ./mvnw -B -ntp -Dmaven.repo.local=/opt/m2 -pl "$SERVICE" -am \
+    org.apache.maven.plugins:maven-dependency-plugin:3.8.1:go-offline
 COPY . .
-# The Maven repository lives in a build cache, not in a layer, so that rebuilding after a source change does not
-# download every dependency again. Tests run in CI, not in image builds.
-RUN --mount=type=cache,target=/root/.m2 \
-    test -n "$SERVICE" || { echo "pass --build-arg SERVICE=<module>" >&2; exit 1; }; \
-    ./mvnw -B -ntp -pl "$SERVICE" -am package -DskipTests
+RUN ./mvnw -B -ntp -Dmaven.repo.local=/opt/m2 -pl "$SERVICE" -am package -DskipTests
 # Unpack PyTorch's native libraries from the native jar now rather than in every new container (docker/DjlWarmup.java).
 # The fast-jar keeps DJL in lib/boot (the services load it parent-first) and the rest in lib/main; the logging
 # property is the one Quarkus sets at run time, without which JBoss LogManager complains.
@@ -22,8 +39,17 @@ ENV DJL_CACHE_DIR=/opt/djl
 RUN java -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
     -cp "$SERVICE/target/quarkus-app/lib/boot/*:$SERVICE/target/quarkus-app/lib/main/*" docker/DjlWarmup.java
 
-FROM eclipse-temurin:17-jre-noble
+FROM eclipse-temurin:17.0.16_8-jre-noble
 ARG SERVICE
+# Open Containers labels: what the image is, and which version and commit of collapse-lab it was built from
+# (docker build --build-arg VERSION=... --build-arg REVISION=$(git rev-parse HEAD)).
+ARG VERSION=0.1.0-SNAPSHOT
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title="collapse-lab ${SERVICE}" \
+      org.opencontainers.image.description="A collapse-lab worker service on the CPU build of PyTorch" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.vendor="collapse-lab"
 # curl answers the health check; the service user owns nothing in the image, so it cannot change its own code.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends curl \

@@ -19,7 +19,7 @@ class GpuOverlayTest {
 
     @Test
     void trainerAndGeneratorGetAGpuOnTheGpuPool() {
-        List<Map<String, Object>> resources = Manifests.DEPLOYABLE.get(Manifests.GPU);
+        List<Map<String, Object>> resources = Manifests.deployable(Manifests.GPU);
         for (String service : Images.GPU_SERVICES) {
             Map<String, Object> deployment = Resources.named(resources, "Deployment", service);
             Map<String, Object> pod = Yaml.map(Resources.podTemplate(deployment), "spec");
@@ -38,7 +38,7 @@ class GpuOverlayTest {
 
     @Test
     void nothingElseTouchesTheGpuPool() {
-        for (Map<String, Object> resource : Manifests.DEPLOYABLE.get(Manifests.GPU)) {
+        for (Map<String, Object> resource : Manifests.deployable(Manifests.GPU)) {
             boolean gpuWorker = "Deployment".equals(Resources.kind(resource))
                     && Images.GPU_SERVICES.contains(Resources.name(resource));
             if (!gpuWorker) {
@@ -55,7 +55,7 @@ class GpuOverlayTest {
 
     @Test
     void cpuOverlayHasNoGpus() {
-        for (Map<String, Object> resource : Manifests.DEPLOYABLE.get(Manifests.CPU)) {
+        for (Map<String, Object> resource : Manifests.deployable(Manifests.CPU)) {
             assertFalse(mentionsGpu(resource), Resources.id(resource) + " refers to GPUs in the CPU overlay");
             for (Map<String, Object> container : Resources.podTemplate(resource) == null
                     ? List.<Map<String, Object>>of() : Resources.containers(resource)) {
@@ -68,7 +68,7 @@ class GpuOverlayTest {
     /** Take the GPU settings out of the GPU rendering and what is left is, field for field, the CPU rendering. */
     @Test
     void gpuOverlayChangesNothingElse() {
-        List<Map<String, Object>> gpu = Yaml.copy(Manifests.DEPLOYABLE.get(Manifests.GPU));
+        List<Map<String, Object>> gpu = Yaml.copy(Manifests.deployable(Manifests.GPU));
         for (String service : Images.GPU_SERVICES) {
             Map<String, Object> deployment = Resources.named(gpu, "Deployment", service);
             Map<String, Object> pod = Yaml.map(Resources.podTemplate(deployment), "spec");
@@ -80,7 +80,7 @@ class GpuOverlayTest {
             container.put("image", new ImageReference(image.name().replace(Images.CUDA_SUFFIX, ""), image.tag(),
                     image.digest()).toString());
         }
-        assertEquals(Manifests.DEPLOYABLE.get(Manifests.CPU), gpu);
+        assertEquals(Manifests.deployable(Manifests.CPU), gpu);
     }
 
     private static boolean mentionsGpu(Object node) {

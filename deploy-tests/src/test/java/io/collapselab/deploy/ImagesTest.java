@@ -20,12 +20,17 @@ import org.junit.jupiter.api.Test;
  */
 class ImagesTest {
 
+    private static final List<String> DOCKERFILES = List.of("docker/service.Dockerfile",
+            "docker/service-cuda.Dockerfile", "docker/cli.Dockerfile");
+    private static final Pattern FROM = Pattern.compile("(?m)^FROM\\s+(\\S+)");
+    private static final Pattern EXACT_VERSION = Pattern.compile("\\d+\\.\\d+\\.\\d+");
+    private static final Pattern MODULE = Pattern.compile("<module>([^<]+)</module>");
     private static final Pattern NON_ROOT_USER = Pattern.compile("(?m)^USER\\s+[1-9][0-9]*(:[1-9][0-9]*)?\\s*$");
 
     /** Where each image is named: Kubernetes workloads and custom resources, and compose services. */
     private static Map<String, List<String>> imagesByPlace() {
         Map<String, List<String>> places = new LinkedHashMap<>();
-        Manifests.DEPLOYABLE.forEach((directory, resources) -> {
+        Manifests.deployable().forEach((directory, resources) -> {
             for (Map<String, Object> resource : resources) {
                 List<String> images = new ArrayList<>();
                 if (Resources.podTemplate(resource) != null) {
@@ -80,17 +85,27 @@ class ImagesTest {
     /** Kubernetes runs the images of this version of the project, whichever kustomization is applied. */
     @Test
     void kubernetesImagesCarryTheProjectVersion() {
-        Manifests.DEPLOYABLE.forEach((directory, resources) -> {
+        Manifests.deployable().forEach((directory, resources) -> {
             for (Map<String, Object> workload : Resources.workloads(resources)) {
                 for (Map<String, Object> container : Resources.containers(workload)) {
                     ImageReference image = ImageReference.parse(Yaml.string(container, "image"));
                     if (Images.ours(image)) {
-                        assertEquals(Repository.projectVersion(), image.tag(),
-                                directory + " " + Resources.id(workload) + ": tag of " + image.name());
+                        String where = directory + " " + Resources.id(workload);
+                        assertEquals(Repository.projectVersion(), image.tag(), where + ": tag of " + image.name());
+                        assertEquals(pullPolicyFor(image.tag()), Yaml.string(container, "imagePullPolicy"),
+                                where + ": pull policy of " + image);
                     }
                 }
             }
         });
+    }
+
+    /**
+     * A snapshot tag names whatever was built last under it, so a node must pull it every time; a release tag never
+     * changes, so a node that has it need not ask the registry.
+     */
+    private static String pullPolicyFor(String tag) {
+        return tag.endsWith("-SNAPSHOT") ? "Always" : "IfNotPresent";
     }
 
     /** A compose service that builds one of our images builds it the way the naming convention says. */
@@ -130,6 +145,46 @@ class ImagesTest {
                     dockerfile + " must check /q/health/live");
             assertEquals("8080", Dockerfiles.runtimeEnvironment(dockerfile).get("QUARKUS_HTTP_PORT"),
                     dockerfile + " must serve on 8080, the port the manifests probe and scrape");
+        }
+    }
+
+    /**
+     * Base images name an exact version (a tag with a patch version, or a digest), so that rebuilding a commit gets
+     * the same JDK and OS; the image says what it is and which version and commit it was built from; and the build
+     * copies the POMs of every module and resolves dependencies before it copies the sources, so that a source
+     * change reuses the dependency layer.
+     */
+    @Test
+    void imagesBuildReproduciblyAndCacheTheirDependencies() {
+        List<String> modules = new ArrayList<>();
+        Matcher module = MODULE.matcher(Repository.read(Repository.path("pom.xml")));
+        while (module.find()) {
+            modules.add(module.group(1));
+        }
+        for (String dockerfile : DOCKERFILES) {
+            String text = Repository.read(Repository.path(dockerfile));
+            Matcher from = FROM.matcher(text);
+            while (from.find()) {
+                ImageReference base = ImageReference.parse(from.group(1));
+                assertTrue(base.digest() != null || base.tag() != null && EXACT_VERSION.matcher(base.tag()).find(),
+                        dockerfile + ": FROM " + base + " must name an exact version or a digest");
+            }
+            String runtime = Dockerfiles.runtimeStage(dockerfile);
+            assertTrue(runtime.contains("ARG VERSION=" + Repository.projectVersion() + "\n"),
+                    dockerfile + ": the version label defaults to the project's version");
+            for (String label : List.of("title", "description", "version", "revision")) {
+                assertTrue(runtime.contains("org.opencontainers.image." + label + "="),
+                        dockerfile + " must label its image with org.opencontainers.image." + label);
+            }
+            int sources = text.indexOf("COPY . .");
+            int dependencies = text.indexOf(":go-offline");
+            assertTrue(dependencies > 0 && sources > dependencies, dockerfile + " must resolve dependencies before"
+                    + " it copies the sources");
+            for (String name : modules) {
+                int pom = text.indexOf("COPY " + name + "/pom.xml " + name + "/");
+                assertTrue(pom > 0 && pom < dependencies, dockerfile + " must copy " + name + "/pom.xml before it"
+                        + " resolves dependencies: Maven needs every module of the reactor");
+            }
         }
     }
 

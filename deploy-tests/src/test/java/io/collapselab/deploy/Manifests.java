@@ -16,18 +16,33 @@ final class Manifests {
     static final String SECRET_TEMPLATES = "k8s/secrets";
     static final Path COMPOSE = Repository.path("docker/docker-compose.yml");
 
-    /** Every kustomization a user applies, and what it renders to. */
-    static final Map<String, List<Map<String, Object>>> DEPLOYABLE = deployable();
+    /** Every kustomization a user applies. */
+    static final List<String> KUSTOMIZATIONS = List.of(CPU, GPU, AUDIT);
+
+    private static Map<String, List<Map<String, Object>>> rendered;
 
     private Manifests() {
     }
 
-    private static Map<String, List<Map<String, Object>>> deployable() {
-        Map<String, List<Map<String, Object>>> rendered = new LinkedHashMap<>();
-        for (String directory : List.of(CPU, GPU, AUDIT)) {
-            rendered.put(directory, Kustomize.build(directory));
+    /**
+     * Every kustomization a user applies, and what {@code kubectl kustomize} renders it to (rendered once per test
+     * run); skips the calling test where kubectl is missing.
+     */
+    static synchronized Map<String, List<Map<String, Object>>> deployable() {
+        Kustomize.assumeAvailable();
+        if (rendered == null) {
+            Map<String, List<Map<String, Object>>> all = new LinkedHashMap<>();
+            for (String directory : KUSTOMIZATIONS) {
+                all.put(directory, Kustomize.build(directory));
+            }
+            rendered = all;
         }
         return rendered;
+    }
+
+    /** What {@code directory}, one of {@link #KUSTOMIZATIONS}, renders to. */
+    static List<Map<String, Object>> deployable(String directory) {
+        return deployable().get(directory);
     }
 
     /** {@code resources} and the secret templates, which no kustomization includes but every workload refers to. */

@@ -50,7 +50,7 @@ class SecretsTest {
     /** Applying a kustomization must never replace the real credentials an operator created. */
     @Test
     void noKustomizationAppliesASecret() {
-        Manifests.DEPLOYABLE.forEach((directory, resources) ->
+        Manifests.deployable().forEach((directory, resources) ->
                 assertTrue(Resources.ofKind(resources, "Secret").isEmpty(), directory + " renders a Secret"));
     }
 
@@ -60,7 +60,7 @@ class SecretsTest {
         Set<String> templates = new TreeSet<>();
         Manifests.secretTemplates().forEach(secret -> templates.add(Resources.name(secret)));
         Set<String> referenced = new TreeSet<>();
-        for (List<Map<String, Object>> resources : Manifests.DEPLOYABLE.values()) {
+        for (List<Map<String, Object>> resources : Manifests.deployable().values()) {
             for (Map<String, Object> workload : Resources.workloads(resources)) {
                 for (Map<String, Object> container : Resources.containers(workload)) {
                     Yaml.maps(container, "envFrom").stream()
@@ -82,7 +82,7 @@ class SecretsTest {
 
     @Test
     void configMapsHoldNoCredentials() {
-        for (List<Map<String, Object>> resources : Manifests.DEPLOYABLE.values()) {
+        for (List<Map<String, Object>> resources : Manifests.deployable().values()) {
             for (Map<String, Object> configMap : Resources.ofKind(resources, "ConfigMap")) {
                 for (String key : Yaml.map(configMap, "data").keySet()) {
                     assertFalse(CREDENTIAL_NAME.matcher(key).matches(), Resources.id(configMap) + " holds " + key

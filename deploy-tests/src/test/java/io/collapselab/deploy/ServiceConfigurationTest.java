@@ -45,7 +45,7 @@ class ServiceConfigurationTest {
     void kubernetesSetsOnlySettingsTheServiceReads(String service) {
         ServiceConfiguration configuration = ServiceConfiguration.load(service);
         List<Map<String, String>> environments = new ArrayList<>();
-        for (List<Map<String, Object>> rendered : Manifests.DEPLOYABLE.values()) {
+        for (List<Map<String, Object>> rendered : Manifests.deployable().values()) {
             List<Map<String, Object>> resources = Manifests.withSecretTemplates(rendered);
             for (Map<String, Object> workload : Resources.workloads(resources)) {
                 for (Map<String, Object> container : Resources.containers(workload)) {
@@ -103,12 +103,12 @@ class ServiceConfigurationTest {
         Assumptions.assumeTrue(sources.contains("name = \"audit\""), "the CLI has no audit command yet, so what it"
                 + " reads from its environment cannot be checked against the audit job and the compose cli service");
         Map<String, Map<String, String>> environments = new LinkedHashMap<>();
-        Manifests.DEPLOYABLE.forEach((directory, rendered) -> {
+        Manifests.deployable().forEach((directory, rendered) -> {
             List<Map<String, Object>> resources = Manifests.withSecretTemplates(rendered);
             // The audit job runs in a cluster deployed from an overlay and takes its ConfigMap and Secret from there.
             List<Map<String, Object>> context = new ArrayList<>(resources);
             if (directory.equals(Manifests.AUDIT)) {
-                context.addAll(Manifests.DEPLOYABLE.get(Manifests.CPU));
+                context.addAll(Manifests.deployable(Manifests.CPU));
             }
             for (Map<String, Object> workload : Resources.workloads(resources)) {
                 for (Map<String, Object> container : Resources.containers(workload)) {

@@ -23,7 +23,7 @@ class TopicsTest {
 
     @Test
     void kafkaTopicsAreTheTopicsOfEvents() {
-        List<Map<String, Object>> resources = Manifests.DEPLOYABLE.get(Manifests.CPU);
+        List<Map<String, Object>> resources = Manifests.deployable(Manifests.CPU);
         Map<String, TopicDefinition> declared = new TreeMap<>();
         for (Map<String, Object> topic : Resources.ofKind(resources, "KafkaTopic")) {
             String name = Yaml.string(topic, "spec", "topicName");
@@ -36,7 +36,7 @@ class TopicsTest {
 
     @Test
     void kafkaTopicsBelongToTheClusterAndSurviveABrokerLoss() {
-        List<Map<String, Object>> resources = Manifests.DEPLOYABLE.get(Manifests.CPU);
+        List<Map<String, Object>> resources = Manifests.deployable(Manifests.CPU);
         Map<String, Object> kafka = single(Resources.ofKind(resources, "Kafka"));
         String cluster = Resources.name(kafka);
         int brokers = Resources.ofKind(resources, "KafkaNodePool").stream()

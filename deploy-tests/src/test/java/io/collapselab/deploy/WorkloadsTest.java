@@ -32,7 +32,8 @@ class WorkloadsTest {
             String id = Resources.id(deployment);
             assertEquals("/q/health/live", Yaml.string(container, "livenessProbe", "httpGet", "path"), id);
             assertEquals("/q/health/ready", Yaml.string(container, "readinessProbe", "httpGet", "path"), id);
-            assertNotNull(Yaml.at(container, "startupProbe"), id + ": a slow start must not fail the liveness probe");
+            assertEquals("/q/health/started", Yaml.string(container, "startupProbe", "httpGet", "path"),
+                    id + ": a slow start must not fail the liveness probe");
             for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
                 assertEquals("http", Yaml.string(container, probe, "httpGet", "port"), id + " " + probe);
             }
@@ -45,7 +46,7 @@ class WorkloadsTest {
     @ParameterizedTest
     @ValueSource(strings = {Manifests.CPU, Manifests.GPU, Manifests.AUDIT})
     void everyContainerHasRequestsAndLimits(String directory) {
-        for (Map<String, Object> workload : Resources.workloads(Manifests.DEPLOYABLE.get(directory))) {
+        for (Map<String, Object> workload : Resources.workloads(Manifests.deployable(directory))) {
             for (Map<String, Object> container : Resources.containers(workload)) {
                 for (String bound : List.of("requests", "limits")) {
                     for (String resource : List.of("cpu", "memory")) {
@@ -72,7 +73,7 @@ class WorkloadsTest {
     @ParameterizedTest
     @ValueSource(strings = {Manifests.CPU, Manifests.GPU})
     void everyServiceHasADisruptionBudget(String directory) {
-        List<Map<String, Object>> resources = Manifests.DEPLOYABLE.get(directory);
+        List<Map<String, Object>> resources = Manifests.deployable(directory);
         for (Map<String, Object> deployment : deployments(directory)) {
             Map<String, Object> labels = Yaml.map(Resources.podTemplate(deployment), "metadata", "labels");
             long budgets = Resources.ofKind(resources, "PodDisruptionBudget").stream()
@@ -86,11 +87,11 @@ class WorkloadsTest {
     @ParameterizedTest
     @ValueSource(strings = {Manifests.CPU, Manifests.GPU, Manifests.AUDIT})
     void everyPodIsUnderTheNetworkPolicy(String directory) {
-        Map<String, Object> policy = Resources.named(Manifests.DEPLOYABLE.get(Manifests.CPU), "NetworkPolicy",
+        Map<String, Object> policy = Resources.named(Manifests.deployable(Manifests.CPU), "NetworkPolicy",
                 "collapse-lab");
         assertEquals(List.of("Ingress", "Egress"), Yaml.strings(policy, "spec", "policyTypes"));
         Map<String, Object> selector = Yaml.map(policy, "spec", "podSelector", "matchLabels");
-        for (Map<String, Object> workload : Resources.workloads(Manifests.DEPLOYABLE.get(directory))) {
+        for (Map<String, Object> workload : Resources.workloads(Manifests.deployable(directory))) {
             assertTrue(selects(selector, Yaml.map(Resources.podTemplate(workload), "metadata", "labels")),
                     Resources.id(workload) + " escapes the network policy");
         }
@@ -111,7 +112,7 @@ class WorkloadsTest {
     @ParameterizedTest
     @ValueSource(strings = {Manifests.CPU, Manifests.GPU})
     void engineThreadsMatchTheCpuLimit(String directory) {
-        List<Map<String, Object>> resources = Manifests.withSecretTemplates(Manifests.DEPLOYABLE.get(directory));
+        List<Map<String, Object>> resources = Manifests.withSecretTemplates(Manifests.deployable(directory));
         Set<String> counts = new HashSet<>();
         for (Map<String, Object> deployment : deployments(directory)) {
             Map<String, Object> container = Resources.containers(deployment).get(0);
@@ -140,7 +141,7 @@ class WorkloadsTest {
     }
 
     private static List<Map<String, Object>> deployments(String directory) {
-        List<Map<String, Object>> deployments = Resources.ofKind(Manifests.DEPLOYABLE.get(directory), "Deployment");
+        List<Map<String, Object>> deployments = Resources.ofKind(Manifests.deployable(directory), "Deployment");
         assertFalse(deployments.isEmpty(), directory + " deploys no service");
         return deployments;
     }

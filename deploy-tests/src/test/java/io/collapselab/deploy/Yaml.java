@@ -19,16 +19,24 @@ final class Yaml {
 
     /** Every non-empty document of a (possibly multi-document) YAML file; each must be a mapping. */
     static List<Map<String, Object>> documents(Path file) {
-        org.yaml.snakeyaml.Yaml yaml = new org.yaml.snakeyaml.Yaml(new SafeConstructor(new LoaderOptions()));
+        return documents(Repository.read(file), Repository.relative(file));
+    }
+
+    /** Every non-empty document of {@code text}, read from {@code source} (named in messages). */
+    static List<Map<String, Object>> documents(String text, String source) {
+        LoaderOptions options = new LoaderOptions();
+        // The operators' CRDs run to several hundred kilobytes.
+        options.setCodePointLimit(16 * 1024 * 1024);
+        org.yaml.snakeyaml.Yaml yaml = new org.yaml.snakeyaml.Yaml(new SafeConstructor(options));
         List<Map<String, Object>> documents = new ArrayList<>();
         int index = 0;
-        for (Object document : yaml.loadAll(Repository.read(file))) {
+        for (Object document : yaml.loadAll(text)) {
             index++;
             if (document == null) {
                 continue;
             }
             if (!(document instanceof Map<?, ?>)) {
-                throw new AssertionError(Repository.relative(file) + ": document " + index + " is not a mapping");
+                throw new AssertionError(source + ": document " + index + " is not a mapping");
             }
             documents.add(copy(asMap(document)));
         }

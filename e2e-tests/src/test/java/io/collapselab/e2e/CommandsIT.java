@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.collapselab.cli.CollapseMain;
 import io.collapselab.cli.local.LocalProcesses;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,7 +19,10 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -120,6 +126,55 @@ class CommandsIT {
         } finally {
             local.down(System.err);
         }
+    }
+
+    /**
+     * {@code up --replicas} runs that many processes of a service, all members of the service's one consumer group
+     * (the trainer's two channels make two members per process), and {@code down} stops every one of them.
+     */
+    @Test
+    void upWithReplicasJoinsThemToTheServicesConsumerGroupsAndDownStopsThemAll(@TempDir Path dir) throws Exception {
+        Path state = dir.resolve("state");
+        LocalProcesses local = new LocalProcesses(state, E2eEnvironment.repoRoot());
+        try {
+            Result up = run("up", "--state-dir", state.toString(), "--threads", "1",
+                    "--replicas", "trainer=2,generator=2,evaluator=1");
+            assertEquals(0, up.exitCode(), up.err());
+            assertTrue(up.out().contains("trainer-2: http://") && up.out().contains("generator-2: http://"), up.out());
+            List<ProcessHandle> started = local.allStarted();
+            assertEquals(6, started.size(), "the stack, two trainers, two generators and one evaluator");
+
+            Map<String, Integer> expectedMembers = Map.of(
+                    "collapse-trainer", 2 * 2, "collapse-generator", 2, "collapse-evaluator", 1);
+            String bootstrap = local.connection().orElseThrow().bootstrapServers();
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                assertEquals(expectedMembers, awaitMembers(admin, expectedMembers), "consumer group members");
+            }
+
+            Result down = run("down", "--state-dir", state.toString());
+            assertEquals(0, down.exitCode(), down.err());
+            for (ProcessHandle process : started) {
+                assertTrue(!process.isAlive(), "process " + process.pid() + " still running");
+            }
+            assertEquals(List.of(), local.allStarted());
+        } finally {
+            local.down(System.err);
+        }
+    }
+
+    /** The groups' member counts once they equal {@code expected}, or as they are when joining takes too long. */
+    private static Map<String, Integer> awaitMembers(Admin admin, Map<String, Integer> expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        Map<String, Integer> members = new TreeMap<>();
+        while (System.nanoTime() < deadline) {
+            admin.describeConsumerGroups(expected.keySet()).all().get().forEach((group, description) ->
+                    members.put(group, description.members().size()));
+            if (members.equals(expected)) {
+                break;
+            }
+            Thread.sleep(1000);
+        }
+        return members;
     }
 
     /**

@@ -123,6 +123,19 @@ public final class LocalProcesses {
      * @throws LocalProcessException naming the process that failed and its log
      */
     public StackConnection up(int threads, PrintStream progress) {
+        return up(threads, Replicas.ONE_EACH, progress);
+    }
+
+    /**
+     * Starts whatever is not running yet, with {@code replicas} processes of each service in the service's consumer
+     * group, and waits until all of it is ready.
+     *
+     * @param threads  intra-op threads of each service's tensor engine
+     * @param replicas processes per service
+     * @param progress where to say what is happening
+     * @throws LocalProcessException naming the process that failed and its log
+     */
+    public StackConnection up(int threads, Replicas replicas, PrintStream progress) {
         for (String service : SERVICES) {
             if (!Files.isRegularFile(runnerJar(service))) {
                 throw new LocalProcessException("the " + service + " service is not built (" + runnerJar(service)
@@ -141,13 +154,15 @@ public final class LocalProcesses {
                 "the local stack started but left no state in " + stackDir() + "; see " + log(STACK)));
         List<String> starting = new ArrayList<>();
         for (String service : SERVICES) {
-            if (running(service).isEmpty()) {
-                int port = freePort();
-                progress.println("starting the " + service + " service on port " + port);
-                start(service, serviceCommand(service, threads), serviceEnvironment(service, connection, port),
-                        NICENESS.get(service));
-                write(stateDir.resolve("run").resolve(service + ".port"), Integer.toString(port));
-                starting.add(service);
+            for (String name : replicas.names(service)) {
+                if (running(name).isEmpty()) {
+                    int port = freePort();
+                    progress.println("starting " + describe(name) + " on port " + port);
+                    start(name, serviceCommand(service, threads), serviceEnvironment(name, connection, port),
+                            NICENESS.get(service));
+                    write(stateDir.resolve("run").resolve(name + ".port"), Integer.toString(port));
+                    starting.add(name);
+                }
             }
         }
         for (String service : starting) {
@@ -163,7 +178,7 @@ public final class LocalProcesses {
      */
     public List<String> down(PrintStream progress) {
         List<String> stopped = new ArrayList<>();
-        List<String> order = new ArrayList<>(SERVICES);
+        List<String> order = new ArrayList<>(startedServiceProcesses());
         order.add(STACK);
         for (String name : order) {
             Optional<ProcessHandle> process = running(name);
@@ -178,12 +193,40 @@ public final class LocalProcesses {
         return stopped;
     }
 
+    /**
+     * The names of the service processes this state directory has pid files for, every replica included (a
+     * {@code collapse up} with more replicas than the last one leaves none behind).
+     */
+    private List<String> startedServiceProcesses() {
+        List<String> names = new ArrayList<>();
+        Path run = stateDir.resolve("run");
+        if (Files.isDirectory(run)) {
+            try (var files = Files.list(run)) {
+                files.map(file -> file.getFileName().toString())
+                        .filter(file -> file.endsWith(".pid"))
+                        .map(file -> file.substring(0, file.length() - ".pid".length()))
+                        .filter(name -> Replicas.serviceOf(name) != null)
+                        .sorted()
+                        .forEach(names::add);
+            } catch (IOException e) {
+                throw new LocalProcessException("cannot list " + run + ": " + e.getMessage());
+            }
+        }
+        SERVICES.stream().filter(service -> !names.contains(service)).forEach(names::add);
+        return names;
+    }
+
+    private static String describe(String name) {
+        String service = Replicas.serviceOf(name);
+        return name.equals(service) ? "the " + service + " service" : "the " + service + " service's replica " + name;
+    }
+
     private List<String> serviceCommand(String service, int threads) {
         return List.of(java(), "-Xmx2g", marker(), "-Dai.djl.pytorch.num_threads=" + threads,
                 "-Dai.djl.pytorch.num_interop_threads=1", "-jar", runnerJar(service).toString());
     }
 
-    private static Map<String, String> serviceEnvironment(String service, StackConnection c, int port) {
+    private static Map<String, String> serviceEnvironment(String name, StackConnection c, int port) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", c.bootstrapServers());
         env.put("COLLAPSE_S3_ENDPOINT", c.s3Endpoint());
@@ -191,7 +234,8 @@ public final class LocalProcesses {
         env.put("COLLAPSE_S3_SECRET_KEY", c.s3SecretKey());
         env.put("COLLAPSE_S3_BUCKET", c.bucket());
         env.put("COLLAPSE_S3_REGION", c.s3Region());
-        env.put("COLLAPSE_INSTANCE", "local-" + service);
+        // Each replica its own producer.instance, so that the events say which process computed them.
+        env.put("COLLAPSE_INSTANCE", "local-" + name);
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         env.putAll(ComputeEnvironment.forComputeProcess());
         // The three engines share this machine's cores (the evaluator works while the trainer trains), and
@@ -346,7 +390,7 @@ public final class LocalProcesses {
     private boolean isOurs(ProcessHandle process, String name) {
         String commandLine = commandLine(process);
         return commandLine.contains(marker()) && (STACK.equals(name) ? commandLine.contains(StackMain.class.getName())
-                : commandLine.contains(runnerJar(name).toString()));
+                : commandLine.contains(runnerJar(Replicas.serviceOf(name)).toString()));
     }
 
     /**
