@@ -9,6 +9,7 @@ import io.collapselab.events.DeadLetter;
 import io.collapselab.events.EventValidator;
 import io.collapselab.events.RunCompleted;
 import io.collapselab.events.RunRequested;
+import io.collapselab.events.json.EventCopies;
 import io.collapselab.events.json.EventJson;
 import io.collapselab.events.kafka.DecodedEvent;
 import io.collapselab.events.kafka.EventRecords;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 
@@ -27,12 +29,16 @@ import org.jboss.logging.Logger;
  * <ol>
  *   <li>records that are not valid events, or sit on the wrong topic, go to {@code collapse.dead-letter} with the
  *       reason (an invalid {@code RunRequested} also fails its run), and consuming goes on;</li>
- *   <li>events of other types that belong on the topic are left to whoever handles them;</li>
- *   <li>an event id this process has already handled is dropped;</li>
+ *   <li>events of other types that belong on the topic are left to whoever handles them, except that a
+ *       {@code RunCompleted} no service recorded is dead-lettered (the run registry does not take it either);</li>
+ *   <li>a copy of an event this process has already handled is dropped when it has the same content, and
+ *       dead-lettered when it differs;</li>
  *   <li>the event's run is looked up (for other events than {@code RunRequested}, waiting for the run registry
  *       for at most {@code collapse.run-wait-timeout}); events of unknown runs are dead-lettered, events of
  *       completed runs get no more work;</li>
- *   <li>the event is validated against its run's config;</li>
+ *   <li>the event is validated against its run's config, and against the run's {@linkplain RecordedLineage
+ *       recorded lineage}: what no service recorded, or what contradicts the record, is dead-lettered without
+ *       failing the run;</li>
  *   <li>the work runs; transient failures (S3 or Kafka unavailable) are retried with back-off until they pass,
  *       keeping the partition's order, while permanent ones (a missing or corrupt object, a digest mismatch, a
  *       config the model cannot run) dead-letter the event and fail the run with {@code RunCompleted(failed)}.</li>
@@ -55,6 +61,7 @@ public class EventIntake {
     }
 
     private final RunRegistry registry;
+    private final RecordedLineage lineage;
     private final ObjectOutbox outbox;
     private final EventPublisher publisher;
     private final ServiceIdentity identity;
@@ -62,9 +69,10 @@ public class EventIntake {
     private final CollapseConfig config;
     private final ProcessedEvents processed;
 
-    EventIntake(RunRegistry registry, ObjectOutbox outbox, EventPublisher publisher, ServiceIdentity identity,
-                PipelineMetrics metrics, CollapseConfig config) {
+    EventIntake(RunRegistry registry, RecordedLineage lineage, ObjectOutbox outbox, EventPublisher publisher,
+                ServiceIdentity identity, PipelineMetrics metrics, CollapseConfig config) {
         this.registry = registry;
+        this.lineage = lineage;
         this.outbox = outbox;
         this.publisher = publisher;
         this.identity = identity;
@@ -97,12 +105,23 @@ public class EventIntake {
             return;
         }
         if (!type.isInstance(event)) {
+            if (event instanceof RunCompleted completion) {
+                refuseUnlessRecorded(channel, record, completion);
+            }
             return;
         }
-        if (processed.contains(event.eventId())) {
-            metrics.deduplicated(channel);
-            LOG.debugf("Dropping %s of run %s generation %d: already handled", typeName, event.runId(),
-                    event.generation());
+        Optional<CollapseEvent> handled = processed.handled(event.eventId());
+        if (handled.isPresent()) {
+            List<String> differences = EventCopies.differences(handled.get(), event);
+            if (differences.isEmpty()) {
+                metrics.deduplicated(channel);
+                LOG.debugf("Dropping %s of run %s generation %d: already handled", typeName, event.runId(),
+                        event.generation());
+            } else {
+                refuse(channel, record, EventJson.toBytes(event), typeName + "(" + event.generation() + ") of run "
+                        + event.runId() + " differs from the copy of event " + event.eventId() + " handled before"
+                        + " in " + String.join(", ", differences));
+            }
             return;
         }
         metrics.deliveryLag(channel, Duration.between(event.occurredAt(), Instant.now()));
@@ -120,13 +139,18 @@ public class EventIntake {
         if (run.isEmpty()) {
             LOG.infof("Skipping %s of run %s generation %d: the run has completed", typeName, event.runId(),
                     event.generation());
-            processed.add(event.eventId());
+            processed.add(event);
             return;
         }
         List<String> problems = EventValidator.problems(event, run.get().request().config());
         if (!problems.isEmpty()) {
             refuse(channel, record, EventJson.toBytes(event), "invalid " + typeName + " for the config of run "
                     + event.runId() + ": " + String.join("; ", problems));
+            return;
+        }
+        Optional<String> misfit = misfit(event);
+        if (misfit.isPresent()) {
+            refuse(channel, record, EventJson.toBytes(event), misfit.get());
             return;
         }
 
@@ -143,10 +167,43 @@ public class EventIntake {
                     event instanceof RunRequested ? null : event.generation());
             return;
         }
-        processed.add(event.eventId());
+        processed.add(event);
         metrics.handled(typeName, Duration.ofNanos(System.nanoTime() - started), compute.total());
         if (!registry.isCompleted(event.runId())) {
             metrics.generationReached(event.runId(), event.generation());
+        }
+    }
+
+    /** Why {@code event} does not fit its run's recorded lineage; empty when it does. */
+    private Optional<String> misfit(CollapseEvent event) throws InterruptedException {
+        RecordedLineage.Verdict verdict;
+        try {
+            verdict = retryTransient("checking " + event.type().typeName() + " of run " + event.runId()
+                    + " against its recorded lineage", () -> lineage.check(event));
+        } catch (PermanentFailure e) {
+            return Optional.of("the recorded lineage of run " + event.runId() + " cannot be read: "
+                    + e.getMessage());
+        }
+        return verdict instanceof RecordedLineage.Verdict.Fits ? Optional.empty() : Optional.of(verdict.reason());
+    }
+
+    /**
+     * A {@code RunCompleted} is published only by a service, which records it first; one without that record, or
+     * differing from it, ends no run (see {@link RunRegistry}) and is dead-lettered here, once, by the service
+     * that consumes {@code collapse.runs} for its work.
+     */
+    private void refuseUnlessRecorded(String channel, ConsumerRecord<String, DecodedEvent> record,
+                                      RunCompleted completion) throws InterruptedException {
+        Optional<CollapseEvent> handled = processed.handled(completion.eventId());
+        if (handled.isPresent() && EventCopies.differences(handled.get(), completion).isEmpty()) {
+            metrics.deduplicated(channel);
+            return;
+        }
+        Optional<String> misfit = misfit(completion);
+        if (misfit.isPresent()) {
+            refuse(channel, record, EventJson.toBytes(completion), misfit.get());
+        } else {
+            processed.add(completion);
         }
     }
 
@@ -228,11 +285,17 @@ public class EventIntake {
     }
 
     private void retryTransient(String what, Runnable action) throws PermanentFailure, InterruptedException {
+        retryTransient(what, () -> {
+            action.run();
+            return null;
+        });
+    }
+
+    private <T> T retryTransient(String what, Supplier<T> action) throws PermanentFailure, InterruptedException {
         Duration backoff = config.retry().initialBackoff();
         for (int attempt = 1; ; attempt++) {
             try {
-                action.run();
-                return;
+                return action.get();
             } catch (RuntimeException e) {
                 if (!isTransient(e)) {
                     throw new PermanentFailure(e);

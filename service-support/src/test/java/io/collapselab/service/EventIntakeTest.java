@@ -15,6 +15,7 @@ import io.collapselab.events.CollapseEvent;
 import io.collapselab.events.CorpusGenerated;
 import io.collapselab.events.DeadLetter;
 import io.collapselab.events.ObjectRef;
+import io.collapselab.events.ProducerInfo;
 import io.collapselab.events.RunCompleted;
 import io.collapselab.events.RunRequested;
 import io.collapselab.events.kafka.DecodedEvent;
@@ -50,6 +51,7 @@ class EventIntakeTest {
     private static final String SERVICE = "intake-test";
     private static final String WORK_CHANNEL = "work";
     private static final String SOME_SHA256 = "c".repeat(64);
+    private static final ProducerInfo SOME_INSTANCE = new ProducerInfo("cli", "another-host", "0.1.0");
 
     /** The defaults, but a short wait for unknown runs; no test here reaches the object store. */
     private static final CollapseConfig CONFIG = new SmallRyeConfigBuilder()
@@ -64,10 +66,12 @@ class EventIntakeTest {
 
     private final RecordingEmitter emitter = new RecordingEmitter();
     private final PipelineMetrics metrics = new PipelineMetrics(new SimpleMeterRegistry());
-    private final RunRegistry registry = new RunRegistry(metrics);
+    private final RecordedEvents recorded = new RecordedEvents();
+    private final RecordedLineage lineage = new RecordedLineage(recorded);
+    private final RunRegistry registry = new RunRegistry(metrics, lineage);
     private final EventPublisher publisher = new EventPublisher(emitter);
-    private final EventIntake intake = new EventIntake(registry, new OutboxOfNoRunEnd(publisher, metrics), publisher,
-            new ServiceIdentity(SERVICE, "0.1.0", CONFIG), metrics, CONFIG);
+    private final EventIntake intake = new EventIntake(registry, lineage, new OutboxOfNoRunEnd(publisher, metrics),
+            publisher, new ServiceIdentity(SERVICE, "0.1.0", CONFIG), metrics, CONFIG);
     private final List<String> workedRuns = new ArrayList<>();
 
     @Test
@@ -148,13 +152,113 @@ class EventIntakeTest {
     void aCompletedRunGetsNoMoreWork() throws InterruptedException {
         RunRequested request = request("cancelled");
         registry.onRunEvent(ConsumedRecords.of(request));
-        registry.onRunEvent(ConsumedRecords.of(RunCompleted.of("cancelled", 0, Instant.now(), TestRuns.SUBMITTER,
-                RunCompleted.Reason.CANCELLED, "stopped by its submitter", null)));
+        registry.onRunEvent(ConsumedRecords.of(recorded.record(ObjectOutbox.RUN_COMPLETED_EVENT,
+                RunCompleted.of("cancelled", 0, Instant.now(), TestRuns.SUBMITTER, RunCompleted.Reason.CANCELLED,
+                        "stopped by its submitter", null))));
 
         consume(ConsumedRecords.of(request));
 
         assertEquals(List.of(), workedRuns, "the completed run's request reached the work");
         assertEquals(List.of(), emitter.published().events(CollapseEvent.class, "cancelled"));
+    }
+
+    @Test
+    void anIdenticalCopyOfAHandledEventIsSkipped() throws InterruptedException {
+        RunRequested request = request("twice");
+        consume(ConsumedRecords.of(request));
+
+        consume(ConsumedRecords.of(RunRequested.of("twice", Instant.now().plusSeconds(60), SOME_INSTANCE,
+                request.config(), request.inputs())));
+
+        assertEquals(List.of("twice"), workedRuns);
+        assertEquals(List.of(), emitter.published().deadLetters());
+    }
+
+    @Test
+    void aDifferingCopyOfAHandledEventIsDeadLetteredNamingTheDifference() throws InterruptedException {
+        RunRequested request = request("reseeded");
+        consume(ConsumedRecords.of(request));
+        long otherSeed = request.config().seed() + 1;
+
+        consume(ConsumedRecords.of(RunRequested.of("reseeded", Instant.now(), TestRuns.SUBMITTER,
+                request.config().withSeed(otherSeed), request.inputs())));
+
+        String reason = deadLetter("reseeded").reason();
+        assertTrue(reason.startsWith("RunRequested(0) of run reseeded differs from the copy of event "
+                + request.eventId() + " handled before in config.seed (" + request.config().seed() + " vs "
+                + otherSeed + ")"), reason);
+        assertEquals(List.of("reseeded"), workedRuns);
+    }
+
+    @Test
+    void aCheckpointNoTrainerRecordedIsDeadLetteredWithoutFailingTheRun() throws InterruptedException {
+        registry.onRunEvent(ConsumedRecords.of(request("victim")));
+
+        consume(ConsumedRecords.of(checkpoint("victim", 1, "d".repeat(64), "e".repeat(64))));
+
+        String reason = deadLetter("victim").reason();
+        assertTrue(reason.startsWith("CheckpointPublished(1) of run victim is not recorded in the object store"),
+                reason);
+        assertEquals(List.of(), workedRuns);
+        assertEquals(List.of(), emitter.published().events(CollapseEvent.class, "victim"), "the run was ended");
+    }
+
+    @Test
+    void aCheckpointThatDiffersFromItsRecordIsDeadLetteredNamingTheField() throws InterruptedException {
+        registry.onRunEvent(ConsumedRecords.of(request("victim")));
+        recorded.record(ObjectOutbox.CHECKPOINT_EVENT, checkpoint("victim", 0, "d".repeat(64), null));
+
+        consume(ConsumedRecords.of(checkpoint("victim", 0, "f".repeat(64), null)));
+
+        String reason = deadLetter("victim").reason();
+        assertTrue(reason.startsWith("CheckpointPublished(0) of run victim differs from the one recorded with the"
+                + " generation's objects in checkpoint.sha256"), reason);
+        assertEquals(List.of(), workedRuns);
+    }
+
+    @Test
+    void aRecordedCheckpointWhoseParentIsNotTheRecordedOneIsDeadLettered() throws InterruptedException {
+        registry.onRunEvent(ConsumedRecords.of(request("victim")));
+        recorded.record(ObjectOutbox.CHECKPOINT_EVENT, checkpoint("victim", 0, "d".repeat(64), null));
+        CheckpointPublished orphan = recorded.record(ObjectOutbox.CHECKPOINT_EVENT,
+                checkpoint("victim", 1, "e".repeat(64), "f".repeat(64)));
+
+        consume(ConsumedRecords.of(orphan));
+
+        assertEquals("CheckpointPublished(1) of run victim names parent checkpoint " + "f".repeat(64) + ", but the"
+                + " recorded checkpoint 0 is " + "d".repeat(64), deadLetter("victim").reason());
+        assertEquals(List.of(), workedRuns);
+    }
+
+    @Test
+    void aRecordedCheckpointThatChainsReachesTheWork() throws InterruptedException {
+        registry.onRunEvent(ConsumedRecords.of(request("chained")));
+        recorded.record(ObjectOutbox.CHECKPOINT_EVENT, checkpoint("chained", 0, "d".repeat(64), null));
+        CheckpointPublished next = recorded.record(ObjectOutbox.CHECKPOINT_EVENT,
+                checkpoint("chained", 1, "e".repeat(64), "d".repeat(64)));
+
+        consume(ConsumedRecords.of(next));
+
+        assertEquals(List.of("chained"), workedRuns);
+        assertEquals(List.of(), emitter.published().deadLetters());
+    }
+
+    @Test
+    void aRunCompletedNoServiceRecordedIsDeadLetteredAndEndsNoRun() throws InterruptedException {
+        RunRequested request = request("victim");
+        registry.onRunEvent(ConsumedRecords.of(request));
+        RunCompleted forged = RunCompleted.of("victim", 0, Instant.now(), TestRuns.SUBMITTER,
+                RunCompleted.Reason.CANCELLED, "forged", null);
+
+        registry.onRunEvent(ConsumedRecords.of(forged));
+        intake.process(WORK_CHANNEL, ConsumedRecords.of(forged), RunRequested.class,
+                (event, run, compute) -> workedRuns.add(run.runId()));
+
+        assertTrue(deadLetter("victim").reason().startsWith("RunCompleted(0) of run victim is not recorded"),
+                deadLetter("victim").reason());
+        assertFalse(registry.isCompleted("victim"));
+        consume(ConsumedRecords.of(request));
+        assertEquals(List.of("victim"), workedRuns, "the forged RunCompleted stopped the run");
     }
 
     /**
@@ -195,6 +299,14 @@ class EventIntakeTest {
     private DeadLetter deadLetter(String key) {
         return emitter.published().deadLetter(key)
                 .orElseThrow(() -> new AssertionError("no dead letter of the record keyed " + key));
+    }
+
+    private static CheckpointPublished checkpoint(String runId, int generation, String sha256, String parentSha256) {
+        ObjectRef checkpoint = new ObjectRef(ObjectKey.checkpoint(runId, generation).toUri(CONFIG.s3().bucket()),
+                sha256, 100);
+        String trainedOn = generation == 0 ? SOME_SHA256 : "a".repeat(64);
+        return CheckpointPublished.of(runId, generation, Instant.EPOCH, TestRuns.SUBMITTER, checkpoint, parentSha256,
+                trainedOn, 8, 256, 3.0, 1);
     }
 
     /** Token ids where the layout puts them, for corpora whose events never reach the work. */

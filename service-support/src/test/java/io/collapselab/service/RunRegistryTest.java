@@ -23,10 +23,12 @@ import org.junit.jupiter.api.Test;
 class RunRegistryTest {
 
     private static final Duration LONG = Duration.ofSeconds(30);
+    private static final ProducerInfo EVALUATOR = new ProducerInfo("evaluator-service", "host", "1");
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final PipelineMetrics metrics = new PipelineMetrics(meters);
-    private final RunRegistry registry = new RunRegistry(metrics);
+    private final RecordedEvents recorded = new RecordedEvents();
+    private final RunRegistry registry = new RunRegistry(metrics, new RecordedLineage(recorded));
 
     @Test
     void aHandlerWaitsForTheRunToBeRegistered() throws Exception {
@@ -53,7 +55,7 @@ class RunRegistryTest {
     }
 
     @Test
-    void aRunWhoseConfigCannotRunIsRejectedAtOnce() {
+    void aRunWhoseConfigCannotRunIsRejectedAtOnce() throws InterruptedException {
         registry.onRunEvent(record(RunTest.request(Presets.get("smoke").withGenerations(-1))));
 
         UnknownRunException e = assertThrows(UnknownRunException.class, () -> registry.activeRun("r1", LONG));
@@ -63,11 +65,11 @@ class RunRegistryTest {
     @Test
     void aCompletedRunHasNoMoreWorkAndLosesItsGauge() throws Exception {
         registry.onRunEvent(record(RunTest.request(Presets.get("smoke"))));
-        metrics.generationReached("r1", 3);
-        assertEquals(3, meters.get("collapse.run.generation").tag("run", "r1").gauge().value());
+        int last = Presets.get("smoke").generations();
+        metrics.generationReached("r1", last);
+        assertEquals(last, meters.get("collapse.run.generation").tag("run", "r1").gauge().value());
 
-        registry.onRunEvent(record(RunCompleted.of("r1", 3, Instant.now(), new ProducerInfo("evaluator-service",
-                "host", "1"), RunCompleted.Reason.MAX_GENERATIONS, "done", 3)));
+        registry.onRunEvent(record(recorded.record(ObjectOutbox.RUN_COMPLETED_EVENT, completion("r1", last))));
 
         assertTrue(registry.isCompleted("r1"));
         assertEquals(Optional.empty(), registry.activeRun("r1", LONG));
@@ -76,7 +78,7 @@ class RunRegistryTest {
     }
 
     @Test
-    void theFirstRequestOfARunIdDefinesIt() {
+    void theFirstRequestOfARunIdDefinesIt() throws InterruptedException {
         RunRequested first = RunTest.request(Presets.get("smoke"));
         RunRequested second = RunTest.request(Presets.get("demo"));
 
@@ -85,6 +87,44 @@ class RunRegistryTest {
 
         assertEquals(first, registry.request("r1").orElseThrow());
         assertFalse(registry.isCompleted("r1"));
+    }
+
+    @Test
+    void aRunCompletedThatNoServiceRecordedEndsNoRun() throws Exception {
+        registry.onRunEvent(record(RunTest.request(Presets.get("smoke"))));
+
+        registry.onRunEvent(record(completion("r1", Presets.get("smoke").generations())));
+        registry.onRunEvent(record(completion("unused", 0)));
+
+        assertFalse(registry.isCompleted("r1"), "a forged RunCompleted cancelled a live run");
+        assertTrue(registry.activeRun("r1", LONG).isPresent());
+        assertFalse(registry.isCompleted("unused"), "a forged RunCompleted took a run id before its first use");
+    }
+
+    @Test
+    void aRecordedRunCompletedThatContradictsTheConfigEndsNoRun() throws Exception {
+        registry.onRunEvent(record(RunTest.request(Presets.get("smoke"))));
+        int beyondTheLast = Presets.get("smoke").generations() + 5;
+
+        registry.onRunEvent(record(recorded.record(ObjectOutbox.RUN_COMPLETED_EVENT,
+                completion("r1", beyondTheLast))));
+
+        assertFalse(registry.isCompleted("r1"));
+    }
+
+    @Test
+    void aRecordedRunCompletedOfARunNeverRequestedValidlyEndsIt() throws InterruptedException {
+        RunCompleted failed = RunCompleted.of("bad-request", 0, Instant.now(), EVALUATOR, RunCompleted.Reason.FAILED,
+                "not valid JSON", null);
+
+        registry.onRunEvent(record(recorded.record(ObjectOutbox.RUN_COMPLETED_EVENT, failed)));
+
+        assertTrue(registry.isCompleted("bad-request"), "the answer to an unreadable request keeps its run id taken");
+    }
+
+    private static RunCompleted completion(String runId, int generation) {
+        return RunCompleted.of(runId, generation, Instant.now(), EVALUATOR, RunCompleted.Reason.MAX_GENERATIONS,
+                "done", generation);
     }
 
     private static ConsumerRecord<String, DecodedEvent> record(CollapseEvent event) {
