@@ -14,13 +14,17 @@ import io.collapselab.events.json.EventJson;
 import io.collapselab.events.kafka.DecodedEvent;
 import io.collapselab.events.kafka.EventRecords;
 import io.collapselab.events.kafka.Topics;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
@@ -33,9 +37,10 @@ import org.jboss.logging.Logger;
  *       {@code RunCompleted} no service recorded is dead-lettered (the run registry does not take it either);</li>
  *   <li>a copy of an event this process has already handled is dropped when it has the same content, and
  *       dead-lettered when it differs;</li>
- *   <li>the event's run is looked up (for other events than {@code RunRequested}, waiting for the run registry
- *       for at most {@code collapse.run-wait-timeout}); events of unknown runs are dead-lettered, events of
- *       completed runs get no more work;</li>
+ *   <li>the event's run is looked up; an event of a run the registry does not know yet is deferred without
+ *       holding the channel (later events of that run wait behind it) and retried until its run is known or
+ *       {@code collapse.run-wait-timeout} has passed, when it is dead-lettered; events of completed runs get no
+ *       more work;</li>
  *   <li>the event is validated against its run's config, and against the run's {@linkplain RecordedLineage
  *       recorded lineage}: what no service recorded, or what contradicts the record, is dead-lettered without
  *       failing the run;</li>
@@ -68,6 +73,7 @@ public class EventIntake {
     private final PipelineMetrics metrics;
     private final CollapseConfig config;
     private final ProcessedEvents processed;
+    private final DeferredEvents deferred;
 
     EventIntake(RunRegistry registry, RecordedLineage lineage, ObjectOutbox outbox, EventPublisher publisher,
                 ServiceIdentity identity, PipelineMetrics metrics, CollapseConfig config) {
@@ -79,21 +85,58 @@ public class EventIntake {
         this.metrics = metrics;
         this.config = config;
         this.processed = new ProcessedEvents(config.processedEventsCapacity());
+        this.deferred = new DeferredEvents(config.maxDeferredEvents(), config.deferredRetryInterval());
+    }
+
+    @PreDestroy
+    void stopRetryingDeferred() {
+        deferred.close();
     }
 
     /**
-     * Handles one record consumed from {@code channel} with {@code work}, if it holds an event of {@code type}.
-     * Call it from a {@code @Blocking} method: it waits for runs, retries and blocks on S3 and Kafka.
+     * Handles one message consumed from {@code channel} with {@code work}, if it holds an event of {@code type},
+     * and acknowledges it once handled. Call it from a {@code @Blocking} method with manual acknowledgement: it
+     * retries and blocks on S3 and Kafka. An event whose run is not known yet is deferred instead: the returned
+     * stage completes at once, so the channel goes on with the next record, and the message is acknowledged only
+     * when the event has been handled or refused later (until then its offset is not committed, so a restart
+     * consumes it again).
      */
-    public <E extends CollapseEvent> void process(String channel, ConsumerRecord<String, DecodedEvent> record,
-                                                  Class<E> type, Work<E> work) throws InterruptedException {
-        long started = System.nanoTime();
+    public <E extends CollapseEvent> CompletionStage<Void> process(
+            String channel, Message<ConsumerRecord<String, DecodedEvent>> message, Class<E> type, Work<E> work)
+            throws InterruptedException {
+        ConsumerRecord<String, DecodedEvent> record = message.getPayload();
+        Optional<CollapseEvent> admitted = admit(channel, record, type);
+        if (admitted.isEmpty()) {
+            return message.ack();
+        }
+        CollapseEvent event = admitted.get();
+        Instant deadline = Instant.now().plus(config.runWaitTimeout());
+        if (deferred.isWaiting(event.runId()) || !handle(channel, record, event, type, work, deadline)) {
+            if (deferred.defer(event.runId(), message, () -> handle(channel, record, event, type, work, deadline))) {
+                metrics.deferred(channel);
+                LOG.debugf("Deferring %s of run %s generation %d: the run is not known yet",
+                        event.type().typeName(), event.runId(), event.generation());
+                return CompletableFuture.completedFuture(null);
+            }
+            refuse(channel, record, EventJson.toBytes(event), "run " + event.runId() + " is unknown, and "
+                    + config.maxDeferredEvents() + " events already wait for their runs"
+                    + " (collapse.max-deferred-events)");
+        }
+        return message.ack();
+    }
+
+    /**
+     * The steps before the run is looked up: the event of {@code type} in the record, or empty when the record
+     * is refused, left alone or a copy of an event already handled.
+     */
+    private Optional<CollapseEvent> admit(String channel, ConsumerRecord<String, DecodedEvent> record,
+                                          Class<? extends CollapseEvent> type) throws InterruptedException {
         DecodedEvent decoded = EventRecords.checked(record);
         if (decoded instanceof DecodedEvent.Invalid invalid) {
             metrics.consumed(channel, INVALID);
             refuse(channel, record, invalid.originalBytes(), invalid.reason());
             failInvalidRequest(record, invalid);
-            return;
+            return Optional.empty();
         }
         CollapseEvent event = ((DecodedEvent.Valid) decoded).event();
         String typeName = event.type().typeName();
@@ -102,13 +145,13 @@ public class EventIntake {
         if (!expectedTopic.equals(record.topic())) {
             refuse(channel, record, EventJson.toBytes(event), typeName + " belongs on topic " + expectedTopic
                     + ", not on " + record.topic());
-            return;
+            return Optional.empty();
         }
         if (!type.isInstance(event)) {
             if (event instanceof RunCompleted completion) {
                 refuseUnlessRecorded(channel, record, completion);
             }
-            return;
+            return Optional.empty();
         }
         Optional<CollapseEvent> handled = processed.handled(event.eventId());
         if (handled.isPresent()) {
@@ -122,10 +165,30 @@ public class EventIntake {
                         + event.runId() + " differs from the copy of event " + event.eventId() + " handled before"
                         + " in " + String.join(", ", differences));
             }
-            return;
+            return Optional.empty();
         }
         metrics.deliveryLag(channel, Duration.between(event.occurredAt(), Instant.now()));
+        return Optional.of(event);
+    }
 
+    /**
+     * Looks the event's run up, validates the event and runs the work; false when the run is not known yet and
+     * {@code deadline} has not passed, so the event is to be tried again later.
+     */
+    private <E extends CollapseEvent> boolean handle(String channel, ConsumerRecord<String, DecodedEvent> record,
+                                                     CollapseEvent event, Class<E> type, Work<E> work,
+                                                     Instant deadline) throws InterruptedException {
+        long started = System.nanoTime();
+        String typeName = event.type().typeName();
+        if (!(event instanceof RunRequested) && !registry.isKnown(event.runId())) {
+            if (Instant.now().isBefore(deadline)) {
+                return false;
+            }
+            refuse(channel, record, EventJson.toBytes(event), "run " + event.runId() + " is unknown: no"
+                    + " RunRequested for it on collapse.runs within " + config.runWaitTimeout().toSeconds() + " s"
+                    + " (collapse.run-wait-timeout)");
+            return true;
+        }
         Optional<Run> run;
         try {
             run = event instanceof RunRequested request ? requestedRun(request) : registeredRun(event);
@@ -134,24 +197,24 @@ public class EventIntake {
             if (refusal.failsRun) {
                 failRun(event.runId(), 0, refusal.getMessage(), null);
             }
-            return;
+            return true;
         }
         if (run.isEmpty()) {
             LOG.infof("Skipping %s of run %s generation %d: the run has completed", typeName, event.runId(),
                     event.generation());
             processed.add(event);
-            return;
+            return true;
         }
         List<String> problems = EventValidator.problems(event, run.get().request().config());
         if (!problems.isEmpty()) {
             refuse(channel, record, EventJson.toBytes(event), "invalid " + typeName + " for the config of run "
                     + event.runId() + ": " + String.join("; ", problems));
-            return;
+            return true;
         }
         Optional<String> misfit = misfit(event);
         if (misfit.isPresent()) {
             refuse(channel, record, EventJson.toBytes(event), misfit.get());
-            return;
+            return true;
         }
 
         ComputeTime compute = new ComputeTime();
@@ -165,13 +228,14 @@ public class EventIntake {
             refuse(channel, record, EventJson.toBytes(event), reason);
             failRun(event.runId(), event.generation(), reason,
                     event instanceof RunRequested ? null : event.generation());
-            return;
+            return true;
         }
         processed.add(event);
         metrics.handled(typeName, Duration.ofNanos(System.nanoTime() - started), compute.total());
         if (!registry.isCompleted(event.runId())) {
             metrics.generationReached(event.runId(), event.generation());
         }
+        return true;
     }
 
     /** Why {@code event} does not fit its run's recorded lineage; empty when it does. */
@@ -226,9 +290,9 @@ public class EventIntake {
         }
     }
 
-    private Optional<Run> registeredRun(CollapseEvent event) throws Refusal, InterruptedException {
+    private Optional<Run> registeredRun(CollapseEvent event) throws Refusal {
         try {
-            return registry.activeRun(event.runId(), config.runWaitTimeout());
+            return registry.activeRun(event.runId());
         } catch (UnknownRunException e) {
             throw new Refusal(e.getMessage(), false);
         }

@@ -55,6 +55,10 @@ public class PipelineMetrics {
         registry.counter("collapse.events.deduplicated", "channel", channel).increment();
     }
 
+    public void deferred(String channel) {
+        registry.counter("collapse.events.deferred", "channel", channel).increment();
+    }
+
     public void deadLettered(String channel) {
         registry.counter("collapse.events.dead.lettered", "channel", channel).increment();
     }

@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import io.smallrye.common.annotation.Blocking;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -26,8 +25,8 @@ import org.jboss.logging.Logger;
  * replica knows every run, whichever partitions its work consumers are assigned.
  *
  * <p>Work events can overtake the registry: a {@code CheckpointPublished} may be handled before this replica has
- * read the run's {@code RunRequested}. Handlers therefore {@linkplain #activeRun wait} for the run, for a bounded
- * time. Invalid records are ignored here; the trainer, which owns {@code RunRequested}, dead-letters them.
+ * read the run's {@code RunRequested}. The intake therefore defers events of runs that are not {@linkplain #isKnown
+ * known} yet, for a bounded time, without holding its channel. Invalid records are ignored here; the trainer, which owns {@code RunRequested}, dead-letters them.
  *
  * <p>A {@code RunCompleted} ends a run only when a service recorded it ({@link RecordedLineage}) and, for a run
  * this replica knows, it fits the run's config: anyone who can write to {@code collapse.runs} could otherwise
@@ -44,7 +43,7 @@ public class RunRegistry {
 
     private final PipelineMetrics metrics;
     private final RecordedLineage lineage;
-    // Guarded by this; waiters are woken on every change.
+    // Guarded by this.
     private final Map<String, Run> requested = new HashMap<>();
     private final Map<String, String> rejected = new HashMap<>();
     private final Map<String, RunCompleted> completed = new HashMap<>();
@@ -106,33 +105,27 @@ public class RunRegistry {
     }
 
     /**
-     * The run {@code runId} once its {@code RunRequested} has been read, waiting up to {@code timeout} for it;
-     * empty when the run has completed (it gets no more work).
+     * The run {@code runId}; empty when the run has completed (it gets no more work).
      *
-     * @throws UnknownRunException when the run was rejected, or is still unknown after {@code timeout}
+     * @throws UnknownRunException when the run was rejected, or no {@code RunRequested} of it has been read
      */
-    public synchronized Optional<Run> activeRun(String runId, Duration timeout)
-            throws UnknownRunException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            if (completed.containsKey(runId)) {
-                return Optional.empty();
-            }
-            Run run = requested.get(runId);
-            if (run != null) {
-                return Optional.of(run);
-            }
-            String rejection = rejected.get(runId);
-            if (rejection != null) {
-                throw new UnknownRunException(rejection);
-            }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new UnknownRunException("run " + runId + " is unknown: no RunRequested for it on"
-                        + " collapse.runs within " + timeout.toSeconds() + " s (collapse.run-wait-timeout)");
-            }
-            TimeUnit.NANOSECONDS.timedWait(this, left);
+    public synchronized Optional<Run> activeRun(String runId) throws UnknownRunException {
+        if (completed.containsKey(runId)) {
+            return Optional.empty();
         }
+        Run run = requested.get(runId);
+        if (run != null) {
+            return Optional.of(run);
+        }
+        String rejection = rejected.get(runId);
+        throw new UnknownRunException(rejection != null
+                ? rejection
+                : "run " + runId + " is unknown: no RunRequested for it has been read from collapse.runs");
+    }
+
+    /** Whether this replica has read the run's {@code RunRequested} or {@code RunCompleted}. */
+    public synchronized boolean isKnown(String runId) {
+        return requested.containsKey(runId) || rejected.containsKey(runId) || completed.containsKey(runId);
     }
 
     /** The request this replica has read for {@code runId}, if any and if the run is still in progress. */
@@ -156,7 +149,6 @@ public class RunRegistry {
         } catch (IllegalArgumentException e) {
             rejected.put(runId, e.getMessage());
         }
-        notifyAll();
     }
 
     private synchronized void complete(RunCompleted completion) {
@@ -167,7 +159,6 @@ public class RunRegistry {
             rejected.remove(runId);
             metrics.runEnded(runId);
             LOG.debugf("Run %s completed: %s", runId, completion.reason().wireName());
-            notifyAll();
         }
     }
 }

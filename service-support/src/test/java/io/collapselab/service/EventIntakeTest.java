@@ -1,5 +1,6 @@
 package io.collapselab.service;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,15 +27,20 @@ import io.collapselab.service.testing.TestRuns;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,11 +59,12 @@ class EventIntakeTest {
     private static final String SOME_SHA256 = "c".repeat(64);
     private static final ProducerInfo SOME_INSTANCE = new ProducerInfo("cli", "another-host", "0.1.0");
 
-    /** The defaults, but a short wait for unknown runs; no test here reaches the object store. */
+    /** The defaults, but a short wait for unknown runs, tried often; no test here reaches the object store. */
     private static final CollapseConfig CONFIG = new SmallRyeConfigBuilder()
             .withMapping(CollapseConfig.class)
             .withDefaultValues(Map.of(
                     "collapse.run-wait-timeout", "PT1S",
+                    "collapse.deferred-retry-interval", "PT0.05S",
                     "collapse.s3.endpoint", "http://object-store.invalid",
                     "collapse.s3.access-key", "unused",
                     "collapse.s3.secret-key", "unused"))
@@ -251,14 +258,33 @@ class EventIntakeTest {
                 RunCompleted.Reason.CANCELLED, "forged", null);
 
         registry.onRunEvent(ConsumedRecords.of(forged));
-        intake.process(WORK_CHANNEL, ConsumedRecords.of(forged), RunRequested.class,
-                (event, run, compute) -> workedRuns.add(run.runId()));
+        consume(ConsumedRecords.of(forged), RunRequested.class);
 
         assertTrue(deadLetter("victim").reason().startsWith("RunCompleted(0) of run victim is not recorded"),
                 deadLetter("victim").reason());
         assertFalse(registry.isCompleted("victim"));
         consume(ConsumedRecords.of(request));
         assertEquals(List.of("victim"), workedRuns, "the forged RunCompleted stopped the run");
+    }
+
+    @Test
+    void anEventOfARunNotKnownYetWaitsWithoutHoldingTheChannel() throws InterruptedException {
+        CheckpointPublished early = recorded.record(ObjectOutbox.CHECKPOINT_EVENT,
+                checkpoint("late", 0, "d".repeat(64), null));
+        CheckpointPublished behindIt = recorded.record(ObjectOutbox.CHECKPOINT_EVENT,
+                checkpoint("late", 1, "e".repeat(64), "d".repeat(64)));
+
+        AtomicBoolean earlyDone = consume(ConsumedRecords.of(early));
+        AtomicBoolean behindItDone = consume(ConsumedRecords.of(behindIt));
+        consume(ConsumedRecords.of(request("meanwhile")));
+
+        assertEquals(List.of("meanwhile"), workedRuns, "another run waited for the unknown one");
+        assertFalse(earlyDone.get(), "a deferred event was acknowledged before it was handled");
+        registry.onRunEvent(ConsumedRecords.of(request("late")));
+        await().atMost(Duration.ofSeconds(30)).untilTrue(behindItDone);
+        assertTrue(earlyDone.get());
+        assertEquals(List.of("meanwhile", "late", "late"), workedRuns);
+        assertEquals(List.of(), emitter.published().deadLetters());
     }
 
     /**
@@ -282,8 +308,9 @@ class EventIntakeTest {
     private void assertDeadLetteredAsUnknown(CollapseEvent event) throws InterruptedException {
         String runId = event.runId();
 
-        consume(ConsumedRecords.of(event));
+        AtomicBoolean acknowledged = consume(ConsumedRecords.of(event));
 
+        await().atMost(Duration.ofSeconds(30)).untilTrue(acknowledged);
         DeadLetter deadLetter = deadLetter(runId);
         assertTrue(deadLetter.reason().startsWith("run " + runId + " is unknown: no RunRequested for it on"
                 + " collapse.runs within 1 s"), deadLetter.reason());
@@ -291,9 +318,23 @@ class EventIntakeTest {
         assertEquals(List.of(), workedRuns);
     }
 
-    /** Hands {@code record} to the intake as a service's work channel does, with work that notes the run. */
-    private void consume(ConsumerRecord<String, DecodedEvent> record) throws InterruptedException {
-        intake.process(WORK_CHANNEL, record, CollapseEvent.class, (event, run, compute) -> workedRuns.add(run.runId()));
+    /**
+     * Hands {@code record} to the intake as a service's work channel does, with work that notes the run; returns
+     * whether the message has been acknowledged, which a deferred one is only later.
+     */
+    private AtomicBoolean consume(ConsumerRecord<String, DecodedEvent> record) throws InterruptedException {
+        return consume(record, CollapseEvent.class);
+    }
+
+    private AtomicBoolean consume(ConsumerRecord<String, DecodedEvent> record, Class<? extends CollapseEvent> type)
+            throws InterruptedException {
+        AtomicBoolean acknowledged = new AtomicBoolean();
+        CompletionStage<Void> done = intake.process(WORK_CHANNEL, Message.of(record, () -> {
+            acknowledged.set(true);
+            return CompletableFuture.completedFuture(null);
+        }), type, (event, run, compute) -> workedRuns.add(run.runId()));
+        assertTrue(done.toCompletableFuture().isDone(), "the intake held the channel");
+        return acknowledged;
     }
 
     private DeadLetter deadLetter(String key) {

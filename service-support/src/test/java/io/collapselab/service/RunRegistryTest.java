@@ -13,16 +13,13 @@ import io.collapselab.events.kafka.DecodedEvent;
 import io.collapselab.events.kafka.Topics;
 import io.collapselab.experiment.Presets;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 class RunRegistryTest {
 
-    private static final Duration LONG = Duration.ofSeconds(30);
     private static final ProducerInfo EVALUATOR = new ProducerInfo("evaluator-service", "host", "1");
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -31,34 +28,22 @@ class RunRegistryTest {
     private final RunRegistry registry = new RunRegistry(metrics, new RecordedLineage(recorded));
 
     @Test
-    void aHandlerWaitsForTheRunToBeRegistered() throws Exception {
+    void aRunIsKnownOnceItsRequestIsRead() throws Exception {
         RunRequested request = RunTest.request(Presets.get("smoke"));
-        CompletableFuture<Optional<Run>> waiting = CompletableFuture.supplyAsync(() -> {
-            try {
-                return registry.activeRun("r1", LONG);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        assertFalse(registry.isKnown("r1"));
+        assertThrows(UnknownRunException.class, () -> registry.activeRun("r1"));
 
         registry.onRunEvent(record(request));
 
-        assertEquals(request, waiting.get().orElseThrow().request());
-    }
-
-    @Test
-    void anUnknownRunIsReportedAfterTheWait() {
-        UnknownRunException e = assertThrows(UnknownRunException.class,
-                () -> registry.activeRun("nobody", Duration.ofMillis(50)));
-        assertEquals("run nobody is unknown: no RunRequested for it on collapse.runs within 0 s"
-                + " (collapse.run-wait-timeout)", e.getMessage());
+        assertTrue(registry.isKnown("r1"));
+        assertEquals(request, registry.activeRun("r1").orElseThrow().request());
     }
 
     @Test
     void aRunWhoseConfigCannotRunIsRejectedAtOnce() throws InterruptedException {
         registry.onRunEvent(record(RunTest.request(Presets.get("smoke").withGenerations(-1))));
 
-        UnknownRunException e = assertThrows(UnknownRunException.class, () -> registry.activeRun("r1", LONG));
+        UnknownRunException e = assertThrows(UnknownRunException.class, () -> registry.activeRun("r1"));
         assertTrue(e.getMessage().startsWith("invalid config of run r1"), e.getMessage());
     }
 
@@ -72,7 +57,7 @@ class RunRegistryTest {
         registry.onRunEvent(record(recorded.record(ObjectOutbox.RUN_COMPLETED_EVENT, completion("r1", last))));
 
         assertTrue(registry.isCompleted("r1"));
-        assertEquals(Optional.empty(), registry.activeRun("r1", LONG));
+        assertEquals(Optional.empty(), registry.activeRun("r1"));
         assertEquals(Optional.empty(), registry.request("r1"));
         assertTrue(meters.find("collapse.run.generation").tag("run", "r1").gauges().isEmpty());
     }
@@ -97,7 +82,7 @@ class RunRegistryTest {
         registry.onRunEvent(record(completion("unused", 0)));
 
         assertFalse(registry.isCompleted("r1"), "a forged RunCompleted cancelled a live run");
-        assertTrue(registry.activeRun("r1", LONG).isPresent());
+        assertTrue(registry.activeRun("r1").isPresent());
         assertFalse(registry.isCompleted("unused"), "a forged RunCompleted took a run id before its first use");
     }
 
