@@ -51,6 +51,13 @@ public interface CollapseConfig {
     @WithDefault("${java.io.tmpdir}/collapse-models")
     String modelCache();
 
+    /**
+     * Where a service keeps dead letters the broker does not take (in a directory of the service's name), until it
+     * takes them; it should survive a restart of the service.
+     */
+    @WithDefault("${java.io.tmpdir}/collapse-dead-letters")
+    String deadLetterDir();
+
     /** Back-off for work that failed for a transient reason (S3 or Kafka unavailable); retried until it succeeds. */
     Retry retry();
 

@@ -74,9 +74,11 @@ public class EventIntake {
     private final CollapseConfig config;
     private final ProcessedEvents processed;
     private final DeferredEvents deferred;
+    private final KeptDeadLetters keptDeadLetters;
 
     EventIntake(RunRegistry registry, RecordedLineage lineage, ObjectOutbox outbox, EventPublisher publisher,
-                ServiceIdentity identity, PipelineMetrics metrics, CollapseConfig config) {
+                ServiceIdentity identity, PipelineMetrics metrics, CollapseConfig config,
+                KeptDeadLetters keptDeadLetters) {
         this.registry = registry;
         this.lineage = lineage;
         this.outbox = outbox;
@@ -84,6 +86,7 @@ public class EventIntake {
         this.identity = identity;
         this.metrics = metrics;
         this.config = config;
+        this.keptDeadLetters = keptDeadLetters;
         this.processed = new ProcessedEvents(config.processedEventsCapacity());
         this.deferred = new DeferredEvents(config.maxDeferredEvents(), config.deferredRetryInterval());
     }
@@ -332,7 +335,10 @@ public class EventIntake {
         }
     }
 
-    /** Sends a record to the dead-letter topic; a record that cannot even be dead-lettered is logged and dropped. */
+    /**
+     * Sends a record to the dead-letter topic; a dead letter the broker refuses is kept on disk and published
+     * later ({@link KeptDeadLetters}).
+     */
     private void refuse(String channel, ConsumerRecord<String, DecodedEvent> record, byte[] originalBytes,
                         String reason) throws InterruptedException {
         LOG.warnf("Dead-lettering the record at %s-%d@%d (key %s): %s", record.topic(), record.partition(),
@@ -343,8 +349,9 @@ public class EventIntake {
             retryTransient("dead-lettering", () -> publisher.publish(deadLetter));
             metrics.deadLettered(channel);
         } catch (PermanentFailure e) {
-            LOG.errorf(e.getCause(), "Dropping the record at %s-%d@%d: it cannot be dead-lettered either",
-                    record.topic(), record.partition(), record.offset());
+            LOG.errorf(e.getCause(), "The broker refused the dead letter of %s-%d@%d", record.topic(),
+                    record.partition(), record.offset());
+            keptDeadLetters.keep(channel, deadLetter);
         }
     }
 

@@ -27,6 +27,7 @@ import io.collapselab.service.testing.TestRuns;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,6 +43,7 @@ import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the intake retries, and what it refuses before any service's work and that it takes the next record
@@ -57,14 +59,24 @@ class EventIntakeTest {
     private static final String SERVICE = "intake-test";
     private static final String WORK_CHANNEL = "work";
     private static final String SOME_SHA256 = "c".repeat(64);
+    /** collapse.s3.bucket's default. */
+    private static final String BUCKET = "collapse";
     private static final ProducerInfo SOME_INSTANCE = new ProducerInfo("cli", "another-host", "0.1.0");
 
-    /** The defaults, but a short wait for unknown runs, tried often; no test here reaches the object store. */
-    private static final CollapseConfig CONFIG = new SmallRyeConfigBuilder()
+    /** Where the intake keeps the dead letters the broker refuses. */
+    @TempDir
+    static Path keptDir;
+
+    /**
+     * The defaults, but a short wait for unknown runs, tried often, and dead letters kept in a test directory; no
+     * test here reaches the object store.
+     */
+    private final CollapseConfig config = new SmallRyeConfigBuilder()
             .withMapping(CollapseConfig.class)
             .withDefaultValues(Map.of(
                     "collapse.run-wait-timeout", "PT1S",
                     "collapse.deferred-retry-interval", "PT0.05S",
+                    "collapse.dead-letter-dir", keptDir.toString(),
                     "collapse.s3.endpoint", "http://object-store.invalid",
                     "collapse.s3.access-key", "unused",
                     "collapse.s3.secret-key", "unused"))
@@ -72,13 +84,16 @@ class EventIntakeTest {
             .getConfigMapping(CollapseConfig.class);
 
     private final RecordingEmitter emitter = new RecordingEmitter();
-    private final PipelineMetrics metrics = new PipelineMetrics(new SimpleMeterRegistry());
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final PipelineMetrics metrics = new PipelineMetrics(meters);
     private final RecordedEvents recorded = new RecordedEvents();
     private final RecordedLineage lineage = new RecordedLineage(recorded);
     private final RunRegistry registry = new RunRegistry(metrics, lineage);
     private final EventPublisher publisher = new EventPublisher(emitter);
+    private final ServiceIdentity identity = new ServiceIdentity(SERVICE, "0.1.0", config);
+    private final KeptDeadLetters kept = new KeptDeadLetters(publisher, metrics, config, identity);
     private final EventIntake intake = new EventIntake(registry, lineage, new OutboxOfNoRunEnd(publisher, metrics),
-            publisher, new ServiceIdentity(SERVICE, "0.1.0", CONFIG), metrics, CONFIG);
+            publisher, identity, metrics, config, kept);
     private final List<String> workedRuns = new ArrayList<>();
 
     @Test
@@ -124,7 +139,7 @@ class EventIntakeTest {
 
     @Test
     void aCorpusOfAnUnknownRunIsDeadLetteredAfterTheWait() throws InterruptedException {
-        ObjectRef corpus = new ObjectRef(ObjectKey.corpus("nobody", 0).toUri(CONFIG.s3().bucket()), SOME_SHA256,
+        ObjectRef corpus = new ObjectRef(ObjectKey.corpus("nobody", 0).toUri(BUCKET), SOME_SHA256,
                 128);
 
         assertDeadLetteredAsUnknown(CorpusGenerated.of("nobody", 0, Instant.now(), TestRuns.SUBMITTER, corpus,
@@ -133,7 +148,7 @@ class EventIntakeTest {
 
     @Test
     void aCheckpointOfAnUnknownRunIsDeadLetteredAfterTheWait() throws InterruptedException {
-        ObjectRef checkpoint = new ObjectRef(ObjectKey.checkpoint("no-one", 0).toUri(CONFIG.s3().bucket()),
+        ObjectRef checkpoint = new ObjectRef(ObjectKey.checkpoint("no-one", 0).toUri(BUCKET),
                 "d".repeat(64), 100);
 
         assertDeadLetteredAsUnknown(CheckpointPublished.of("no-one", 0, Instant.now(), TestRuns.SUBMITTER,
@@ -143,7 +158,7 @@ class EventIntakeTest {
     @Test
     void anEventOnAnotherTopicIsDeadLetteredWithoutWork() throws InterruptedException {
         registry.onRunEvent(ConsumedRecords.of(request("misrouted")));
-        ObjectRef corpus = new ObjectRef(ObjectKey.corpus("misrouted", 0).toUri(CONFIG.s3().bucket()), SOME_SHA256,
+        ObjectRef corpus = new ObjectRef(ObjectKey.corpus("misrouted", 0).toUri(BUCKET), SOME_SHA256,
                 128);
         CorpusGenerated misrouted = CorpusGenerated.of("misrouted", 0, Instant.now(), TestRuns.SUBMITTER, corpus,
                 tokens("misrouted"), 128, SOME_SHA256, TestRuns.tinyConfig().sampling(), 1);
@@ -287,6 +302,26 @@ class EventIntakeTest {
         assertEquals(List.of(), emitter.published().deadLetters());
     }
 
+    @Test
+    void aDeadLetterTheBrokerRefusesIsKeptAndPublishedOnceItTakesIt() throws InterruptedException {
+        emitter.refuseWith(new RecordTooLargeException("the broker's limit is lower still"));
+
+        consume(ConsumedRecords.ofBytes(Topics.RUNS, "refused", "{not json".getBytes(StandardCharsets.UTF_8)));
+
+        assertEquals(List.of(), emitter.published().deadLetters());
+        assertEquals(1.0, meters.get("collapse.dead.letters.kept.locally").counter().count());
+        assertEquals(1.0, meters.get("collapse.dead.letters.pending.locally").gauge().value());
+        kept.publishKept();
+        assertEquals(1.0, meters.get("collapse.dead.letters.pending.locally").gauge().value(),
+                "a dead letter the broker still refuses was dropped");
+
+        emitter.refuseWith(null);
+        kept.publishKept();
+
+        assertTrue(deadLetter("refused").reason().startsWith("not valid JSON"));
+        assertEquals(0.0, meters.get("collapse.dead.letters.pending.locally").gauge().value());
+    }
+
     /**
      * Consumes {@code garbage} as a record on {@code topic} and checks that it is dead-lettered as it came, signed by
      * the service, and that the next record is worked on.
@@ -343,7 +378,7 @@ class EventIntakeTest {
     }
 
     private static CheckpointPublished checkpoint(String runId, int generation, String sha256, String parentSha256) {
-        ObjectRef checkpoint = new ObjectRef(ObjectKey.checkpoint(runId, generation).toUri(CONFIG.s3().bucket()),
+        ObjectRef checkpoint = new ObjectRef(ObjectKey.checkpoint(runId, generation).toUri(BUCKET),
                 sha256, 100);
         String trainedOn = generation == 0 ? SOME_SHA256 : "a".repeat(64);
         return CheckpointPublished.of(runId, generation, Instant.EPOCH, TestRuns.SUBMITTER, checkpoint, parentSha256,
@@ -352,12 +387,12 @@ class EventIntakeTest {
 
     /** Token ids where the layout puts them, for corpora whose events never reach the work. */
     private static ObjectRef tokens(String runId) {
-        return new ObjectRef(ObjectKey.corpusTokens(runId, 0).toUri(CONFIG.s3().bucket()), SOME_SHA256, 512);
+        return new ObjectRef(ObjectKey.corpusTokens(runId, 0).toUri(BUCKET), SOME_SHA256, 512);
     }
 
     private static RunRequested request(String runId) {
         return RunRequested.of(runId, Instant.now(), TestRuns.SUBMITTER, TestRuns.tinyConfig(),
-                TestRuns.claimedInputs(CONFIG.s3().bucket(), runId, SOME_SHA256));
+                TestRuns.claimedInputs(BUCKET, runId, SOME_SHA256));
     }
 
     /**
