@@ -143,29 +143,31 @@ final class RunFixture {
                 Generation generation = generations.get(g);
                 GenerationSteps.TrainedCheckpoint trained = generation.checkpoint();
                 ObjectRef checkpoint = ref(store.put(ObjectKey.checkpoint(runId, g), trained.checkpoint()));
-                sendSaved(producer, events, store, ObjectKey.CHECKPOINT_EVENT, CheckpointPublished.of(runId, g, Instant.now(), TRAINER, checkpoint,
-                        g == 0 ? null : checkpointSha256(g - 1), generation.trainedOnSha256(), trained.steps(),
-                        trained.tokensSeen(), trained.trainLoss(), trained.computeMs()));
+                sendSaved(producer, events, store, ObjectKey.CHECKPOINT_EVENT, CheckpointPublished.of(runId, g,
+                        Instant.now(), TRAINER, checkpoint, g == 0 ? null : checkpointSha256(g - 1),
+                        generation.trainedOnSha256(), trained.steps(), trained.tokensSeen(), trained.trainLoss(),
+                        trained.computeMs()));
                 GenerationSteps.SampledCorpus sampled = generation.corpus();
                 ObjectRef corpus = ref(store.put(ObjectKey.corpus(runId, g), sampled.corpus()));
                 ObjectRef tokens = ref(store.put(ObjectKey.corpusTokens(runId, g),
                         CorpusTokens.toBytes(sampled.tokens())));
-                sendSaved(producer, events, store, ObjectKey.CORPUS_EVENT, CorpusGenerated.of(runId, g, Instant.now(), GENERATOR, corpus, tokens,
-                        sampled.tokenCount(), checkpoint.sha256(), config.sampling(),
-                        Rng.derive(config.seed(), g, SeedRole.SAMPLING)));
+                sendSaved(producer, events, store, ObjectKey.CORPUS_EVENT, CorpusGenerated.of(runId, g,
+                        Instant.now(), GENERATOR, corpus, tokens, sampled.tokenCount(), checkpoint.sha256(),
+                        config.sampling(), Rng.derive(config.seed(), g, SeedRole.SAMPLING)));
                 TextMetrics metrics = generation.text().metrics();
                 GenerationSteps.CheckpointEvaluation h = generation.heldout();
-                sendSaved(producer, events, store, ObjectKey.EVALUATION_EVENT, EvaluationCompleted.of(runId, g, Instant.now(), EVALUATOR,
-                        new EvaluationCompleted.Metrics(h.heldoutLoss(), h.heldoutPerplexity(), h.heldoutMethod(),
-                                h.heldout().tokens(), h.heldoutBitsPerByte(), h.heldoutWordPerplexity(),
+                sendSaved(producer, events, store, ObjectKey.EVALUATION_EVENT, EvaluationCompleted.of(runId, g,
+                        Instant.now(), EVALUATOR, new EvaluationCompleted.Metrics(h.heldoutLoss(),
+                                h.heldoutPerplexity(), h.heldoutMethod(), h.heldout().tokens(),
+                                h.heldoutBitsPerByte(), h.heldoutWordPerplexity(),
                                 h.wholeTextLoss(), h.wholeTextPerplexity(), h.wholeTextBitsPerByte(),
                                 h.wholeTextWordPerplexity(), h.wholeTextTokens(), metrics.distinct1(),
                                 metrics.distinct2(), metrics.distinct3(), metrics.repetition(), metrics.entropy(),
                                 metrics.tailMass(), metrics.unseenWordShare(), generation.text().cycleLength()),
                         generation.text().excerpt(), generation.collapsed(), checkpoint.sha256(), corpus.sha256()));
             }
-            sendSaved(producer, events, store, ObjectKey.RUN_COMPLETED_EVENT, RunCompleted.of(runId, lastGeneration(), Instant.now(), EVALUATOR,
-                    RunCompleted.Reason.MAX_GENERATIONS, "", lastGeneration()));
+            sendSaved(producer, events, store, ObjectKey.RUN_COMPLETED_EVENT, RunCompleted.of(runId, lastGeneration(),
+                    Instant.now(), EVALUATOR, RunCompleted.Reason.MAX_GENERATIONS, "", lastGeneration()));
         }
         return events;
     }

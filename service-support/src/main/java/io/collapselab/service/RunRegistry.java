@@ -26,7 +26,8 @@ import org.jboss.logging.Logger;
  *
  * <p>Work events can overtake the registry: a {@code CheckpointPublished} may be handled before this replica has
  * read the run's {@code RunRequested}. The intake therefore defers events of runs that are not {@linkplain #isKnown
- * known} yet, for a bounded time, without holding its channel. Invalid records are ignored here; the trainer, which owns {@code RunRequested}, dead-letters them.
+ * known} yet, for a bounded time, without holding its channel. Invalid records are ignored here; the trainer,
+ * which owns {@code RunRequested}, dead-letters them.
  *
  * <p>A {@code RunCompleted} ends a run only when a service recorded it ({@link RecordedLineage}) and, for a run
  * this replica knows, it fits the run's config: anyone who can write to {@code collapse.runs} could otherwise

@@ -29,10 +29,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * The embedded system as background processes: the local stack (Kafka + S3) and the three services, each a separate
  * JVM started in its own session so it outlives the command that started it. Everything lives under one state
- * directory: {@code stack/} (broker and object data), {@code logs/<name>.log}, {@code run/<name>.pid} and
- * {@code run/<name>.port}. A process appends to its log, so the log of a process that crashed survives its restart;
- * a log past {@value #LOG_ROTATE_BYTES} bytes is rotated at the next start ({@code <name>.log.1} up to
- * {@code .log.}{@value #LOG_GENERATIONS}, the oldest dropped). The services listen on 127.0.0.1 only.
+ * directory: {@code stack/} (broker and object data), {@code logs/<name>.log}, {@code run/<name>.pid},
+ * {@code run/<name>.port} and {@code dead-letters/} (dead letters the broker has not taken yet). A process appends
+ * to its log, so the log of a process that crashed survives its restart; a log past {@value #LOG_ROTATE_BYTES} bytes
+ * is rotated at the next start ({@code <name>.log.1} up to {@code .log.}{@value #LOG_GENERATIONS}, the oldest
+ * dropped). The services listen on 127.0.0.1 only.
  */
 public final class LocalProcesses {
 
@@ -193,7 +194,7 @@ public final class LocalProcesses {
                 "-Dai.djl.pytorch.num_interop_threads=1", "-jar", runnerJar(service).toString());
     }
 
-    private static Map<String, String> serviceEnvironment(String service, StackConnection c, int port) {
+    private Map<String, String> serviceEnvironment(String service, StackConnection c, int port) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", c.bootstrapServers());
         env.put("COLLAPSE_S3_ENDPOINT", c.s3Endpoint());
@@ -205,6 +206,8 @@ public final class LocalProcesses {
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         // Health and metrics are for this machine's CLI; nothing else needs to reach them.
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        // Dead letters the broker refuses wait here, beside the stack's state, until it takes them.
+        env.put("COLLAPSE_DEAD_LETTER_DIR", stateDir.resolve("dead-letters").toString());
         env.putAll(ComputeEnvironment.forComputeProcess());
         // The three engines share this machine's cores (the evaluator works while the trainer trains), and
         // OpenMP's idle threads spin by default: they took the cores from the busy service and more than doubled
