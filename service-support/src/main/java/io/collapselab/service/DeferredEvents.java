@@ -18,7 +18,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Events set aside because their run is not known yet, so that they do not hold their channel: every other run's
- * events flow meanwhile. Each run's deferred events are retried in the order they arrived, every
+ * events flow meanwhile. The deferred events of a run on a channel are retried in the order they arrived, every
  * {@code collapse.deferred-retry-interval}, on threads of their own (a retry may turn into hours of work); a
  * message is acknowledged once its retry has handled or refused it, so its offset is never committed before.
  * Bounded by {@code collapse.max-deferred-events}, so that a flood of events for runs nobody requested cannot
@@ -35,12 +35,16 @@ final class DeferredEvents implements AutoCloseable {
     private record Deferred(Message<?> message, Attempt attempt) {
     }
 
+    /** The events of one run on one channel, which keep their order among themselves. */
+    private record Waiting(String channel, String runId) {
+    }
+
     private static final Logger LOG = Logger.getLogger(DeferredEvents.class);
 
     private final int capacity;
-    // Guarded by this: each run's deferred events in arrival order, and the runs being retried right now.
-    private final Map<String, Queue<Deferred>> byRun = new LinkedHashMap<>();
-    private final Set<String> retrying = new HashSet<>();
+    // Guarded by this: the deferred events of each channel and run in arrival order, and those being retried now.
+    private final Map<Waiting, Queue<Deferred>> queues = new LinkedHashMap<>();
+    private final Set<Waiting> retrying = new HashSet<>();
     private int size;
     private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(
             daemon("deferred-events-tick"));
@@ -55,68 +59,69 @@ final class DeferredEvents implements AutoCloseable {
         ticks.scheduleWithFixedDelay(this::retryWaitingRuns, interval, interval, TimeUnit.MILLISECONDS);
     }
 
-    /** Whether events of {@code runId} wait here: a later event of the run must wait behind them. */
-    synchronized boolean isWaiting(String runId) {
-        return byRun.containsKey(runId);
+    /** Whether events of {@code runId} from {@code channel} wait here: a later one must wait behind them. */
+    synchronized boolean isWaiting(String channel, String runId) {
+        return queues.containsKey(new Waiting(channel, runId));
     }
 
     /** Sets the message aside to be retried by {@code attempt}; false, taking nothing, when the deferral is full. */
-    synchronized boolean defer(String runId, Message<?> message, Attempt attempt) {
+    synchronized boolean defer(String channel, String runId, Message<?> message, Attempt attempt) {
         if (size >= capacity) {
             return false;
         }
-        byRun.computeIfAbsent(runId, id -> new ArrayDeque<>()).add(new Deferred(message, attempt));
+        queues.computeIfAbsent(new Waiting(channel, runId), id -> new ArrayDeque<>())
+                .add(new Deferred(message, attempt));
         size++;
         return true;
     }
 
     private synchronized void retryWaitingRuns() {
-        for (String runId : List.copyOf(byRun.keySet())) {
-            if (retrying.add(runId)) {
-                retries.execute(() -> retry(runId));
+        for (Waiting waiting : List.copyOf(queues.keySet())) {
+            if (retrying.add(waiting)) {
+                retries.execute(() -> retry(waiting));
             }
         }
     }
 
-    /** Retries the run's deferred events in order, up to the first still to be deferred. */
-    private void retry(String runId) {
+    /** Retries the deferred events in order, up to the first still to be deferred. */
+    private void retry(Waiting waiting) {
         try {
             while (true) {
-                Deferred head = head(runId);
+                Deferred head = head(waiting);
                 if (head == null || !head.attempt().handled()) {
                     return;
                 }
-                remove(runId);
+                remove(waiting);
                 head.message().ack();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
             // As on the channel itself: the failure strategy marks the service unhealthy, to be restarted.
-            LOG.errorf(e, "Retrying a deferred event of run %s failed", runId);
-            Deferred head = head(runId);
+            LOG.errorf(e, "Retrying a deferred event of run %s from %s failed", waiting.runId(), waiting.channel());
+            Deferred head = head(waiting);
             if (head != null) {
-                remove(runId);
+                remove(waiting);
                 head.message().nack(e);
             }
         } finally {
             synchronized (this) {
-                retrying.remove(runId);
+                retrying.remove(waiting);
             }
         }
     }
 
-    private synchronized Deferred head(String runId) {
-        Queue<Deferred> queue = byRun.get(runId);
+    private synchronized Deferred head(Waiting waiting) {
+        Queue<Deferred> queue = queues.get(waiting);
         return queue == null ? null : queue.peek();
     }
 
-    private synchronized void remove(String runId) {
-        Queue<Deferred> queue = byRun.get(runId);
+    private synchronized void remove(Waiting waiting) {
+        Queue<Deferred> queue = queues.get(waiting);
         queue.remove();
         size--;
         if (queue.isEmpty()) {
-            byRun.remove(runId);
+            queues.remove(waiting);
         }
     }
 

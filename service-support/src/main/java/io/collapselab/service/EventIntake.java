@@ -38,9 +38,9 @@ import org.jboss.logging.Logger;
  *   <li>a copy of an event this process has already handled is dropped when it has the same content, and
  *       dead-lettered when it differs;</li>
  *   <li>the event's run is looked up; an event of a run the registry does not know yet is deferred without
- *       holding the channel (later events of that run wait behind it) and retried until its run is known or
- *       {@code collapse.run-wait-timeout} has passed, when it is dead-lettered; events of completed runs get no
- *       more work;</li>
+ *       holding the channel (later events of that run on the channel wait behind it) and retried until its run is
+ *       known or {@code collapse.run-wait-timeout} has passed, when it is dead-lettered; events of completed runs
+ *       get no more work;</li>
  *   <li>the event is validated against its run's config, and against the run's {@linkplain RecordedLineage
  *       recorded lineage}: what no service recorded, or what contradicts the record, is dead-lettered without
  *       failing the run;</li>
@@ -114,8 +114,9 @@ public class EventIntake {
         }
         CollapseEvent event = admitted.get();
         Instant deadline = Instant.now().plus(config.runWaitTimeout());
-        if (deferred.isWaiting(event.runId()) || !handle(channel, record, event, type, work, deadline)) {
-            if (deferred.defer(event.runId(), message, () -> handle(channel, record, event, type, work, deadline))) {
+        if (deferred.isWaiting(channel, event.runId()) || !handle(channel, record, event, type, work, deadline)) {
+            if (deferred.defer(channel, event.runId(), message,
+                    () -> handle(channel, record, event, type, work, deadline))) {
                 metrics.deferred(channel);
                 LOG.debugf("Deferring %s of run %s generation %d: the run is not known yet",
                         event.type().typeName(), event.runId(), event.generation());
