@@ -26,6 +26,16 @@ public final class ObjectKey {
 
     public static final int MAX_GENERATION = 9999;
 
+    /**
+     * The {@link #generationFile generation files} in which services save the events they publish, beside the
+     * objects the events name, before publishing them: the trainer's checkpoint event, the generator's corpus
+     * event, the evaluator's evaluation event, and the event that ended the run at that generation.
+     */
+    public static final String CHECKPOINT_EVENT = "checkpoint-event.json";
+    public static final String CORPUS_EVENT = "corpus-event.json";
+    public static final String EVALUATION_EVENT = "evaluation-event.json";
+    public static final String RUN_COMPLETED_EVENT = "run-completed-event.json";
+
     private static final String RUNS = "runs";
     private static final String MODELS = "models";
     private static final Set<String> MODEL_FILES = Set.of("config.json", "model.safetensors");

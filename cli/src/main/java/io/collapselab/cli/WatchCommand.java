@@ -2,6 +2,7 @@ package io.collapselab.cli;
 
 import io.collapselab.cli.runs.RunIds;
 import io.collapselab.cli.runs.RunLog;
+import io.collapselab.cli.runs.RunObserver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -15,8 +16,12 @@ import java.util.concurrent.Callable;
 /** {@code collapse watch RUN...}: live progress of runs until they complete, then their tables. */
 @Command(name = "watch", mixinStandardHelpOptions = true,
         description = "Follows runs live (one progress bar per run) until they complete, then prints each run's "
-                + "per-generation table. Exit 0 when all ended normally, 1 when one failed.")
+                + "per-generation table. Exit 0 when all ended normally, 1 when one failed, 2 at once when the "
+                + "event log holds no event of a run.")
 final class WatchCommand implements Callable<Integer> {
+
+    /** How long looking a run id up in the event log may take. */
+    private static final Duration LOOKUP_TIMEOUT = Duration.ofMinutes(1);
 
     @Parameters(paramLabel = "RUN", arity = "1..*", description = "Run ids.")
     List<String> runIds;
@@ -45,8 +50,21 @@ final class WatchCommand implements Callable<Integer> {
             }
         });
         ClusterOptions.Cluster target = cluster.resolve(state.processes());
+        refuseUnknown(target);
         Map<String, RunLog> logs = RunResults.follow(target, runIds, Duration.ofMinutes(timeoutMinutes),
                 System.err);
         return RunResults.report(logs, json);
+    }
+
+    /** A run id the log does not know is a typo far more often than a run about to be submitted: say so at once. */
+    private void refuseUnknown(ClusterOptions.Cluster target) {
+        try (RunObserver observer = new RunObserver(target.bootstrapServers())) {
+            for (String id : runIds) {
+                if (observer.read(id, LOOKUP_TIMEOUT).entries().isEmpty()) {
+                    throw new UsageError("run " + id + " is unknown: the event log holds no event of it; check the"
+                            + " run id ('collapse runs' lists the runs)");
+                }
+            }
+        }
     }
 }

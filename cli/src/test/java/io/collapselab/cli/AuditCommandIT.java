@@ -241,6 +241,42 @@ class AuditCommandIT {
     }
 
     @Test
+    void aDeletedSavedEventIsNamedInItsGeneration() throws Exception {
+        fixture().publish(stack, "audit-unsaved");
+        ObjectKey saved = ObjectKey.generationFile("audit-unsaved", 1, ObjectKey.CORPUS_EVENT);
+        Files.delete(RunFixture.file(stack, saved));
+
+        Result result = audit("audit-unsaved");
+
+        assertEquals(AuditCommand.DISCREPANCIES, result.exitCode(), result.describe());
+        List<String> discrepancies = discrepancyLines(result);
+        assertEquals(1, discrepancies.size(), result.out());
+        assertTrue(discrepancies.get(0).startsWith("  SAVED_EVENT_MISMATCH generation 1, " + Topics.CORPORA + "-"),
+                discrepancies.get(0));
+        assertTrue(discrepancies.get(0).endsWith("CorpusGenerated(1) has no saved copy at " + saved.key()
+                + ": a redelivery would recompute it, and consumers refuse it"), discrepancies.get(0));
+    }
+
+    @Test
+    void anEditedSavedEventIsNamedInItsGeneration() throws Exception {
+        RunFixture run = fixture();
+        run.publish(stack, "audit-edited");
+        ObjectKey saved = ObjectKey.generationFile("audit-edited", 0, ObjectKey.CHECKPOINT_EVENT);
+        Path file = RunFixture.file(stack, saved);
+        String forgedSha = "0".repeat(64);
+        // Rewritten in place, so that the S3 server keeps serving it under its key.
+        Files.writeString(file, Files.readString(file).replace(run.checkpointSha256(0), forgedSha));
+
+        Result result = audit("audit-edited");
+
+        assertEquals(AuditCommand.DISCREPANCIES, result.exitCode(), result.describe());
+        List<String> discrepancies = discrepancyLines(result);
+        assertTrue(discrepancies.stream().anyMatch(line -> line.startsWith("  SAVED_EVENT_MISMATCH generation 0")
+                && line.contains("the saved copy of CheckpointPublished(0) at " + saved.key() + " has sha256 ")
+                && line.endsWith(": it was changed after it was written")), result.out());
+    }
+
+    @Test
     void anUnknownRunCannotBeAudited() {
         Result result = audit("audit-nobody");
 

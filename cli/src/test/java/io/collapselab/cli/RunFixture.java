@@ -13,6 +13,7 @@ import io.collapselab.events.ObjectRef;
 import io.collapselab.events.ProducerInfo;
 import io.collapselab.events.RunCompleted;
 import io.collapselab.events.RunRequested;
+import io.collapselab.events.json.EventJson;
 import io.collapselab.events.kafka.EventRecords;
 import io.collapselab.experiment.EvaluationSettings;
 import io.collapselab.experiment.ExperimentConfig;
@@ -142,29 +143,31 @@ final class RunFixture {
                 Generation generation = generations.get(g);
                 GenerationSteps.TrainedCheckpoint trained = generation.checkpoint();
                 ObjectRef checkpoint = ref(store.put(ObjectKey.checkpoint(runId, g), trained.checkpoint()));
-                send(producer, events, CheckpointPublished.of(runId, g, Instant.now(), TRAINER, checkpoint,
-                        g == 0 ? null : checkpointSha256(g - 1), generation.trainedOnSha256(), trained.steps(),
-                        trained.tokensSeen(), trained.trainLoss(), trained.computeMs()));
+                sendSaved(producer, events, store, ObjectKey.CHECKPOINT_EVENT, CheckpointPublished.of(runId, g,
+                        Instant.now(), TRAINER, checkpoint, g == 0 ? null : checkpointSha256(g - 1),
+                        generation.trainedOnSha256(), trained.steps(), trained.tokensSeen(), trained.trainLoss(),
+                        trained.computeMs()));
                 GenerationSteps.SampledCorpus sampled = generation.corpus();
                 ObjectRef corpus = ref(store.put(ObjectKey.corpus(runId, g), sampled.corpus()));
                 ObjectRef tokens = ref(store.put(ObjectKey.corpusTokens(runId, g),
                         CorpusTokens.toBytes(sampled.tokens())));
-                send(producer, events, CorpusGenerated.of(runId, g, Instant.now(), GENERATOR, corpus, tokens,
-                        sampled.tokenCount(), checkpoint.sha256(), config.sampling(),
-                        Rng.derive(config.seed(), g, SeedRole.SAMPLING)));
+                sendSaved(producer, events, store, ObjectKey.CORPUS_EVENT, CorpusGenerated.of(runId, g,
+                        Instant.now(), GENERATOR, corpus, tokens, sampled.tokenCount(), checkpoint.sha256(),
+                        config.sampling(), Rng.derive(config.seed(), g, SeedRole.SAMPLING)));
                 TextMetrics metrics = generation.text().metrics();
                 GenerationSteps.CheckpointEvaluation h = generation.heldout();
-                send(producer, events, EvaluationCompleted.of(runId, g, Instant.now(), EVALUATOR,
-                        new EvaluationCompleted.Metrics(h.heldoutLoss(), h.heldoutPerplexity(), h.heldoutMethod(),
-                                h.heldout().tokens(), h.heldoutBitsPerByte(), h.heldoutWordPerplexity(),
+                sendSaved(producer, events, store, ObjectKey.EVALUATION_EVENT, EvaluationCompleted.of(runId, g,
+                        Instant.now(), EVALUATOR, new EvaluationCompleted.Metrics(h.heldoutLoss(),
+                                h.heldoutPerplexity(), h.heldoutMethod(), h.heldout().tokens(),
+                                h.heldoutBitsPerByte(), h.heldoutWordPerplexity(),
                                 h.wholeTextLoss(), h.wholeTextPerplexity(), h.wholeTextBitsPerByte(),
                                 h.wholeTextWordPerplexity(), h.wholeTextTokens(), metrics.distinct1(),
                                 metrics.distinct2(), metrics.distinct3(), metrics.repetition(), metrics.entropy(),
                                 metrics.tailMass(), metrics.unseenWordShare(), generation.text().cycleLength()),
                         generation.text().excerpt(), generation.collapsed(), checkpoint.sha256(), corpus.sha256()));
             }
-            send(producer, events, RunCompleted.of(runId, lastGeneration(), Instant.now(), EVALUATOR,
-                    RunCompleted.Reason.MAX_GENERATIONS, "", lastGeneration()));
+            sendSaved(producer, events, store, ObjectKey.RUN_COMPLETED_EVENT, RunCompleted.of(runId, lastGeneration(),
+                    Instant.now(), EVALUATOR, RunCompleted.Reason.MAX_GENERATIONS, "", lastGeneration()));
         }
         return events;
     }
@@ -186,8 +189,10 @@ final class RunFixture {
                 stack.bucket(), stack.s3Region()));
     }
 
-    private static void send(KafkaProducer<String, byte[]> producer, List<CollapseEvent> published,
-                             CollapseEvent event) throws Exception {
+    /** Saves {@code event} beside the generation's objects, as the services do, then publishes it. */
+    private static void sendSaved(KafkaProducer<String, byte[]> producer, List<CollapseEvent> published,
+                                  ArtifactStore store, String savedAs, CollapseEvent event) throws Exception {
+        store.put(ObjectKey.generationFile(event.runId(), event.generation(), savedAs), EventJson.toBytes(event));
         send(producer, event);
         published.add(event);
     }

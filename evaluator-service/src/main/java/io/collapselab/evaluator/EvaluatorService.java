@@ -31,8 +31,11 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
@@ -83,8 +86,10 @@ public class EvaluatorService {
 
     @Incoming(GENERATIONS_CHANNEL)
     @Blocking
-    public void onGenerationEvent(ConsumerRecord<String, DecodedEvent> record) throws InterruptedException {
-        intake.process(GENERATIONS_CHANNEL, record, CollapseEvent.class, this::evaluate);
+    @Acknowledgment(Acknowledgment.Strategy.MANUAL)
+    public CompletionStage<Void> onGenerationEvent(Message<ConsumerRecord<String, DecodedEvent>> message)
+            throws InterruptedException {
+        return intake.process(GENERATIONS_CHANNEL, message, CollapseEvent.class, this::evaluate);
     }
 
     private void evaluate(CollapseEvent event, Run run, ComputeTime compute) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.collapselab.artifacts.ArtifactStore;
 import io.collapselab.artifacts.ObjectKey;
+import io.collapselab.events.CheckpointPublished;
 import io.collapselab.events.CorpusGenerated;
 import io.collapselab.events.EvaluationCompleted;
 import io.collapselab.events.ObjectRef;
@@ -14,6 +15,7 @@ import io.collapselab.events.RunRequested;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.lm.loop.GenerationSteps;
 import io.collapselab.lm.loop.Progress;
+import io.collapselab.service.ObjectOutbox;
 import io.collapselab.service.testing.InMemoryEvents;
 import io.collapselab.service.testing.LocalStackResource;
 import io.collapselab.service.testing.SecondApplication;
@@ -65,8 +67,14 @@ class EvaluatorRefusalIT {
         ObjectRef tokens = new ObjectRef(ObjectKey.corpusTokens("tampered", 0).toUri(store.settings().bucket()),
                 "c".repeat(64), 8);
 
-        events.send(EvaluatorService.GENERATIONS_CHANNEL, CorpusGenerated.of("tampered", 0, Instant.now(),
-                TestRuns.SUBMITTER, tampered, tokens, 2, "e".repeat(64), request.config().sampling(), 1));
+        // Recorded, as a faulty generator would have: what no service recorded is refused before any work.
+        TestRuns.record(store, ObjectOutbox.CHECKPOINT_EVENT, CheckpointPublished.of("tampered", 0, Instant.now(),
+                TestRuns.SUBMITTER, new ObjectRef(ObjectKey.checkpoint("tampered", 0).toUri(
+                        store.settings().bucket()), "e".repeat(64), 100), null, request.inputs().train().sha256(),
+                8, 256, 3.0, 1));
+        events.send(EvaluatorService.GENERATIONS_CHANNEL, TestRuns.record(store, ObjectOutbox.CORPUS_EVENT,
+                CorpusGenerated.of("tampered", 0, Instant.now(), TestRuns.SUBMITTER, tampered, tokens, 2,
+                        "e".repeat(64), request.config().sampling(), 1)));
 
         RunCompleted failed = events.awaitPublished(RunCompleted.class, "tampered", 0);
         assertEquals(RunCompleted.Reason.FAILED, failed.reason());

@@ -28,6 +28,7 @@ import io.collapselab.lm.random.Rng;
 import io.collapselab.lm.random.SeedRole;
 import io.collapselab.lm.sample.CorpusTokens;
 import io.collapselab.lm.tokenizer.ByteTokenizer;
+import io.collapselab.service.ObjectOutbox;
 import io.collapselab.service.testing.InMemoryEvents;
 import io.collapselab.service.testing.LocalStackResource;
 import io.collapselab.service.testing.LongWorkChannels;
@@ -192,8 +193,11 @@ class EvaluatorServiceIT implements LongWorkChannels {
                 TestRuns.corpusTokens(config, checkpoint), 1, Progress.NONE);
         ObjectRef stored = TestRuns.ref(store.put(ObjectKey.checkpoint("windows", 1), checkpoint.checkpoint()));
 
-        events.send(EvaluatorService.GENERATIONS_CHANNEL, CheckpointPublished.of("windows", 1, Instant.now(),
-                TestRuns.SUBMITTER, stored, checkpoint.sha256(), checkpoint.sha256(), 4, 512, 3.0, 1));
+        TestRuns.checkpointPublished(store, request, checkpoint, 0);
+
+        events.send(EvaluatorService.GENERATIONS_CHANNEL, TestRuns.record(store, ObjectOutbox.CHECKPOINT_EVENT,
+                CheckpointPublished.of("windows", 1, Instant.now(), TestRuns.SUBMITTER, stored, checkpoint.sha256(),
+                        checkpoint.sha256(), 4, 512, 3.0, 1)));
         events.send(EvaluatorService.GENERATIONS_CHANNEL, corpusGenerated(request, checkpoint, sampled.corpus(),
                 sampled.tokens(), 1));
         EvaluationCompleted evaluation = events.awaitPublished(EvaluationCompleted.class, "windows", 1);
@@ -212,12 +216,14 @@ class EvaluatorServiceIT implements LongWorkChannels {
 
     private CorpusGenerated corpusGenerated(RunRequested request, TrainedCheckpoint checkpoint, byte[] corpus,
                                             int[] sampledIds, int generation) {
-        store.put(ObjectKey.checkpoint(request.runId(), generation), checkpoint.checkpoint());
+        if (generation == 0) {
+            TestRuns.checkpointPublished(store, request, checkpoint, 0);
+        }
         ObjectRef stored = TestRuns.ref(store.put(ObjectKey.corpus(request.runId(), generation), corpus));
         ObjectRef tokens = TestRuns.ref(store.put(ObjectKey.corpusTokens(request.runId(), generation),
                 CorpusTokens.toBytes(sampledIds)));
-        return CorpusGenerated.of(request.runId(), generation, Instant.now(), TestRuns.SUBMITTER, stored, tokens, 128,
-                checkpoint.sha256(), request.config().sampling(),
-                Rng.derive(request.config().seed(), generation, SeedRole.SAMPLING));
+        return TestRuns.record(store, ObjectOutbox.CORPUS_EVENT, CorpusGenerated.of(request.runId(), generation,
+                Instant.now(), TestRuns.SUBMITTER, stored, tokens, 128, checkpoint.sha256(),
+                request.config().sampling(), Rng.derive(request.config().seed(), generation, SeedRole.SAMPLING)));
     }
 }

@@ -24,8 +24,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
@@ -58,8 +61,10 @@ public class GeneratorService {
 
     @Incoming(CHECKPOINTS_CHANNEL)
     @Blocking
-    public void onCheckpoint(ConsumerRecord<String, DecodedEvent> record) throws InterruptedException {
-        intake.process(CHECKPOINTS_CHANNEL, record, CheckpointPublished.class, this::sample);
+    @Acknowledgment(Acknowledgment.Strategy.MANUAL)
+    public CompletionStage<Void> onCheckpoint(Message<ConsumerRecord<String, DecodedEvent>> message)
+            throws InterruptedException {
+        return intake.process(CHECKPOINTS_CHANNEL, message, CheckpointPublished.class, this::sample);
     }
 
     private void sample(CheckpointPublished checkpoint, Run run, ComputeTime compute) {

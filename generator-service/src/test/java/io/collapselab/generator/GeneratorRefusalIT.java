@@ -15,6 +15,7 @@ import io.collapselab.events.RunRequested;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.lm.loop.GenerationSteps;
 import io.collapselab.lm.loop.Progress;
+import io.collapselab.service.ObjectOutbox;
 import io.collapselab.service.testing.InMemoryEvents;
 import io.collapselab.service.testing.LocalStackResource;
 import io.collapselab.service.testing.SecondApplication;
@@ -60,8 +61,10 @@ class GeneratorRefusalIT {
         ObjectRef wrongKey = new ObjectRef(ObjectKey.checkpoint("elsewhere", 1).toUri(store.settings().bucket()),
                 "d".repeat(64), 100);
 
-        events.send(GeneratorService.CHECKPOINTS_CHANNEL, CheckpointPublished.of("elsewhere", 0, Instant.now(),
-                TestRuns.SUBMITTER, wrongKey, null, request.inputs().train().sha256(), 8, 256, 3.0, 1));
+        // Recorded, as a faulty trainer would have: what no service recorded is refused before any work.
+        events.send(GeneratorService.CHECKPOINTS_CHANNEL, TestRuns.record(store, ObjectOutbox.CHECKPOINT_EVENT,
+                CheckpointPublished.of("elsewhere", 0, Instant.now(), TestRuns.SUBMITTER, wrongKey, null,
+                        request.inputs().train().sha256(), 8, 256, 3.0, 1)));
 
         RunCompleted failed = events.awaitPublished(RunCompleted.class, "elsewhere", 0);
         assertEquals(RunCompleted.Reason.FAILED, failed.reason());

@@ -22,11 +22,23 @@ public interface CollapseConfig {
     S3 s3();
 
     /**
-     * How long a handler waits for an event's run to appear in the run registry (its {@code RunRequested} read
-     * from {@code collapse.runs}) before dead-lettering the event as belonging to no known run.
+     * How long an event may wait for its run to appear in the run registry (its {@code RunRequested} read from
+     * {@code collapse.runs}) before it is dead-lettered as belonging to no known run. It waits deferred, without
+     * holding its channel.
      */
     @WithDefault("PT2M")
     Duration runWaitTimeout();
+
+    /** How often events deferred for a run not known yet are tried again. */
+    @WithDefault("PT1S")
+    Duration deferredRetryInterval();
+
+    /**
+     * How many events may wait deferred at once, over all runs; an event of an unknown run beyond that is
+     * dead-lettered at once.
+     */
+    @WithDefault("1000")
+    int maxDeferredEvents();
 
     /** How many recently processed event ids each service remembers to drop redelivered events cheaply. */
     @WithDefault("10000")
@@ -38,6 +50,13 @@ public interface CollapseConfig {
      */
     @WithDefault("${java.io.tmpdir}/collapse-models")
     String modelCache();
+
+    /**
+     * Where a service keeps dead letters the broker does not take (in a directory of the service's name), until it
+     * takes them; it should survive a restart of the service.
+     */
+    @WithDefault("${java.io.tmpdir}/collapse-dead-letters")
+    String deadLetterDir();
 
     /** Back-off for work that failed for a transient reason (S3 or Kafka unavailable); retried until it succeeds. */
     Retry retry();

@@ -1,5 +1,6 @@
 package io.collapselab.service;
 
+import io.collapselab.artifacts.ObjectKey;
 import io.collapselab.events.CollapseEvent;
 import io.collapselab.events.json.EventJson;
 import io.collapselab.events.kafka.EventSerializer;
@@ -29,16 +30,16 @@ import java.util.function.Supplier;
 public class ObjectOutbox {
 
     /** The trainer's {@code CheckpointPublished} of a generation. */
-    public static final String CHECKPOINT_EVENT = "checkpoint-event.json";
+    public static final String CHECKPOINT_EVENT = ObjectKey.CHECKPOINT_EVENT;
     /** The generator's {@code CorpusGenerated} of a generation. */
-    public static final String CORPUS_EVENT = "corpus-event.json";
+    public static final String CORPUS_EVENT = ObjectKey.CORPUS_EVENT;
     /** The evaluator's {@code EvaluationCompleted} of a generation. */
-    public static final String EVALUATION_EVENT = "evaluation-event.json";
+    public static final String EVALUATION_EVENT = ObjectKey.EVALUATION_EVENT;
     /**
      * The {@code RunCompleted} that ended a run at a generation, whoever published it: one object per generation
      * means a run can end only one way there, even if two services end it at once.
      */
-    public static final String RUN_COMPLETED_EVENT = "run-completed-event.json";
+    public static final String RUN_COMPLETED_EVENT = ObjectKey.RUN_COMPLETED_EVENT;
 
     private static final EventSerializer SERIALIZER = new EventSerializer();
 

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 
 /**
  * The service metrics, exported at {@code /q/metrics} (Prometheus names in brackets):
@@ -53,6 +54,21 @@ public class PipelineMetrics {
 
     public void deduplicated(String channel) {
         registry.counter("collapse.events.deduplicated", "channel", channel).increment();
+    }
+
+    public void deferred(String channel) {
+        registry.counter("collapse.events.deferred", "channel", channel).increment();
+    }
+
+    public void deadLetterKeptLocally(String channel) {
+        registry.counter("collapse.dead.letters.kept.locally", "channel", channel).increment();
+    }
+
+    /** Exports how many dead letters wait on this replica's disk for the broker to take them. */
+    public void pendingDeadLetters(IntSupplier pending) {
+        Gauge.builder("collapse.dead.letters.pending.locally", pending::getAsInt)
+                .description("Dead letters kept on disk until the broker takes them")
+                .register(registry);
     }
 
     public void deadLettered(String channel) {

@@ -1,36 +1,41 @@
 package io.collapselab.service;
 
+import io.collapselab.events.CollapseEvent;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * The ids of the events this process has handled most recently, so that a redelivered one (after a rebalance, or
- * when offsets were not yet committed) is dropped without touching S3. Bounded: the oldest ids are forgotten
- * first. It is only a shortcut; what makes handlers idempotent across restarts is the object outbox.
+ * The events this process has handled most recently, by event id, so that a redelivered copy (after a rebalance,
+ * or when offsets were not yet committed) is recognised without touching S3, and a copy under the same id with
+ * other content is told from it. Bounded: the oldest are forgotten first. It is only a shortcut; what makes
+ * handlers idempotent across restarts is the object outbox, and what tells a forged copy after a restart is the
+ * {@linkplain RecordedLineage recorded lineage}.
  */
 public final class ProcessedEvents {
 
-    private final Map<String, Boolean> ids;
+    private final Map<String, CollapseEvent> events;
 
     public ProcessedEvents(int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("collapse.processed-events-capacity must be at least 1, was "
                     + capacity);
         }
-        // Access order: an id seen again moves to the young end and survives longer.
-        this.ids = new LinkedHashMap<>(16, 0.75f, true) {
+        // Access order: an event seen again moves to the young end and survives longer.
+        this.events = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, CollapseEvent> eldest) {
                 return size() > capacity;
             }
         };
     }
 
-    public synchronized boolean contains(String eventId) {
-        return ids.get(eventId) != null;
+    /** The event handled under {@code eventId}, if it is still remembered. */
+    public synchronized Optional<CollapseEvent> handled(String eventId) {
+        return Optional.ofNullable(events.get(eventId));
     }
 
-    public synchronized void add(String eventId) {
-        ids.put(eventId, Boolean.TRUE);
+    public synchronized void add(CollapseEvent event) {
+        events.putIfAbsent(event.eventId(), event);
     }
 }

@@ -17,14 +17,24 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 final class RecordingEmitter implements MutinyEmitter<ProducerRecord<String, byte[]>> {
 
     private final List<ProducerRecord<String, byte[]>> sent = new CopyOnWriteArrayList<>();
+    private volatile RuntimeException refusal;
 
     /** What was sent so far. */
     PublishedRecords published() {
         return new PublishedRecords(sent);
     }
 
+    /** Makes every send fail with {@code failure} from now on, as a broker refusing records; null to accept again. */
+    void refuseWith(RuntimeException failure) {
+        refusal = failure;
+    }
+
     @Override
     public void sendAndAwait(ProducerRecord<String, byte[]> record) {
+        RuntimeException failure = refusal;
+        if (failure != null) {
+            throw failure;
+        }
         sent.add(record);
     }
 

@@ -13,70 +13,57 @@ import io.collapselab.events.kafka.DecodedEvent;
 import io.collapselab.events.kafka.Topics;
 import io.collapselab.experiment.Presets;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 class RunRegistryTest {
 
-    private static final Duration LONG = Duration.ofSeconds(30);
+    private static final ProducerInfo EVALUATOR = new ProducerInfo("evaluator-service", "host", "1");
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final PipelineMetrics metrics = new PipelineMetrics(meters);
-    private final RunRegistry registry = new RunRegistry(metrics);
+    private final RecordedEvents recorded = new RecordedEvents();
+    private final RunRegistry registry = new RunRegistry(metrics, new RecordedLineage(recorded));
 
     @Test
-    void aHandlerWaitsForTheRunToBeRegistered() throws Exception {
+    void aRunIsKnownOnceItsRequestIsRead() throws Exception {
         RunRequested request = RunTest.request(Presets.get("smoke"));
-        CompletableFuture<Optional<Run>> waiting = CompletableFuture.supplyAsync(() -> {
-            try {
-                return registry.activeRun("r1", LONG);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        assertFalse(registry.isKnown("r1"));
+        assertThrows(UnknownRunException.class, () -> registry.activeRun("r1"));
 
         registry.onRunEvent(record(request));
 
-        assertEquals(request, waiting.get().orElseThrow().request());
+        assertTrue(registry.isKnown("r1"));
+        assertEquals(request, registry.activeRun("r1").orElseThrow().request());
     }
 
     @Test
-    void anUnknownRunIsReportedAfterTheWait() {
-        UnknownRunException e = assertThrows(UnknownRunException.class,
-                () -> registry.activeRun("nobody", Duration.ofMillis(50)));
-        assertEquals("run nobody is unknown: no RunRequested for it on collapse.runs within 0 s"
-                + " (collapse.run-wait-timeout)", e.getMessage());
-    }
-
-    @Test
-    void aRunWhoseConfigCannotRunIsRejectedAtOnce() {
+    void aRunWhoseConfigCannotRunIsRejectedAtOnce() throws InterruptedException {
         registry.onRunEvent(record(RunTest.request(Presets.get("smoke").withGenerations(-1))));
 
-        UnknownRunException e = assertThrows(UnknownRunException.class, () -> registry.activeRun("r1", LONG));
+        UnknownRunException e = assertThrows(UnknownRunException.class, () -> registry.activeRun("r1"));
         assertTrue(e.getMessage().startsWith("invalid config of run r1"), e.getMessage());
     }
 
     @Test
     void aCompletedRunHasNoMoreWorkAndLosesItsGauge() throws Exception {
         registry.onRunEvent(record(RunTest.request(Presets.get("smoke"))));
-        metrics.generationReached("r1", 3);
-        assertEquals(3, meters.get("collapse.run.generation").tag("run", "r1").gauge().value());
+        int last = Presets.get("smoke").generations();
+        metrics.generationReached("r1", last);
+        assertEquals(last, meters.get("collapse.run.generation").tag("run", "r1").gauge().value());
 
-        registry.onRunEvent(record(RunCompleted.of("r1", 3, Instant.now(), new ProducerInfo("evaluator-service",
-                "host", "1"), RunCompleted.Reason.MAX_GENERATIONS, "done", 3)));
+        registry.onRunEvent(record(recorded.record(ObjectOutbox.RUN_COMPLETED_EVENT, completion("r1", last))));
 
         assertTrue(registry.isCompleted("r1"));
-        assertEquals(Optional.empty(), registry.activeRun("r1", LONG));
+        assertEquals(Optional.empty(), registry.activeRun("r1"));
         assertEquals(Optional.empty(), registry.request("r1"));
         assertTrue(meters.find("collapse.run.generation").tag("run", "r1").gauges().isEmpty());
     }
 
     @Test
-    void theFirstRequestOfARunIdDefinesIt() {
+    void theFirstRequestOfARunIdDefinesIt() throws InterruptedException {
         RunRequested first = RunTest.request(Presets.get("smoke"));
         RunRequested second = RunTest.request(Presets.get("demo"));
 
@@ -85,6 +72,44 @@ class RunRegistryTest {
 
         assertEquals(first, registry.request("r1").orElseThrow());
         assertFalse(registry.isCompleted("r1"));
+    }
+
+    @Test
+    void aRunCompletedThatNoServiceRecordedEndsNoRun() throws Exception {
+        registry.onRunEvent(record(RunTest.request(Presets.get("smoke"))));
+
+        registry.onRunEvent(record(completion("r1", Presets.get("smoke").generations())));
+        registry.onRunEvent(record(completion("unused", 0)));
+
+        assertFalse(registry.isCompleted("r1"), "a forged RunCompleted cancelled a live run");
+        assertTrue(registry.activeRun("r1").isPresent());
+        assertFalse(registry.isCompleted("unused"), "a forged RunCompleted took a run id before its first use");
+    }
+
+    @Test
+    void aRecordedRunCompletedThatContradictsTheConfigEndsNoRun() throws Exception {
+        registry.onRunEvent(record(RunTest.request(Presets.get("smoke"))));
+        int beyondTheLast = Presets.get("smoke").generations() + 5;
+
+        registry.onRunEvent(record(recorded.record(ObjectOutbox.RUN_COMPLETED_EVENT,
+                completion("r1", beyondTheLast))));
+
+        assertFalse(registry.isCompleted("r1"));
+    }
+
+    @Test
+    void aRecordedRunCompletedOfARunNeverRequestedValidlyEndsIt() throws InterruptedException {
+        RunCompleted failed = RunCompleted.of("bad-request", 0, Instant.now(), EVALUATOR, RunCompleted.Reason.FAILED,
+                "not valid JSON", null);
+
+        registry.onRunEvent(record(recorded.record(ObjectOutbox.RUN_COMPLETED_EVENT, failed)));
+
+        assertTrue(registry.isCompleted("bad-request"), "the answer to an unreadable request keeps its run id taken");
+    }
+
+    private static RunCompleted completion(String runId, int generation) {
+        return RunCompleted.of(runId, generation, Instant.now(), EVALUATOR, RunCompleted.Reason.MAX_GENERATIONS,
+                "done", generation);
     }
 
     private static ConsumerRecord<String, DecodedEvent> record(CollapseEvent event) {

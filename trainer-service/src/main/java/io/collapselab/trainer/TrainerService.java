@@ -27,8 +27,11 @@ import java.time.Instant;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
@@ -65,14 +68,18 @@ public class TrainerService {
 
     @Incoming(RUNS_CHANNEL)
     @Blocking
-    public void onRunEvent(ConsumerRecord<String, DecodedEvent> record) throws InterruptedException {
-        intake.process(RUNS_CHANNEL, record, RunRequested.class, this::pretrain);
+    @Acknowledgment(Acknowledgment.Strategy.MANUAL)
+    public CompletionStage<Void> onRunEvent(Message<ConsumerRecord<String, DecodedEvent>> message)
+            throws InterruptedException {
+        return intake.process(RUNS_CHANNEL, message, RunRequested.class, this::pretrain);
     }
 
     @Incoming(CORPORA_CHANNEL)
     @Blocking
-    public void onCorpus(ConsumerRecord<String, DecodedEvent> record) throws InterruptedException {
-        intake.process(CORPORA_CHANNEL, record, CorpusGenerated.class, this::trainNext);
+    @Acknowledgment(Acknowledgment.Strategy.MANUAL)
+    public CompletionStage<Void> onCorpus(Message<ConsumerRecord<String, DecodedEvent>> message)
+            throws InterruptedException {
+        return intake.process(CORPORA_CHANNEL, message, CorpusGenerated.class, this::trainNext);
     }
 
     private void pretrain(RunRequested request, Run run, ComputeTime compute) {

@@ -117,8 +117,6 @@ class TrainerServiceIT implements LongWorkChannels {
         events.register(store, "accumulate", config);
         TrainedCheckpoint generation0 = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
         CorpusGenerated corpus0 = upload("accumulate", config, generation0, 0);
-        // The trainer finds earlier corpora through the CorpusGenerated the generator recorded beside them.
-        store.put(ObjectKey.generationFile("accumulate", 0, ObjectOutbox.CORPUS_EVENT), EventJson.toBytes(corpus0));
         byte[] c0 = store.get(ObjectKey.corpus("accumulate", 0), corpus0.corpus().sha256());
         byte[] mix1 = TrainingMix.forGeneration(config, TestRuns.trainText(), List.of(c0), 1);
         TrainedCheckpoint generation1 = GenerationSteps.trainNext(config, generation0.checkpoint(), mix1, 1,
@@ -158,7 +156,7 @@ class TrainerServiceIT implements LongWorkChannels {
                 published.checkpoint().sha256());
     }
 
-    /** An anchored run reads generation 0 through the CheckpointPublished its trainer recorded beside it. */
+    /** An anchored run reads generation 0 through the CheckpointPublished its trainer recorded beside it (upload). */
     @Test
     void anAnchoredRunTrainsAgainstGenerationZeroAndTheRealTextAsTheLoopDoes() {
         ExperimentConfig tiny = TestRuns.tinyConfig();
@@ -166,12 +164,6 @@ class TrainerServiceIT implements LongWorkChannels {
         events.register(store, "anchored", config);
         TrainedCheckpoint generation0 = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
         CorpusGenerated corpus0 = upload("anchored", config, generation0, 0);
-        ObjectRef checkpoint0 = new ObjectRef(ObjectKey.checkpoint("anchored", 0).toUri(store.settings().bucket()),
-                generation0.sha256(), generation0.checkpoint().length);
-        store.put(ObjectKey.generationFile("anchored", 0, ObjectOutbox.CHECKPOINT_EVENT), EventJson.toBytes(
-                CheckpointPublished.of("anchored", 0, Instant.now(), TestRuns.SUBMITTER, checkpoint0, null,
-                        "0".repeat(64), config.pretraining().steps(), generation0.tokensSeen(),
-                        generation0.trainLoss(), 1)));
         AnchorInputs anchors = new AnchorInputs(generation0.checkpoint(), TestRuns.trainText());
         byte[] c0 = store.get(ObjectKey.corpus("anchored", 0), corpus0.corpus().sha256());
         TrainedCheckpoint generation1 = GenerationSteps.trainNext(config, generation0.checkpoint(),
@@ -244,17 +236,25 @@ class TrainerServiceIT implements LongWorkChannels {
         return request;
     }
 
-    /** Stores a checkpoint and the corpus sampled from it, as the pipeline would, and returns the announcement. */
+    /**
+     * Stores a checkpoint and the corpus sampled from it, and records their announcements, as the pipeline would
+     * (the trainer finds earlier corpora through the CorpusGenerated the generator recorded beside them); returns
+     * the corpus's announcement.
+     */
     private CorpusGenerated upload(String runId, ExperimentConfig config, TrainedCheckpoint checkpoint,
                                    int generation) {
-        store.put(ObjectKey.checkpoint(runId, generation), checkpoint.checkpoint());
+        ObjectRef checkpointRef = TestRuns.ref(store.put(ObjectKey.checkpoint(runId, generation),
+                checkpoint.checkpoint()));
+        TestRuns.record(store, ObjectOutbox.CHECKPOINT_EVENT, CheckpointPublished.of(runId, generation,
+                Instant.now(), TestRuns.SUBMITTER, checkpointRef, null, "a".repeat(64), checkpoint.steps(),
+                checkpoint.tokensSeen(), checkpoint.trainLoss(), 1));
         SampledCorpus corpus = GenerationSteps.sample(config, checkpoint.checkpoint(),
                 TestRuns.corpusTokens(config, checkpoint), generation, Progress.NONE);
         ObjectRef stored = TestRuns.ref(store.put(ObjectKey.corpus(runId, generation), corpus.corpus()));
         ObjectRef tokens = TestRuns.ref(store.put(ObjectKey.corpusTokens(runId, generation),
                 CorpusTokens.toBytes(corpus.tokens())));
-        return CorpusGenerated.of(runId, generation, Instant.now(), TestRuns.SUBMITTER, stored, tokens,
-                corpus.tokenCount(), checkpoint.sha256(), config.sampling(),
-                Rng.derive(config.seed(), generation, SeedRole.SAMPLING));
+        return TestRuns.record(store, ObjectOutbox.CORPUS_EVENT, CorpusGenerated.of(runId, generation, Instant.now(),
+                TestRuns.SUBMITTER, stored, tokens, corpus.tokenCount(), checkpoint.sha256(), config.sampling(),
+                Rng.derive(config.seed(), generation, SeedRole.SAMPLING)));
     }
 }

@@ -39,6 +39,8 @@ public record Discrepancy(Kind kind, Integer generation, RecordLocation location
         DIGEST_MISMATCH,
         /** An object has the digest but not the size the event that named it carries. */
         SIZE_MISMATCH,
+        /** A service's saved copy of an event, beside the objects, is missing, unreadable or differs from the log's. */
+        SAVED_EVENT_MISMATCH,
         /** A service refused a record of the run (the dead-letter topic holds it). */
         REFUSED_RECORD,
         /** Recomputing a generation did not give the recorded checkpoint or corpus. */

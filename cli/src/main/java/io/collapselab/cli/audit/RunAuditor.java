@@ -99,6 +99,7 @@ public final class RunAuditor {
             discrepancies.addAll(outcome.discrepancies());
         }
         discrepancies.addAll(ObjectVerification.verify(store, log));
+        discrepancies.addAll(SavedEventVerification.verify(store, log));
         discrepancies.sort(Discrepancy.BY_GENERATION);
         return new AuditReport(runId, discrepancies.isEmpty() ? AuditReport.CONSISTENT : AuditReport.DISCREPANCIES,
                 log.completion().map(c -> c.reason().wireName()).orElse(AuditReport.RUNNING),

@@ -15,7 +15,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,8 +29,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * The embedded system as background processes: the local stack (Kafka + S3) and the three services, each a separate
  * JVM started in its own session so it outlives the command that started it. Everything lives under one state
- * directory: {@code stack/} (broker and object data), {@code logs/<name>.log}, {@code run/<name>.pid} and
- * {@code run/<name>.port}.
+ * directory: {@code stack/} (broker and object data), {@code logs/<name>.log}, {@code run/<name>.pid},
+ * {@code run/<name>.port} and {@code dead-letters/} (dead letters the broker has not taken yet). A process appends
+ * to its log, so the log of a process that crashed survives its restart; a log past {@value #LOG_ROTATE_BYTES} bytes
+ * is rotated at the next start ({@code <name>.log.1} up to {@code .log.}{@value #LOG_GENERATIONS}, the oldest
+ * dropped). The services listen on 127.0.0.1 only.
  */
 public final class LocalProcesses {
 
@@ -43,11 +49,16 @@ public final class LocalProcesses {
      * no other service waits for, yields to the trainer and the generator as well.
      */
     private static final Map<String, Integer> NICENESS = Map.of("trainer", 5, "generator", 5, "evaluator", 10);
+    private static final String START_MARK = "==== started at ";
     private static final Duration STACK_START = Duration.ofMinutes(3);
     private static final Duration SERVICE_START = Duration.ofMinutes(4);
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
     private static final Duration METRICS_TIMEOUT = Duration.ofSeconds(10);
+    /** A log is rotated at a start once it has grown past this: 10 MiB. */
+    static final long LOG_ROTATE_BYTES = 10L * 1024 * 1024;
+    /** How many rotated logs are kept beside the current one. */
+    static final int LOG_GENERATIONS = 3;
 
     private final Path stateDir;
     private final Path home;
@@ -226,7 +237,7 @@ public final class LocalProcesses {
                 "-Dai.djl.pytorch.num_interop_threads=1", "-jar", runnerJar(service).toString());
     }
 
-    private static Map<String, String> serviceEnvironment(String name, StackConnection c, int port) {
+    private Map<String, String> serviceEnvironment(String name, StackConnection c, int port) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", c.bootstrapServers());
         env.put("COLLAPSE_S3_ENDPOINT", c.s3Endpoint());
@@ -237,6 +248,11 @@ public final class LocalProcesses {
         // Each replica its own producer.instance, so that the events say which process computed them.
         env.put("COLLAPSE_INSTANCE", "local-" + name);
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        // Health and metrics are for this machine's CLI; nothing else needs to reach them.
+        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        // Dead letters the broker refuses wait here, beside the stack's state, until it takes them; each replica
+        // its own directory, so that no two processes resend the same one.
+        env.put("COLLAPSE_DEAD_LETTER_DIR", stateDir.resolve("dead-letters").resolve(name).toString());
         env.putAll(ComputeEnvironment.forComputeProcess());
         // The three engines share this machine's cores (the evaluator works while the trainer trains), and
         // OpenMP's idle threads spin by default: they took the cores from the busy service and more than doubled
@@ -259,10 +275,12 @@ public final class LocalProcesses {
             full.addAll(List.of("/usr/bin/nice", "-n", Integer.toString(niceness)));
         }
         full.addAll(command);
+        rotateLog(name);
+        logStart(name);
         ProcessBuilder builder = new ProcessBuilder(full)
                 .directory(stateDir.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.to(log(name).toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log(name).toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
         builder.environment().putAll(environment);
         try {
@@ -273,12 +291,46 @@ public final class LocalProcesses {
         }
     }
 
+    /** Moves a log past {@link #LOG_ROTATE_BYTES} to {@code .log.1}, shifting the older ones up. */
+    void rotateLog(String name) {
+        Path log = log(name);
+        try {
+            if (!Files.isRegularFile(log) || Files.size(log) < LOG_ROTATE_BYTES) {
+                return;
+            }
+            for (int n = LOG_GENERATIONS - 1; n >= 1; n--) {
+                Path older = rotated(name, n);
+                if (Files.exists(older)) {
+                    Files.move(older, rotated(name, n + 1), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            Files.move(log, rotated(name, 1), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new LocalProcessException("cannot rotate " + log + ": " + e.getMessage());
+        }
+    }
+
+    Path rotated(String name, int generation) {
+        return logsDir().resolve(name + ".log." + generation);
+    }
+
+    /** Marks where this start's output begins, so a reader of the log tells the starts apart. */
+    private void logStart(String name) {
+        try {
+            Files.writeString(log(name), System.lineSeparator() + START_MARK + Instant.now() + System.lineSeparator(),
+                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new LocalProcessException("cannot write " + log(name) + ": " + e.getMessage());
+        }
+    }
+
+    /** Waits for {@code line} in the output of the process's latest start (its log holds earlier ones too). */
     private void awaitLogLine(String name, String line, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                if (Files.isRegularFile(log(name)) && Files.readAllLines(log(name), StandardCharsets.UTF_8)
-                        .stream().anyMatch(l -> l.strip().equals(line))) {
+                if (Files.isRegularFile(log(name)) && latestStart(Files.readAllLines(log(name),
+                        StandardCharsets.UTF_8)).stream().anyMatch(l -> l.strip().equals(line))) {
                     return;
                 }
             } catch (IOException | UncheckedIOException e) {
@@ -407,6 +459,15 @@ public final class LocalProcesses {
             // the process ended meanwhile; fall back to what the JDK knows
         }
         return process.info().commandLine().orElse("");
+    }
+
+    private static List<String> latestStart(List<String> lines) {
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            if (lines.get(i).startsWith(START_MARK)) {
+                return lines.subList(i + 1, lines.size());
+            }
+        }
+        return lines;
     }
 
     private Path pidFile(String name) {

@@ -9,6 +9,7 @@ import io.collapselab.events.EventType;
 import io.collapselab.events.EventValidator;
 import io.collapselab.events.RunCompleted;
 import io.collapselab.events.RunRequested;
+import io.collapselab.events.json.EventCopies;
 import io.collapselab.lm.loop.GenerationReport;
 
 import java.time.Duration;

@@ -2,6 +2,7 @@ package io.collapselab.events.json;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,7 +18,11 @@ import io.collapselab.events.RunCompleted;
 import io.collapselab.events.json.MalformedEventException.Kind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -241,6 +246,38 @@ class EventJsonTest {
 
         assertEquals(deadLetter, read);
         assertNull(read.originalValue());
+    }
+
+    @Test
+    void aDeadLetterOfAHugeRecordKeepsItsStartSizeAndDigestWellInsideTheProducerLimit() throws Exception {
+        byte[] huge = new byte[900 * 1024];
+        new Random(7).nextBytes(huge);
+        String hugeKey = "k".repeat(200_000);
+
+        DeadLetter deadLetter = DeadLetter.of("too big", "collapse.corpora", 1, 99, hugeKey, huge, Fixtures.TRAINER,
+                Fixtures.OCCURRED_AT);
+        byte[] json = EventJson.toBytes(deadLetter);
+
+        assertTrue(json.length < 128 * 1024, () -> json.length + " bytes");
+        assertFalse(deadLetter.hasWholeOriginal());
+        assertArrayEquals(Arrays.copyOf(huge, DeadLetter.MAX_ORIGINAL_BYTES), deadLetter.originalValue());
+        assertEquals(huge.length, deadLetter.originalSize());
+        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(huge)),
+                deadLetter.originalSha256());
+        assertEquals(DeadLetter.MAX_ORIGINAL_KEY_CHARS, deadLetter.originalKey().length());
+        assertEquals(deadLetter, EventJson.readDeadLetter(json));
+    }
+
+    @Test
+    void aVersionOneDeadLetterReadsWithoutSizeOrDigest() {
+        DeadLetter read = EventJson.readDeadLetter(("{\"schemaVersion\":1,\"reason\":\"r\",\"sourceTopic\":"
+                + "\"collapse.runs\",\"sourcePartition\":0,\"sourceOffset\":3,\"originalValue\":\"e30=\"}")
+                .getBytes(StandardCharsets.UTF_8));
+
+        assertEquals(1, read.schemaVersion());
+        assertArrayEquals("{}".getBytes(StandardCharsets.UTF_8), read.originalValue());
+        assertNull(read.originalSize());
+        assertTrue(read.hasWholeOriginal());
     }
 
     @Test

@@ -1,13 +1,16 @@
 package io.collapselab.service.testing;
 
 import io.collapselab.artifacts.ArtifactStore;
+import io.collapselab.artifacts.ObjectConflictException;
 import io.collapselab.artifacts.ObjectKey;
 import io.collapselab.artifacts.StoredObject;
 import io.collapselab.events.CheckpointPublished;
+import io.collapselab.events.CollapseEvent;
 import io.collapselab.events.ObjectRef;
 import io.collapselab.events.ProducerInfo;
 import io.collapselab.events.RunInputs;
 import io.collapselab.events.RunRequested;
+import io.collapselab.events.json.EventJson;
 import io.collapselab.experiment.EvaluationSettings;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.experiment.Presets;
@@ -17,6 +20,11 @@ import io.collapselab.lm.data.Wikitext2;
 import io.collapselab.lm.loop.GenerationSteps.TrainedCheckpoint;
 import io.collapselab.lm.loop.GenerationSteps;
 import io.collapselab.lm.model.Checkpoint;
+import io.collapselab.service.ObjectOutbox;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 
@@ -79,13 +87,31 @@ public final class TestRuns {
                 new ObjectRef(ObjectKey.input(runId, "heldout.txt").toUri(bucket), sha256, 8_000));
     }
 
-    /** Stores a generation's checkpoint as the trainer does and returns the trainer's announcement of it. */
+    /**
+     * Stores a generation's checkpoint and records its announcement as the trainer does, and returns the
+     * announcement (the one recorded before, when called again).
+     */
     public static CheckpointPublished checkpointPublished(ArtifactStore store, RunRequested request,
                                                           TrainedCheckpoint checkpoint, int generation) {
         ObjectRef stored = ref(store.put(ObjectKey.checkpoint(request.runId(), generation), checkpoint.checkpoint()));
-        return CheckpointPublished.of(request.runId(), generation, Instant.now(), SUBMITTER, stored, null,
-                request.inputs().train().sha256(), checkpoint.steps(), checkpoint.tokensSeen(),
-                checkpoint.trainLoss(), 1);
+        return record(store, ObjectOutbox.CHECKPOINT_EVENT, CheckpointPublished.of(request.runId(), generation,
+                Instant.now(), SUBMITTER, stored, null, request.inputs().train().sha256(), checkpoint.steps(),
+                checkpoint.tokensSeen(), checkpoint.trainLoss(), 1));
+    }
+
+    /**
+     * Records {@code event} under {@code name} beside its generation's objects, as the service that publishes it
+     * does before publishing (services act only on recorded events); returns the event recorded there first.
+     */
+    @SuppressWarnings("unchecked")
+    public static <E extends CollapseEvent> E record(ArtifactStore store, String name, E event) {
+        ObjectKey key = ObjectKey.generationFile(event.runId(), event.generation(), name);
+        try {
+            store.put(key, EventJson.toBytes(event));
+            return event;
+        } catch (ObjectConflictException recordedBefore) {
+            return (E) EventJson.readEvent(store.get(key, store.stat(key).orElseThrow().sha256()));
+        }
     }
 
     public static ObjectRef ref(StoredObject stored) {

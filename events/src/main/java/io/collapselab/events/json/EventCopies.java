@@ -1,10 +1,9 @@
-package io.collapselab.cli.runs;
+package io.collapselab.events.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.collapselab.events.CollapseEvent;
-import io.collapselab.events.json.EventJson;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,8 +16,9 @@ import java.util.Objects;
  * How two copies of one event (the same event id) compare. Delivery is at least once, so the log may hold an event
  * more than once: a service that restarts re-emits what it had not yet committed. Such a copy may differ from the
  * first in when, and by which instance, it was sent; any other difference means the two are not the same event.
+ * The services dedupe what they consume by this rule, the CLI's views and the audit read the log by it.
  */
-final class EventCopies {
+public final class EventCopies {
 
     private static final List<String> EMISSION_FIELDS = List.of("occurredAt", "producer");
     private static final ObjectMapper MAPPER = EventJson.newObjectMapper();
@@ -30,7 +30,7 @@ final class EventCopies {
      * The fields in which {@code copy} differs from {@code first}, apart from when and by whom they were sent, each
      * as {@code path (first value vs this value)}; empty for a faithful re-emission.
      */
-    static List<String> differences(CollapseEvent first, CollapseEvent copy) {
+    public static List<String> differences(CollapseEvent first, CollapseEvent copy) {
         List<String> differences = new ArrayList<>();
         diff("", comparable(first), comparable(copy), differences);
         return differences;

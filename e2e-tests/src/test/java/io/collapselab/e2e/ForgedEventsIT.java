@@ -1,0 +1,200 @@
+package io.collapselab.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.collapselab.artifacts.ObjectKey;
+import io.collapselab.cli.RunJson;
+import io.collapselab.cli.runs.RunIds;
+import io.collapselab.events.CheckpointPublished;
+import io.collapselab.events.CollapseEvent;
+import io.collapselab.events.CorpusGenerated;
+import io.collapselab.events.DeadLetter;
+import io.collapselab.events.EvaluationCompleted;
+import io.collapselab.events.ObjectRef;
+import io.collapselab.events.ProducerInfo;
+import io.collapselab.events.RunCompleted;
+import io.collapselab.events.RunRequested;
+import io.collapselab.events.json.EventJson;
+import io.collapselab.events.kafka.EventRecords;
+import io.collapselab.events.kafka.Topics;
+import io.collapselab.experiment.ExperimentConfig;
+import io.collapselab.lm.loop.GenerationReport;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Records a client that can write to the topics, but not to the object store, sends while a run is in flight, as
+ * an attacker or a buggy client would: a RunCompleted for the live run and one for a run id nobody used yet, a
+ * CheckpointPublished for a future generation and one naming another generation's object, a second RunRequested
+ * with another seed, and a record of 900 KB that is no event. The victim run completes with exactly the digests and
+ * measurements of {@code collapse loop}, and every forgery is dead-lettered with a reason naming what it conflicts
+ * with.
+ */
+class ForgedEventsIT {
+
+    private static final ProducerInfo INTRUDER = new ProducerInfo("trainer-service", "intruder", "0.1.0");
+    private static final Duration DEAD_LETTER_TIMEOUT = Duration.ofMinutes(2);
+
+    @RegisterExtension
+    static PipelineExtension extension = new PipelineExtension();
+
+    @Test
+    void forgedEventsAreDeadLetteredAndTheVictimRunCompletesUnchanged(Pipeline pipeline) throws Exception {
+        ExperimentConfig config = Experiments.SMOKE;
+        Experiments.Texts texts = Experiments.texts();
+        CompletableFuture<RunJson> reference = Experiments.startReference(config);
+        String victim = RunIds.fresh("e2e-victim");
+        String unused = RunIds.fresh("e2e-unused");
+
+        RunRequested request = pipeline.submitter().submit(victim, config, texts.train(), texts.heldout()).event();
+        List<Forgery> forgeries = new ArrayList<>();
+        try (KafkaProducer<String, byte[]> producer = producer(pipeline)) {
+            forgeries.add(send(producer, RunCompleted.of(victim, 0, Instant.now(), INTRUDER,
+                    RunCompleted.Reason.CANCELLED, "forged", null), "RunCompleted(0) of run " + victim
+                    + " is not recorded"));
+            forgeries.add(send(producer, RunCompleted.of(unused, 0, Instant.now(), INTRUDER,
+                    RunCompleted.Reason.FAILED, "forged", null), "RunCompleted(0) of run " + unused
+                    + " is not recorded"));
+            forgeries.add(send(producer, checkpoint(pipeline, victim, config.generations(), config.generations()),
+                    "CheckpointPublished(" + config.generations() + ") of run " + victim));
+            forgeries.add(send(producer, checkpoint(pipeline, victim, 0, 1), "CheckpointPublished(0) of run "
+                    + victim));
+            forgeries.add(send(producer, RunRequested.of(victim, Instant.now(), INTRUDER,
+                    config.withSeed(config.seed() + 1), request.inputs()), victim));
+            byte[] garbage = new byte[900 * 1024];
+            new Random(11).nextBytes(garbage);
+            forgeries.add(new Forgery(producer.send(new ProducerRecord<>(Topics.CORPORA, victim, garbage))
+                    .get(30, TimeUnit.SECONDS), ""));
+        }
+
+        awaitSaved(pipeline, victim, config.generations(), ObjectKey.RUN_COMPLETED_EVENT);
+        RunCompleted completion = (RunCompleted) saved(pipeline, victim, config.generations(),
+                ObjectKey.RUN_COMPLETED_EVENT).orElseThrow();
+        RunJson expected = reference.join();
+        assertEquals(expected.status(), completion.reason().wireName(), "how the victim run ended");
+        for (GenerationReport generation : expected.generations()) {
+            int g = generation.generation();
+            CheckpointPublished checkpoint = (CheckpointPublished) saved(pipeline, victim, g,
+                    ObjectKey.CHECKPOINT_EVENT).orElseThrow();
+            CorpusGenerated corpus = (CorpusGenerated) saved(pipeline, victim, g, ObjectKey.CORPUS_EVENT)
+                    .orElseThrow();
+            EvaluationCompleted evaluation = (EvaluationCompleted) saved(pipeline, victim, g,
+                    ObjectKey.EVALUATION_EVENT).orElseThrow();
+            assertEquals(generation.checkpointSha256(), checkpoint.checkpoint().sha256(), "checkpoint " + g);
+            assertEquals(generation.corpusSha256(), corpus.corpus().sha256(), "corpus " + g);
+            assertEquals(generation.heldoutLoss(), evaluation.heldoutLoss(), "held-out loss " + g);
+        }
+        assertFalse(saved(pipeline, unused, 0, ObjectKey.RUN_COMPLETED_EVENT).isPresent());
+
+        List<DeadLetter> deadLetters = awaitDeadLetters(pipeline, forgeries);
+        for (Forgery forgery : forgeries) {
+            List<DeadLetter> refusals = refusalsOf(deadLetters, forgery);
+            assertFalse(refusals.isEmpty(), "no dead letter of " + forgery);
+            for (DeadLetter refusal : refusals) {
+                assertTrue(refusal.reason().contains(forgery.reasonNames()), refusal.reason());
+            }
+        }
+        DeadLetter oversized = refusalsOf(deadLetters, forgeries.get(forgeries.size() - 1)).get(0);
+        assertEquals(900 * 1024, oversized.originalSize(), "the 900 KB record's size");
+        assertFalse(oversized.hasWholeOriginal(), "the 900 KB record's dead letter keeps only its start");
+    }
+
+    /** A checkpoint of {@code generation} whose object is said to lie at {@code objectGeneration}'s key. */
+    private static CheckpointPublished checkpoint(Pipeline pipeline, String runId, int generation,
+                                                  int objectGeneration) {
+        ObjectRef forged = new ObjectRef(ObjectKey.checkpoint(runId, objectGeneration).toUri(pipeline.bucket()),
+                "f".repeat(64), 1234);
+        return CheckpointPublished.of(runId, generation, Instant.now(), INTRUDER, forged,
+                generation == 0 ? null : "e".repeat(64), "d".repeat(64), 8, 256, 3.0, 1);
+    }
+
+    /** A forged record, where it landed, and what every reason for refusing it names. */
+    private record Forgery(RecordMetadata where, String reasonNames) {
+
+        @Override
+        public String toString() {
+            return where.topic() + "-" + where.partition() + "@" + where.offset();
+        }
+    }
+
+    private static Forgery send(KafkaProducer<String, byte[]> producer, CollapseEvent event, String reasonNames)
+            throws Exception {
+        return new Forgery(producer.send(EventRecords.toRecord(event)).get(30, TimeUnit.SECONDS), reasonNames);
+    }
+
+    private static List<DeadLetter> refusalsOf(List<DeadLetter> deadLetters, Forgery forgery) {
+        return deadLetters.stream()
+                .filter(d -> d.sourceTopic().equals(forgery.where().topic())
+                        && d.sourcePartition() == forgery.where().partition()
+                        && d.sourceOffset() == forgery.where().offset())
+                .toList();
+    }
+
+    private static Optional<CollapseEvent> saved(Pipeline pipeline, String runId, int generation, String name) {
+        ObjectKey key = ObjectKey.generationFile(runId, generation, name);
+        return pipeline.store().stat(key).map(stored -> EventJson.readEvent(pipeline.store().get(key,
+                stored.sha256())));
+    }
+
+    private static void awaitSaved(Pipeline pipeline, String runId, int generation, String name)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + PipelineIT.RUN_TIMEOUT.toNanos();
+        while (saved(pipeline, runId, generation, name).isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "run " + runId + " did not save " + name + " of generation "
+                    + generation + " within " + PipelineIT.RUN_TIMEOUT.toMinutes() + " min");
+            Thread.sleep(1_000);
+        }
+    }
+
+    /** The dead letters, read until every forgery has at least one. */
+    private static List<DeadLetter> awaitDeadLetters(Pipeline pipeline, List<Forgery> forgeries) {
+        List<DeadLetter> deadLetters = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.DEAD_LETTER, Duration.ofSeconds(30))
+                    .stream().map(info -> new TopicPartition(Topics.DEAD_LETTER, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + DEAD_LETTER_TIMEOUT.toNanos();
+            while (forgeries.stream().anyMatch(f -> refusalsOf(deadLetters, f).isEmpty())) {
+                assertTrue(System.nanoTime() < deadline, "forgeries without a dead letter after "
+                        + DEAD_LETTER_TIMEOUT.toMinutes() + " min: " + forgeries.stream()
+                        .filter(f -> refusalsOf(deadLetters, f).isEmpty()).toList());
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    deadLetters.add(EventJson.readDeadLetter(record.value()));
+                }
+            }
+        }
+        return deadLetters;
+    }
+
+    private static KafkaProducer<String, byte[]> producer(Pipeline pipeline) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+    }
+}
