@@ -53,7 +53,7 @@ final class ReportCommand implements Callable<Integer> {
         List<RunJson> runs = new ArrayList<>();
         for (Path file : loopJson) {
             try {
-                runs.add(RunJson.read(file));
+                runs.addAll(RunJson.readAll(file));
             } catch (IOException e) {
                 throw new UsageError("cannot read " + file + " as a 'collapse loop --json' summary: "
                         + e.getMessage());

@@ -1,6 +1,8 @@
 package io.collapselab.cli;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.collapselab.events.RunGroup;
 import io.collapselab.experiment.ExperimentConfig;
@@ -26,7 +28,13 @@ public record RunJson(String runId, String status, ExperimentConfig config, List
         this(runId, status, config, generations, null);
     }
 
-    public static RunJson read(Path file) throws IOException {
-        return MAPPER.readValue(file.toFile(), RunJson.class);
+    /** The summaries in {@code file}: one run, or the list a grid writes. */
+    public static List<RunJson> readAll(Path file) throws IOException {
+        JsonNode tree = MAPPER.readTree(file.toFile());
+        if (tree == null || tree.isMissingNode()) {
+            throw new IOException("the file is empty");
+        }
+        return tree.isArray() ? MAPPER.convertValue(tree, new TypeReference<List<RunJson>>() { })
+                : List.of(MAPPER.treeToValue(tree, RunJson.class));
     }
 }

@@ -52,7 +52,7 @@ class InitFromTest {
                 "--generations", "2", "--json-file", json.toString());
 
         assertEquals(CollapseMain.OK, result.exitCode(), result.err());
-        RunJson run = RunJson.read(json);
+        RunJson run = RunJson.readAll(json).get(0);
         assertEquals(model.toString(), run.config().model().initFrom());
         assertEquals(1, run.config().model().layers());
         assertEquals(8, run.config().model().width());

@@ -90,6 +90,42 @@ class LoopCommandTest {
     }
 
     @Test
+    void aGridOfSeedsRunsOneAfterTheOtherAndItsListFeedsTheReport(@TempDir Path dir) throws Exception {
+        Path train = dir.resolve("train.txt");
+        Path heldout = dir.resolve("heldout.txt");
+        Files.write(train, RealText.train(2_000));
+        Files.write(heldout, RealText.heldout(2_000));
+        Path json = dir.resolve("grid.json");
+
+        Result result = run("loop", "--preset", "smoke", "--generations", "1", "--train-text", train.toString(),
+                "--heldout-text", heldout.toString(), "--seeds", "7,8", "--group", "seeds", "--json-file",
+                json.toString());
+
+        assertEquals(CollapseMain.OK, result.exitCode(), result.err());
+        JsonNode runs = new ObjectMapper().readTree(json.toFile());
+        assertEquals(2, runs.size());
+        assertEquals("8", runs.get(1).get("group").get("settings").get("seed").asText());
+        assertEquals(8, runs.get(1).get("config").get("seed").asInt());
+        assertFalse(runs.get(0).get("generations").get(0).get("checkpointSha256")
+                .equals(runs.get(1).get("generations").get(0).get("checkpointSha256")), "other seeds, other runs");
+
+        Path report = dir.resolve("grid.html");
+        Result reported = run("report", "--loop-json", json.toString(), "--out", report.toString());
+        assertEquals(CollapseMain.OK, reported.exitCode(), reported.err());
+        String html = Files.readString(report);
+        assertTrue(html.contains("seeds (2 seeds: mean, and a band from the lowest to the highest)"), html);
+        assertTrue(html.contains("<polygon class=\"band\""), html);
+    }
+
+    @Test
+    void aRunIdNamesOneRunNotAGrid() {
+        Result result = run("loop", "--preset", "smoke", "--seeds", "2", "--run-id", "one");
+
+        assertEquals(CollapseMain.BAD_INPUT, result.exitCode());
+        assertTrue(result.err().contains("--run-id names one run; the grid has 2"), result.err());
+    }
+
+    @Test
     void aCorpusSizeOfNoKnownFormNamesTheForms() {
         Result result = run("loop", "--preset", "smoke", "--tokens-per-generation", "twice", "--data-dir", "unused");
         assertEquals(CollapseMain.BAD_INPUT, result.exitCode());

@@ -102,7 +102,7 @@ final class Experiments {
                 throw new IllegalStateException("collapse loop for the reference of " + config.name()
                         + " exited with " + process.exitValue() + ":\n" + Files.readString(log));
             }
-            return RunJson.read(json);
+            return RunJson.readAll(json).get(0);
         } catch (IOException e) {
             throw new UncheckedIOException("could not compute the reference of " + config.name() + " in " + dir, e);
         } catch (InterruptedException e) {
