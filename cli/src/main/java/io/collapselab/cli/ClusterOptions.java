@@ -111,6 +111,11 @@ public final class ClusterOptions {
         return new Cluster(bootstrapServers(), s3Settings());
     }
 
+    /** Whether these options name the local stack (no cluster given on the command line or in the environment). */
+    boolean isLocalStack() {
+        return setting(bootstrapServers, BOOTSTRAP_SERVERS_ENV).isEmpty();
+    }
+
     /** The Kafka bootstrap servers. */
     public String bootstrapServers() {
         refuseSecretOnCommandLine();

@@ -66,7 +66,7 @@ final class DemoCommand implements Callable<Integer> {
             List<String> ids = Submission.submit(cluster, variants, texts, null);
             System.err.println("submitted " + String.join(", ", ids));
             Map<String, RunLog> logs = RunResults.follow(cluster, ids, Duration.ofMinutes(timeoutMinutes),
-                    System.err);
+                    System.err, state.processes()::serviceProblems);
             int exitCode = RunResults.report(logs, json);
             List<RunJson> summaries = new ArrayList<>();
             logs.values().forEach(log -> summaries.add(log.summary()));

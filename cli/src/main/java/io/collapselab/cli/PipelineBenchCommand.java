@@ -128,7 +128,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
             Map<String, Meters> settled = meters(local);
             for (int i = 1; i <= warmUpRuns; i++) {
                 System.err.println("warm-up run " + i + " of " + warmUpRuns);
-                RunLog log = complete(cluster, Submission.submit(cluster, variant, texts, null).get(0),
+                RunLog log = complete(cluster, local, Submission.submit(cluster, variant, texts, null).get(0),
                         RunListener.NONE);
                 settled = afterEvaluations(local, settled, log);
             }
@@ -137,7 +137,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
                 Window window = new Window(local, config.generations(), settled);
                 String runId = Submission.submit(cluster, variant, texts, null).get(0);
                 System.err.println("measured run " + i + " of " + measuredRuns + ": " + runId);
-                RunLog log = complete(cluster, runId, window);
+                RunLog log = complete(cluster, local, runId, window);
                 settled = afterEvaluations(local, settled, log);
                 runs.add(window.figures(log, settled));
             }
@@ -148,9 +148,10 @@ final class PipelineBenchCommand implements Callable<Integer> {
         });
     }
 
-    private RunLog complete(ClusterOptions.Cluster cluster, String runId, RunListener listener) {
+    private RunLog complete(ClusterOptions.Cluster cluster, LocalProcesses local, String runId,
+                            RunListener listener) {
         RunLog log = RunResults.follow(cluster, List.of(runId), Duration.ofMinutes(timeoutMinutes), System.err,
-                listener).get(runId);
+                local::serviceProblems, listener).get(runId);
         RunCompleted.Reason reason = log.completion().map(RunCompleted::reason).orElse(RunCompleted.Reason.FAILED);
         if (!reason.isNormalEnd()) {
             throw new IllegalStateException("run " + runId + " ended " + log.status() + ": "

@@ -63,6 +63,19 @@ final class RunProgress {
         };
     }
 
+    /** A line for the reader above the bars, which are drawn again below it. */
+    synchronized void note(String text) {
+        if (terminal && linesDrawn > 0) {
+            out.print("\033[" + linesDrawn + "A\r\033[2K");
+            linesDrawn = 0;
+        }
+        out.println(text);
+        if (terminal) {
+            redraw(null);
+        }
+        out.flush();
+    }
+
     synchronized void finish(String runId, String status) {
         runs.get(runId).status = status;
         redraw(null);

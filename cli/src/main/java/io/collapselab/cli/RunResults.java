@@ -4,12 +4,17 @@ import io.collapselab.cli.runs.RunListener;
 import io.collapselab.cli.runs.RunLog;
 import io.collapselab.cli.runs.RunObserver;
 import io.collapselab.cli.runs.RunTimeoutException;
+import io.collapselab.events.CollapseEvent;
 
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /** Waits for submitted runs with live progress, then prints and writes what they measured. */
 final class RunResults {
@@ -17,24 +22,48 @@ final class RunResults {
     private RunResults() {
     }
 
-    /** Follows the runs until each has completed, or fails after {@code timeout} naming what is missing. */
+    /** How long no event may arrive before the watcher says why nothing moves. */
+    static final Duration STALL_AFTER = Duration.ofMinutes(2);
+    private static final Duration STALL_CHECK = Duration.ofSeconds(10);
+
+    /**
+     * Follows the runs until each has completed, or fails after {@code timeout} naming what is missing. When no event
+     * arrives for {@link #STALL_AFTER}, says so with what {@code diagnose} finds wrong with the services.
+     */
     static Map<String, RunLog> follow(ClusterOptions.Cluster cluster, List<String> runIds, Duration timeout,
-                                      PrintStream progressOut) {
-        return follow(cluster, runIds, timeout, progressOut, RunListener.NONE);
+                                      PrintStream progressOut, Supplier<List<String>> diagnose) {
+        return follow(cluster, runIds, timeout, progressOut, diagnose, RunListener.NONE);
     }
 
-    /** {@link #follow(ClusterOptions.Cluster, List, Duration, PrintStream)}, telling {@code listener} too. */
+    /** {@link #follow(ClusterOptions.Cluster, List, Duration, PrintStream, Supplier)}, telling {@code listener} too. */
     static Map<String, RunLog> follow(ClusterOptions.Cluster cluster, List<String> runIds, Duration timeout,
-                                      PrintStream progressOut, RunListener listener) {
+                                      PrintStream progressOut, Supplier<List<String>> diagnose,
+                                      RunListener listener) {
         RunProgress progress = new RunProgress(progressOut, runIds);
+        StallWatch stall = new StallWatch(STALL_AFTER, diagnose, progress::note, System::nanoTime);
+        RunListener moved = new RunListener() {
+            @Override
+            public void onEvent(CollapseEvent event) {
+                stall.moved();
+            }
+        };
+        ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "stall-watch");
+            thread.setDaemon(true);
+            return thread;
+        });
+        checks.scheduleWithFixedDelay(stall::check, STALL_CHECK.toSeconds(), STALL_CHECK.toSeconds(),
+                TimeUnit.SECONDS);
         try (RunObserver observer = new RunObserver(cluster.bootstrapServers())) {
             Map<String, RunLog> logs = observer.awaitCompletion(runIds, timeout,
-                    runId -> RunListener.both(progress.listenerFor(runId), listener));
+                    runId -> RunListener.both(RunListener.both(progress.listenerFor(runId), moved), listener));
             logs.forEach((id, log) -> progress.finish(id, log.status()));
             return logs;
         } catch (RunTimeoutException e) {
             throw new IllegalStateException("runs " + String.join(", ", runIds) + " did not complete within "
                     + timeout.toMinutes() + " min (" + e.getMessage() + ")", e);
+        } finally {
+            checks.shutdownNow();
         }
     }
 

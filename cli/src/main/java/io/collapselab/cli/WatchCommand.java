@@ -12,12 +12,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /** {@code collapse watch RUN...}: live progress of runs until they complete, then their tables. */
 @Command(name = "watch", mixinStandardHelpOptions = true,
         description = "Follows runs live (one progress bar per run) until they complete, then prints each run's "
-                + "per-generation table. Exit 0 when all ended normally, 1 when one failed, 2 at once when the "
-                + "event log holds no event of a run.")
+                + "per-generation table; when nothing has moved for 2 minutes, says which local service is down or "
+                + "not ready. Exit 0 when all ended normally, 1 when one failed, 2 at once when the event log holds "
+                + "no event of a run.")
 final class WatchCommand implements Callable<Integer> {
 
     /** How long looking a run id up in the event log may take. */
@@ -51,8 +53,11 @@ final class WatchCommand implements Callable<Integer> {
         });
         ClusterOptions.Cluster target = cluster.resolve(state.processes());
         refuseUnknown(target);
+        Supplier<List<String>> diagnose = cluster.isLocalStack() ? state.processes()::serviceProblems
+                : () -> List.of("the services run elsewhere: check their health and logs where they run (on "
+                        + "Kubernetes, kubectl get pods and kubectl logs)");
         Map<String, RunLog> logs = RunResults.follow(target, runIds, Duration.ofMinutes(timeoutMinutes),
-                System.err);
+                System.err, diagnose);
         return RunResults.report(logs, json);
     }
 

@@ -20,6 +20,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -342,6 +343,46 @@ public final class LocalProcesses {
             sleep(250);
         }
         throw new LocalProcessException(name + " was not ready after " + timeout.toSeconds() + " s; see " + log(name));
+    }
+
+    /**
+     * What is wrong with the local services, one sentence each, for someone who sees a run stand still: a service
+     * process (every replica) that is not running, or one whose readiness check does not answer 200, each with its
+     * log. Empty when all of them run and are ready.
+     */
+    public List<String> serviceProblems() {
+        List<String> problems = new ArrayList<>();
+        List<String> started = startedServiceProcesses();
+        for (String service : SERVICES) {
+            started.stream().filter(name -> service.equals(Replicas.serviceOf(name)))
+                    .sorted(Comparator.comparingInt(String::length).thenComparing(Comparator.naturalOrder()))
+                    .forEach(name -> {
+                        if (running(name).isEmpty()) {
+                            problems.add(name + " is not running; its log: " + log(name));
+                        } else if (!ready(name)) {
+                            problems.add(name + " is running but not ready (its broker or object store may be out "
+                                    + "of reach); its log: " + log(name));
+                        }
+                    });
+        }
+        return problems;
+    }
+
+    private boolean ready(String name) {
+        Optional<Integer> port = port(name);
+        if (port.isEmpty()) {
+            return false;
+        }
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.get() + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(5)).build();
+        try {
+            return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /**

@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** How the local processes' logs survive restarts: appended to, and rotated only once they have grown large. */
+/**
+ * How the local processes' logs survive restarts (appended to, and rotated only once they have grown large), and how
+ * a standing run is explained by the services' state.
+ */
 class LocalProcessesTest {
 
     @TempDir
@@ -42,6 +46,21 @@ class LocalProcessesTest {
             assertEquals(start, Files.readAllBytes(local.rotated("generator", n))[0], "log." + n);
         }
         assertFalse(Files.exists(local.rotated("generator", LocalProcesses.LOG_GENERATIONS + 1)));
+    }
+
+    @Test
+    void aStandingRunIsExplainedByTheServicesThatAreNotRunning() throws IOException {
+        LocalProcesses local = new LocalProcesses(stateDir, stateDir);
+        Path run = Files.createDirectories(stateDir.resolve("run"));
+        // A trainer replica that was started and has since died: its pid names no live process of ours.
+        Files.writeString(run.resolve("trainer-2.pid"), Long.toString(Long.MAX_VALUE));
+
+        List<String> problems = local.serviceProblems();
+
+        assertEquals(List.of("trainer is not running; its log: " + local.log("trainer"),
+                "trainer-2 is not running; its log: " + local.log("trainer-2"),
+                "generator is not running; its log: " + local.log("generator"),
+                "evaluator is not running; its log: " + local.log("evaluator")), problems);
     }
 
     /** A log just past the rotation size whose first byte tells which start wrote it. */
