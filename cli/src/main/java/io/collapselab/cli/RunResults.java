@@ -79,7 +79,13 @@ final class RunResults {
                     + log.completion().map(c -> c.detail() == null || c.detail().isBlank() ? ""
                     : " (" + c.detail() + ")").orElse(""));
             GenerationTable.print(out, summary.generations());
-            failed |= "failed".equals(summary.status()) || "cancelled".equals(summary.status());
+            if (log.isContested()) {
+                out.println("run " + summary.runId() + ": its log holds conflicting events, so the table stops "
+                        + "before the first generation in doubt; 'collapse audit " + summary.runId()
+                        + "' says what conflicts");
+            }
+            failed |= "failed".equals(summary.status()) || "cancelled".equals(summary.status())
+                    || RunLog.CONTESTED.equals(summary.status());
         }
         json.write(summaries.size() == 1 ? summaries.get(0) : summaries);
         return failed ? CollapseMain.FAILED : CollapseMain.OK;

@@ -71,8 +71,8 @@ final class RunsCommand implements Callable<Integer> {
         GenerationReport latest = reports.isEmpty() ? null : reports.get(reports.size() - 1);
         String started = log.request().map(r -> r.occurredAt().toString().replaceFirst("\\.\\d+Z$", "Z"))
                 .orElse(null);
-        String status = log.completion().isPresent() ? "completed" : log.request().isPresent() ? "running"
-                : "unknown";
+        String status = log.isContested() ? RunLog.CONTESTED : log.completion().isPresent() ? "completed"
+                : log.request().isPresent() ? "running" : "unknown";
         String reason = log.completion().map(c -> c.reason().wireName()
                 + (c.detail() == null || c.detail().isBlank() ? "" : ": " + c.detail())).orElse(null);
         return new RunRow(log.runId(), status, latest == null ? null : latest.generation(),

@@ -19,7 +19,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What the event log holds about one run: every record of it as read, and the per-generation view assembled from
@@ -43,6 +45,11 @@ public final class RunLog {
 
     /** {@link #status()} of a run whose {@code RunCompleted} has not been read. */
     public static final String RUNNING = "running";
+    /**
+     * The status of a run whose log holds differing copies of an event, a second {@code RunCompleted} or digests
+     * that do not chain: what it measured cannot be told from what someone else wrote into its log.
+     */
+    public static final String CONTESTED = "contested";
 
     /** One record of the run: where it sits in the log and the event it holds. */
     public record Entry(RecordLocation location, CollapseEvent event) {
@@ -103,8 +110,10 @@ public final class RunLog {
     private final Map<String, Entry> firstCopies = new LinkedHashMap<>();
     private final List<String> recordProblems = new ArrayList<>();
     private final TreeMap<Integer, Generation> generations = new TreeMap<>();
+    private final TreeSet<Integer> contestedGenerations = new TreeSet<>();
     private RunRequested request;
     private RunCompleted completion;
+    private boolean completionContested;
 
     /** An empty log of the run, to add its records to in log order. */
     public RunLog(String runId) {
@@ -127,15 +136,18 @@ public final class RunLog {
         Entry first = firstCopies.putIfAbsent(event.eventId(), entry);
         if (first != null) {
             List<String> differences = EventCopies.differences(first.event(), event);
-            return differences.isEmpty()
-                    ? new Addition.IdenticalCopy()
-                    : conflict(entry, label(event) + " differs from its first copy at " + first.location() + " in "
-                            + String.join(", ", differences) + "; consumers act on the first copy only");
+            if (differences.isEmpty()) {
+                return new Addition.IdenticalCopy();
+            }
+            contest(event);
+            return conflict(entry, label(event) + " differs from its first copy at " + first.location() + " in "
+                    + String.join(", ", differences) + "; consumers act on the first copy only");
         }
         if (event instanceof RunRequested requested) {
             request = requested;
         } else if (event instanceof RunCompleted completed) {
             if (completion != null) {
+                completionContested = true;
                 return conflict(entry, "a second RunCompleted (generation " + completed.generation() + ", "
                         + completed.reason().wireName() + ") after the one at " + locationOf(completion)
                         + " (generation " + completion.generation() + ", " + completion.reason().wireName() + ")");
@@ -146,6 +158,32 @@ public final class RunLog {
             generations.put(n, generations.getOrDefault(n, new Generation(n, null, null, null)).with(event));
         }
         return new Addition.NewEvent();
+    }
+
+    private void contest(CollapseEvent event) {
+        if (event instanceof RunRequested) {
+            contestedGenerations.add(0);
+        } else if (event instanceof RunCompleted) {
+            completionContested = true;
+        } else {
+            contestedGenerations.add(event.generation());
+        }
+    }
+
+    /**
+     * Whether what the log says of the run is in doubt: a copy of one of its events differs from the first, a second
+     * {@code RunCompleted} was read, or its digests do not chain. The views then show the generations before the
+     * first doubtful one and mark the run {@value #CONTESTED}; {@code collapse audit} says what conflicts.
+     */
+    public boolean isContested() {
+        return completionContested || !contestedGenerations.isEmpty() || !lineageBreaks().isEmpty();
+    }
+
+    /** The first generation whose events are in doubt, or empty. */
+    private OptionalInt firstContestedGeneration() {
+        TreeSet<Integer> doubtful = new TreeSet<>(contestedGenerations);
+        lineageBreaks().forEach(lineageBreak -> doubtful.add(lineageBreak.event().generation()));
+        return doubtful.isEmpty() ? OptionalInt.empty() : OptionalInt.of(doubtful.first());
     }
 
     private Addition.Conflict conflict(Entry entry, String message) {
@@ -202,8 +240,14 @@ public final class RunLog {
         return Optional.ofNullable(generations.get(generation));
     }
 
-    /** The reason of the {@code RunCompleted} ({@code max-generations}, {@code failed}, ...), or {@value #RUNNING}. */
+    /**
+     * The reason of the {@code RunCompleted} ({@code max-generations}, {@code failed}, ...), {@value #RUNNING}, or
+     * {@value #CONTESTED} when {@link #isContested()}.
+     */
     public String status() {
+        if (isContested()) {
+            return CONTESTED;
+        }
         return completion == null ? RUNNING : completion.reason().wireName();
     }
 
@@ -216,7 +260,8 @@ public final class RunLog {
         if (completion == null) {
             return false;
         }
-        return !completion.reason().isNormalEnd() || reports().size() > completion.generation();
+        // A contested log does not settle by waiting: the views show what it supports and say it is contested.
+        return isContested() || !completion.reason().isNormalEnd() || reports().size() > completion.generation();
     }
 
     /**
@@ -249,16 +294,21 @@ public final class RunLog {
                 e.collapsed()));
     }
 
-    /** The summary entries of generations 0, 1, ... up to the first that {@link #report} cannot give yet. */
+    /**
+     * The summary entries of generations 0, 1, ... up to the first that {@link #report} cannot give yet, and before
+     * the first whose events are in doubt ({@link #isContested}).
+     */
     public List<GenerationReport> reports() {
         List<GenerationReport> reports = new ArrayList<>();
-        for (int g = 0; ; g++) {
+        int end = firstContestedGeneration().orElse(Integer.MAX_VALUE);
+        for (int g = 0; g < end; g++) {
             Optional<GenerationReport> report = report(g);
             if (report.isEmpty()) {
                 return reports;
             }
             reports.add(report.get());
         }
+        return reports;
     }
 
     /**

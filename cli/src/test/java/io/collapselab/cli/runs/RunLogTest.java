@@ -53,6 +53,7 @@ class RunLogTest {
         assertEquals(10_000, last.wallMs(), "time between the evaluations of generations 1 and 2");
         assertTrue(log.isComplete());
         assertEquals(List.of(), log.problems());
+        assertFalse(log.isContested());
     }
 
     @Test
@@ -144,6 +145,10 @@ class RunLogTest {
         assertTrue(problems.get(0).contains("corpus.sha256 (\"" + run.corpusSha(0) + "\" vs \""
                 + Lineage.sha("other text") + "\")"), problems.get(0));
         assertEquals(original, log.generation(0).orElseThrow().corpus(), "the first copy read counts");
+        assertEquals(RunLog.CONTESTED, log.status(), "a forged copy is not shown as a result");
+        assertTrue(log.isContested());
+        assertEquals(List.of(), log.reports(), "nothing from the generation in doubt on");
+        assertTrue(log.isComplete(), "waiting does not settle a conflict");
     }
 
     @Test
@@ -156,7 +161,8 @@ class RunLogTest {
         assertTrue(add(log, second) instanceof RunLog.Addition.Conflict, "a run ends once");
 
         assertEquals(run.completed(), log.completion().orElseThrow());
-        assertEquals("max-generations", log.status());
+        assertEquals(RunLog.CONTESTED, log.status(), "which end is true cannot be told from the log");
+        assertEquals(3, log.reports().size(), "the generations themselves are not in doubt");
         List<String> problems = log.problems();
         assertEquals(1, problems.size(), problems.toString());
         assertTrue(problems.get(0).endsWith(": a second RunCompleted (generation 1, cancelled) after the one at"
@@ -186,6 +192,8 @@ class RunLogTest {
                 + " is " + run.checkpointSha(2), problems.get(1));
         assertEquals(List.of(wrongParent, wrongSource), log.lineageBreaks().stream().map(LineageBreak::event)
                 .toList(), "each break is reported at the event that names the wrong digest");
+        assertEquals(1, log.reports().size(), "the views stop before the first generation whose digests break");
+        assertEquals(RunLog.CONTESTED, log.status());
     }
 
     @Test
