@@ -6,8 +6,9 @@ generation of Herel & Mikolov's experiment as their nanoGPT code runs it, for `c
 shapes (12 layers, 12 heads, width 768, 50,257 tokens, tanh GELU, random weights) cropped to a context of 100;
 nanoGPT's generate (the input cropped to the last 100 tokens, a full forward pass per token with the head on the
 last position only, top-k 200 keeping ties, softmax, multinomial) of --tokens tokens from "\n" at batch 1, timed
-after one untimed generation; and its training step (one 100-token window, cross-entropy, backward, clipping at
-1.0, AdamW lr 4e-5, betas 0.9/0.95, weight decay 0.1 on matrices), timed one step at a time after --warmup-steps.
+after an untimed one of 108 tokens (just past the context, as the Java side warms up); and its training step
+(one 100-token window, cross-entropy, backward, clipping at 1.0, AdamW lr 4e-5, betas 0.9/0.95, weight decay 0.1
+on matrices), timed one step at a time after --warmup-steps.
 Its peak resident memory is read after the training steps, before sampling.
 
     python3 bench/torch_reference.py --paper --threads 2 --tokens 1024
