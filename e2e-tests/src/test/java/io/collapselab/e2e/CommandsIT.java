@@ -39,19 +39,20 @@ class CommandsIT {
     }
 
     @Test
-    void demoOfAGridOverSeedsWritesOneReportWithBandsAndTheJsonThenStopsEverything(@TempDir Path dir)
+    void aGridOfTwoKnobsOverThreeSeedsGivesOneReportWithBandsAndTheJsonThenStopsAll(@TempDir Path dir)
             throws Exception {
         Path state = dir.resolve("state");
         Path json = dir.resolve("demo.json");
         Path report = dir.resolve("demo.html");
         Result result = run("demo", "--preset", "smoke", "--generations", "1", "--sweep", "lr=1e-3,2e-3",
-                "--seeds", "3", "--group", "lr-grid", "--state-dir", state.toString(), "--threads",
+                "--sweep", "mixing=replace,accumulate", "--seeds", "3", "--group", "lr-grid", "--state-dir",
+                state.toString(), "--threads",
                 Integer.toString(E2eEnvironment.torchThreads()), "--json-file", json.toString(), "--report",
                 report.toString());
 
         assertEquals(0, result.exitCode(), result.err());
         JsonNode runs = new ObjectMapper().readTree(json.toFile());
-        assertEquals(6, runs.size());
+        assertEquals(2 * 2 * 3, runs.size());
         List<String> ids = new ArrayList<>();
         for (JsonNode run : runs) {
             ids.add(run.get("runId").asText());
@@ -59,9 +60,10 @@ class CommandsIT {
             assertEquals(2, run.get("generations").size());
             assertEquals("lr-grid", run.get("group").get("id").asText(), "the grid's runs share its group id");
         }
-        assertEquals("2e-3", runs.get(5).get("group").get("settings").get("lr").asText());
-        assertEquals("1236", runs.get(5).get("group").get("settings").get("seed").asText(),
-                "three seeds counting up from the smoke preset's 1234");
+        JsonNode last = runs.get(11).get("group").get("settings");
+        assertEquals("2e-3", last.get("lr").asText());
+        assertEquals("accumulate", last.get("mixing").asText());
+        assertEquals("1236", last.get("seed").asText(), "three seeds counting up from the smoke preset's 1234");
         String html = Files.readString(report);
         List<String> charts = charts(html);
         assertEquals(5, charts.size(), "perplexity on linear and log scales, bits per byte, distinct-2 and entropy");
@@ -70,9 +72,10 @@ class CommandsIT {
                 assertEquals(1, count(chart, "<polyline class=\"series\" data-run=\"" + id + "\""), id);
                 assertEquals(2, count(chart, "<circle class=\"point\" data-run=\"" + id + "\""), id);
             }
-            assertEquals(2, count(chart, "<polygon class=\"band\""), "one band per learning rate");
+            assertEquals(4, count(chart, "<polygon class=\"band\""), "one band per setting of the two knobs");
         }
-        assertTrue(html.contains("lr=2e-3 (3 seeds: mean, and a band from the lowest to the highest)"), html);
+        assertTrue(html.contains("lr=2e-3, mixing=accumulate (3 seeds: mean, and a band from the lowest to the "
+                + "highest)"), html);
         assertTrue(result.out().contains("report: "), result.out());
         assertEquals(List.of(), new LocalProcesses(state, E2eEnvironment.repoRoot()).allStarted(),
                 "demo must leave no process behind");
