@@ -16,8 +16,8 @@ import java.util.function.BiConsumer;
  * {@code --sweep NAME=V1,V2,...} (repeatable: a grid over every combination) and {@code --seeds}: several runs of
  * one experiment that differ in some knobs, submitted at once as one grid. The knobs are the experiment overrides:
  * lr, seed, generations, mixing, real-fraction, pretrain-steps, steps-per-generation, epochs-per-generation,
- * tokens-per-generation, kl-anchor, real-gradient-weight. The runs of a grid share a group id, and each records its value of every knob that varies
- * ({@link RunGroup}), so that reports find them together and tell them apart.
+ * tokens-per-generation, kl-anchor, real-gradient-weight. The runs of a grid share a group id, and each records its
+ * value of every knob that varies ({@link RunGroup}), so that reports find them together and tell them apart.
  */
 final class SweepOptions {
 

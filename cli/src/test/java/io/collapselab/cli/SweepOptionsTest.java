@@ -88,7 +88,8 @@ class SweepOptionsTest {
         assertEquals(1236, last.config().seed());
         assertEquals("smoke-lr-3e-3-mixing-accumulate-seed-1236", last.label());
         // The smoke preset's seed is 1234: three seeds count up from it, innermost, for every setting.
-        assertEquals(List.of(1234L, 1235L, 1236L, 1234L), variants.subList(0, 4).stream().map(v -> v.config().seed()).toList());
+        assertEquals(List.of(1234L, 1235L, 1236L, 1234L),
+                variants.subList(0, 4).stream().map(v -> v.config().seed()).toList());
         assertEquals(Set.of(variants.get(0).group().id()),
                 variants.stream().map(v -> v.group().id()).collect(Collectors.toSet()));
         assertTrue(variants.get(0).group().id().startsWith("smoke-grid-"), variants.get(0).group().id());
