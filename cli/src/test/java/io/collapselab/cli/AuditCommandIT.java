@@ -2,6 +2,7 @@ package io.collapselab.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +13,7 @@ import io.collapselab.events.CollapseEvent;
 import io.collapselab.events.ObjectRef;
 import io.collapselab.events.ProducerInfo;
 import io.collapselab.events.kafka.Topics;
+import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.lm.Sha256;
 import io.collapselab.lm.data.Wikitext2;
 import io.collapselab.localstack.LocalStack;
@@ -150,6 +152,26 @@ class AuditCommandIT {
         assertTrue(result.out().contains("(" + ThreadOptions.effective() + " intra-op threads): checkpoint "
                 + run.checkpointSha256(1).substring(0, 12) + " matches; corpus " + run.corpusSha256(1).substring(0, 12)
                 + " matches"), result.out());
+    }
+
+    /** Anchored training reads generation 0 and the real text from the run's lineage, and so does its audit. */
+    @Test
+    void anAnchoredGenerationIsRecomputedFromGenerationZeroAndTheRealTextInTheLog() throws Exception {
+        ExperimentConfig anchored = RunFixture.CONFIG.withSelfTraining(RunFixture.CONFIG.selfTraining()
+                .withAnchors(2.0, 0.5));
+        RunFixture run = RunFixture.compute(anchored, Wikitext2.shippedTrainText(), Wikitext2.shippedHeldoutText());
+        run.publish(stack, "audit-anchored");
+        run.publishClaiming(stack, "audit-anchors-unclaimed", RunFixture.CONFIG);
+
+        Result result = audit("audit-anchored", "--recompute", "1");
+        Result unclaimed = audit("audit-anchors-unclaimed", "--recompute", "1");
+
+        assertEquals(AuditCommand.CONSISTENT, result.exitCode(), result.describe());
+        assertTrue(result.out().contains("checkpoint " + run.checkpointSha256(1).substring(0, 12) + " matches"),
+                result.out());
+        assertNotEquals(fixture().checkpointSha256(1), run.checkpointSha256(1), "the anchors changed generation 1");
+        assertEquals(AuditCommand.DISCREPANCIES, unclaimed.exitCode(), "a run recorded without its anchors does "
+                + "not recompute to what anchored training wrote: " + unclaimed.describe());
     }
 
     @Test

@@ -20,6 +20,7 @@ import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.experiment.Presets;
 import io.collapselab.experiment.SamplingSettings;
 import io.collapselab.lm.Sha256;
+import io.collapselab.lm.loop.AnchorInputs;
 import io.collapselab.lm.loop.GenerationSteps;
 import io.collapselab.lm.loop.Progress;
 import io.collapselab.lm.loop.TrainingMix;
@@ -66,11 +67,13 @@ final class RunFixture {
                               GenerationSteps.CorpusEvaluation text, boolean collapsed) {
     }
 
+    private final ExperimentConfig config;
     private final byte[] train;
     private final byte[] heldout;
     private final List<Generation> generations;
 
-    private RunFixture(byte[] train, byte[] heldout, List<Generation> generations) {
+    private RunFixture(ExperimentConfig config, byte[] train, byte[] heldout, List<Generation> generations) {
+        this.config = config;
         this.train = train;
         this.heldout = heldout;
         this.generations = generations;
@@ -78,7 +81,11 @@ final class RunFixture {
 
     /** Computes every generation of {@link #CONFIG} on these real texts. */
     static RunFixture compute(byte[] train, byte[] heldout) {
-        ExperimentConfig config = CONFIG;
+        return compute(CONFIG, train, heldout);
+    }
+
+    /** Computes every generation of {@code config} on these real texts, as the services would. */
+    static RunFixture compute(ExperimentConfig config, byte[] train, byte[] heldout) {
         RealTextProfile profile = RealTextProfile.of(train, config.evaluation().tailQuantile());
         List<Generation> generations = new ArrayList<>();
         List<byte[]> corpora = new ArrayList<>();
@@ -96,13 +103,14 @@ final class RunFixture {
             generations.add(new Generation(current, trainedOn, corpus, heldoutLoss, text,
                     config.collapse().isCollapsed(text.metrics().distinct2(), text.cycleLength())));
             if (g == config.generations()) {
-                return new RunFixture(train, heldout, generations);
+                return new RunFixture(config, train, heldout, generations);
             }
             corpora.add(corpus.corpus());
             byte[] mix = TrainingMix.forGeneration(config, train,
                     TrainingMix.corpusGenerations(config.mixing(), g + 1).stream().map(corpora::get).toList(), g + 1);
             trainedOn = Sha256.hex(mix);
-            current = GenerationSteps.trainNext(config, current.checkpoint(), mix, g + 1, Progress.NONE);
+            current = GenerationSteps.trainNext(config, current.checkpoint(), mix, g + 1,
+                    new AnchorInputs(generations.get(0).checkpoint().checkpoint(), train), Progress.NONE);
         }
     }
 
@@ -124,12 +132,12 @@ final class RunFixture {
      * @return the events published, in order
      */
     List<CollapseEvent> publish(LocalStack stack, String runId) throws Exception {
-        return publishClaiming(stack, runId, CONFIG);
+        return publishClaiming(stack, runId, config);
     }
 
     /**
-     * Publishes the generations computed for {@link #CONFIG} under a request for {@code claimed}: a run whose log
-     * chains and whose objects match their events, but whose recorded config did not produce them.
+     * Publishes the generations computed for this fixture's config under a request for {@code claimed}: a run whose
+     * log chains and whose objects match their events, but whose recorded config did not produce them.
      */
     List<CollapseEvent> publishClaiming(LocalStack stack, String runId, ExperimentConfig claimed) throws Exception {
         List<CollapseEvent> events = new ArrayList<>();
