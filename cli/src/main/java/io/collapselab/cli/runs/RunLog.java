@@ -114,6 +114,8 @@ public final class RunLog {
     private RunRequested request;
     private RunCompleted completion;
     private boolean completionContested;
+    /** {@link LineageRules#breaks} of the events added so far; null until asked for after an addition. */
+    private List<LineageBreak> lineageBreaks;
 
     /** An empty log of the run, to add its records to in log order. */
     public RunLog(String runId) {
@@ -133,6 +135,7 @@ public final class RunLog {
                     + runId + "'");
         }
         entries.add(entry);
+        lineageBreaks = null;
         Entry first = firstCopies.putIfAbsent(event.eventId(), entry);
         if (first != null) {
             List<String> differences = EventCopies.differences(first.event(), event);
@@ -266,11 +269,12 @@ public final class RunLog {
 
     /**
      * The summary entry of a generation, once its checkpoint, corpus and evaluation, the {@code RunRequested} and
-     * the previous generation's evaluation (for {@code wallMs}) have been read.
+     * the previous generation's evaluation (for {@code wallMs}) have been read; none from the first generation whose
+     * events are in doubt on ({@link #isContested}), so live views do not show what the final table leaves out.
      */
     public Optional<GenerationReport> report(int generation) {
         Generation g = generations.get(generation);
-        if (g == null || !g.isComplete()) {
+        if (g == null || !g.isComplete() || generation >= firstContestedGeneration().orElse(Integer.MAX_VALUE)) {
             return Optional.empty();
         }
         Instant previous;
@@ -294,21 +298,16 @@ public final class RunLog {
                 e.collapsed()));
     }
 
-    /**
-     * The summary entries of generations 0, 1, ... up to the first that {@link #report} cannot give yet, and before
-     * the first whose events are in doubt ({@link #isContested}).
-     */
+    /** The summary entries of generations 0, 1, ... up to the first that {@link #report} cannot give. */
     public List<GenerationReport> reports() {
         List<GenerationReport> reports = new ArrayList<>();
-        int end = firstContestedGeneration().orElse(Integer.MAX_VALUE);
-        for (int g = 0; g < end; g++) {
+        for (int g = 0; ; g++) {
             Optional<GenerationReport> report = report(g);
             if (report.isEmpty()) {
                 return reports;
             }
             reports.add(report.get());
         }
-        return reports;
     }
 
     /**
@@ -347,7 +346,10 @@ public final class RunLog {
      * the breaks the live views list among the {@link #problems} and the audit reports as discrepancies.
      */
     public List<LineageBreak> lineageBreaks() {
-        return LineageRules.breaks(this);
+        if (lineageBreaks == null) {
+            lineageBreaks = LineageRules.breaks(this);
+        }
+        return lineageBreaks;
     }
 
     /** One line on how far the run has got, for progress output and timeout messages. */
