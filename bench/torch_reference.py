@@ -150,7 +150,13 @@ def blas_in_use(torch):
     return "built into libtorch (" + built_in + ")", ""
 
 
-def build_model(torch, layers, heads, width, context):
+def block_class(torch, width, heads, gelu_approximation, fused_attention):
+    """The pre-LayerNorm transformer block both models share: causal attention, then a 4x GELU MLP.
+
+    gelu_approximation is "none" (exact GELU, collapse-lab's from-scratch models) or "tanh" (GPT-2's); with
+    fused_attention the attention is PyTorch's scaled_dot_product_attention, as nanoGPT uses where torch has it,
+    else the additive-mask softmax written out.
+    """
     nn = torch.nn
     functional = torch.nn.functional
 
@@ -168,13 +174,25 @@ def build_model(torch, layers, heads, width, context):
             b, t, c = x.shape
             q, k, v = self.c_attn(x).split(c, dim=2)
             q, k, v = (a.view(b, t, heads, c // heads).transpose(1, 2) for a in (q, k, v))
-            att = (q @ k.transpose(2, 3)) * (1.0 / math.sqrt(c // heads)) + mask[:t, :t]
-            y = (att.softmax(-1) @ v).transpose(1, 2).reshape(b, t, c)
-            return self.attn_proj(y)
+            if fused_attention:
+                y = functional.scaled_dot_product_attention(q, k, v, is_causal=True)
+            else:
+                att = (q @ k.transpose(2, 3)) * (1.0 / math.sqrt(c // heads)) + mask[:t, :t]
+                y = att.softmax(-1) @ v
+            return self.attn_proj(y.transpose(1, 2).reshape(b, t, c))
 
         def forward(self, x, mask):
             x = x + self.attention(self.ln_1(x), mask)
-            return x + self.mlp_proj(functional.gelu(self.c_fc(self.ln_2(x))))
+            return x + self.mlp_proj(functional.gelu(self.c_fc(self.ln_2(x)), approximate=gelu_approximation))
+
+    return Block
+
+
+def build_model(torch, layers, heads, width, context):
+    nn = torch.nn
+    functional = torch.nn.functional
+
+    Block = block_class(torch, width, heads, gelu_approximation="none", fused_attention=False)
 
     class Gpt(nn.Module):
         def __init__(self):
@@ -270,32 +288,9 @@ def build_gpt2(torch):
     nn = torch.nn
     functional = torch.nn.functional
     width, heads = GPT2_WIDTH, GPT2_HEADS
-    has_sdpa = hasattr(functional, "scaled_dot_product_attention")
 
-    class Block(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.ln_1 = nn.LayerNorm(width, eps=LAYER_NORM_EPS)
-            self.c_attn = nn.Linear(width, 3 * width)
-            self.attn_proj = nn.Linear(width, width)
-            self.ln_2 = nn.LayerNorm(width, eps=LAYER_NORM_EPS)
-            self.c_fc = nn.Linear(width, 4 * width)
-            self.mlp_proj = nn.Linear(4 * width, width)
-
-        def attention(self, x, mask):
-            b, t, c = x.shape
-            q, k, v = self.c_attn(x).split(c, dim=2)
-            q, k, v = (a.view(b, t, heads, c // heads).transpose(1, 2) for a in (q, k, v))
-            if has_sdpa:
-                y = functional.scaled_dot_product_attention(q, k, v, is_causal=True)
-            else:
-                att = (q @ k.transpose(2, 3)) * (1.0 / math.sqrt(c // heads)) + mask[:t, :t]
-                y = att.softmax(-1) @ v
-            return self.attn_proj(y.transpose(1, 2).reshape(b, t, c))
-
-        def forward(self, x, mask):
-            x = x + self.attention(self.ln_1(x), mask)
-            return x + self.mlp_proj(functional.gelu(self.c_fc(self.ln_2(x)), approximate="tanh"))
+    Block = block_class(torch, width, heads, gelu_approximation="tanh",
+                        fused_attention=hasattr(functional, "scaled_dot_product_attention"))
 
     class Gpt2(nn.Module):
         def __init__(self):
