@@ -149,15 +149,7 @@ final class BenchCommand implements Callable<Integer> {
         err.printf(Locale.ROOT, "bench: sizes %s, threads %s, %s plan; training text: %s; load average %.2f on %d "
                         + "cores%n", sizes, threadCounts, quick ? "quick" : "full", text.description(), loadAtStart,
                 cores);
-        TorchReferenceRunner reference = null;
-        String referenceSkipped = null;
-        if (torchReference) {
-            reference = TorchReferenceRunner.find(python);
-            referenceSkipped = reference.unavailable().orElse(null);
-            if (referenceSkipped != null) {
-                err.println("bench: PyTorch reference skipped: " + referenceSkipped);
-            }
-        }
+        TorchReferenceRunner.Lookup reference = TorchReferenceRunner.lookUp(torchReference, python, "bench", err);
         List<BenchmarkResult> results = new ArrayList<>();
         List<TorchReference> references = new ArrayList<>();
         // Each DJL measurement right before its PyTorch one: on a machine whose speed drifts (a shared virtual
@@ -168,9 +160,9 @@ final class BenchCommand implements Callable<Integer> {
                         size.label());
                 results.addAll(BenchWorkers.measure(threads, size.label(), workerCommandLine(size),
                         BenchmarkResult.class, BenchmarkResult::threads));
-                if (torchReference && referenceSkipped == null) {
+                if (reference.runner() != null) {
                     err.printf(Locale.ROOT, "bench: %d thread(s), %s: PyTorch reference%n", threads, size.label());
-                    TorchReference measured = reference.measure(threads, size, plan(size));
+                    TorchReference measured = reference.runner().measure(threads, size, plan(size));
                     if (measured != null) {
                         references.add(measured);
                     }
@@ -178,7 +170,7 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         BenchResults bench = new BenchResults(cores, loadAtStart, loadAverage(), quick, text.description(), results,
-                references, referenceSkipped);
+                references, reference.skipped());
         BenchTable.print(json.forPeople(), modelSizes, bench, torchReference);
         json.write(bench);
     }

@@ -86,31 +86,24 @@ final class Gpt2BenchCommand implements Callable<Integer> {
         int cores = Runtime.getRuntime().availableProcessors();
         err.printf(Locale.ROOT, "bench gpt2: threads %s, %,d tokens per sampling measurement; load average %.2f on "
                 + "%d cores%n", threadCounts, plan.sampledTokens(), loadAtStart, cores);
-        TorchReferenceRunner reference = null;
-        String referenceSkipped = null;
-        if (torchReference) {
-            reference = TorchReferenceRunner.find(python);
-            referenceSkipped = reference.unavailable().orElse(null);
-            if (referenceSkipped != null) {
-                err.println("bench gpt2: PyTorch reference skipped: " + referenceSkipped);
-            }
-        }
+        TorchReferenceRunner.Lookup reference = TorchReferenceRunner.lookUp(torchReference, python, "bench gpt2",
+                err);
         List<PaperGenerationResult> results = new ArrayList<>();
         List<TorchPaperGeneration> references = new ArrayList<>();
         for (int threads : threadCounts) {
             err.printf(Locale.ROOT, "bench gpt2: %d thread(s): DJL, in a JVM of its own%n", threads);
             results.addAll(BenchWorkers.measure(threads, "the paper generation", workerCommandLine(),
                     PaperGenerationResult.class, PaperGenerationResult::threads));
-            if (torchReference && referenceSkipped == null) {
+            if (reference.runner() != null) {
                 err.printf(Locale.ROOT, "bench gpt2: %d thread(s): PyTorch reference%n", threads);
-                TorchPaperGeneration measured = reference.measurePaperGeneration(threads, plan);
+                TorchPaperGeneration measured = reference.runner().measurePaperGeneration(threads, plan);
                 if (measured != null) {
                     references.add(measured);
                 }
             }
         }
         PaperGenerationResults bench = new PaperGenerationResults(cores, loadAtStart, BenchCommand.loadAverage(),
-                quick, results, references, referenceSkipped);
+                quick, results, references, reference.skipped());
         PaperGenerationTable.print(json.forPeople(), bench, torchReference);
         json.write(bench);
     }

@@ -113,19 +113,22 @@ public final class BenchTable {
         out.println("engine: " + String.join(", ", engines));
         out.println("environment of every measuring process: " + ComputeEnvironment.forComputeProcess().entrySet()
                 .stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().collect(Collectors.joining(" ")));
-        if (!referenceAskedFor) {
-            out.println("PyTorch reference: not asked for (--torch-reference)");
-        } else if (bench.torchReferenceSkipped() != null) {
-            out.println("PyTorch reference skipped: " + bench.torchReferenceSkipped());
-        } else {
-            Set<String> torches = new LinkedHashSet<>();
-            bench.torchReference().forEach(r -> torches.add("torch " + r.torch() + " on " + r.blas()
-                    + (r.blasLibrary().isEmpty() ? "" : " (" + r.blasLibrary() + ")")));
-            if (!torches.isEmpty()) {
-                out.println("PyTorch reference: " + String.join(", ", torches));
-            }
-        }
+        Set<String> torches = new LinkedHashSet<>();
+        bench.torchReference().forEach(r -> torches.add("torch " + r.torch() + " on " + r.blas()
+                + (r.blasLibrary().isEmpty() ? "" : " (" + r.blasLibrary() + ")")));
+        printReference(out, referenceAskedFor, bench.torchReferenceSkipped(), torches);
         printLoad(out, bench.loadAverageAtStart(), bench.loadAverageAtEnd(), bench.cores());
+    }
+
+    /** Which PyTorch the reference ran on, or why there is none: not asked for, or skipped and why. */
+    static void printReference(PrintStream out, boolean askedFor, String skipped, Set<String> torches) {
+        if (!askedFor) {
+            out.println("PyTorch reference: not asked for (--torch-reference)");
+        } else if (skipped != null) {
+            out.println("PyTorch reference skipped: " + skipped);
+        } else if (!torches.isEmpty()) {
+            out.println("PyTorch reference: " + String.join(", ", torches));
+        }
     }
 
     /** The machine's load while measuring, with a warning when it was busy enough to spoil the numbers. */

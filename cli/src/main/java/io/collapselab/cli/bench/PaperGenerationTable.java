@@ -71,17 +71,9 @@ public final class PaperGenerationTable {
         Set<String> engines = new LinkedHashSet<>();
         bench.results().forEach(r -> engines.add(r.engine()));
         out.println("engine: " + String.join(", ", engines));
-        if (!referenceAskedFor) {
-            out.println("PyTorch reference: not asked for (--torch-reference)");
-        } else if (bench.torchReferenceSkipped() != null) {
-            out.println("PyTorch reference skipped: " + bench.torchReferenceSkipped());
-        } else {
-            Set<String> torches = new LinkedHashSet<>();
-            bench.torchReference().forEach(r -> torches.add("torch " + r.torch() + " on " + r.blas()));
-            if (!torches.isEmpty()) {
-                out.println("PyTorch reference: " + String.join(", ", torches));
-            }
-        }
+        Set<String> torches = new LinkedHashSet<>();
+        bench.torchReference().forEach(r -> torches.add("torch " + r.torch() + " on " + r.blas()));
+        BenchTable.printReference(out, referenceAskedFor, bench.torchReferenceSkipped(), torches);
         BenchTable.printLoad(out, bench.loadAverageAtStart(), bench.loadAverageAtEnd(), bench.cores());
     }
 

@@ -6,6 +6,7 @@ import io.collapselab.lm.bench.ModelSize;
 import io.collapselab.lm.bench.PaperGenerationPlan;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,6 +45,31 @@ public final class TorchReferenceRunner {
             return new TorchReferenceRunner(python, null, SCRIPT + " was not found (run from the repository root)");
         }
         return new TorchReferenceRunner(python, script, torchMissing(python));
+    }
+
+    /**
+     * What a benchmark command's {@code --torch-reference} gets: the runner where the reference was asked for and can
+     * run (else null), and why it cannot where it was asked for (else null).
+     */
+    public record Lookup(TorchReferenceRunner runner, String skipped) {
+    }
+
+    /**
+     * The reference for a command that was {@code asked} for it; where it cannot run, says why on {@code err},
+     * prefixed by the command's name.
+     */
+    public static Lookup lookUp(boolean asked, String python, String command, PrintStream err)
+            throws IOException, InterruptedException {
+        if (!asked) {
+            return new Lookup(null, null);
+        }
+        TorchReferenceRunner reference = find(python);
+        String skipped = reference.unavailable().orElse(null);
+        if (skipped != null) {
+            err.println(command + ": PyTorch reference skipped: " + skipped);
+            return new Lookup(null, skipped);
+        }
+        return new Lookup(reference, null);
     }
 
     /** Why the reference cannot run, in words for the user; empty when it can. */
