@@ -35,7 +35,13 @@ import java.util.function.IntSupplier;
  *   <li>{@code collapse.tokens.per.second} [{@code collapse_tokens_per_second}], by phase ({@code train},
  *       {@code sample}, {@code evaluate}): throughput of each computation, tokens over its compute time;</li>
  *   <li>{@code collapse.run.generation} [{@code collapse_run_generation}], by run: the newest generation this
- *       service has handled for each run still in progress.</li>
+ *       service has handled for each run still in progress;</li>
+ *   <li>{@code collapse.evaluator.lag} [{@code collapse_evaluator_lag_generations}], by run, evaluator only: the
+ *       newest generation whose checkpoint the evaluator has taken minus the newest it has published an evaluation
+ *       for. 1 while a generation's corpus is being sampled; a value that keeps growing is an evaluator falling
+ *       behind the trainer;</li>
+ *   <li>{@code collapse.evaluation.delay} [{@code collapse_evaluation_delay_seconds}], evaluator only: from a
+ *       checkpoint's {@code occurredAt} to the publication of its generation's evaluation.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -43,6 +49,7 @@ public class PipelineMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, AtomicInteger> runGenerations = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> evaluatorLags = new ConcurrentHashMap<>();
 
     PipelineMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -125,10 +132,34 @@ public class PipelineMetrics {
         }).accumulateAndGet(generation, Math::max);
     }
 
-    /** Drops a finished run's gauge, so that only runs in progress are exported. */
+    /** Sets how many generations the evaluator's published evaluations trail the checkpoints it has taken. */
+    public void evaluatorLag(String runId, int generations) {
+        evaluatorLags.computeIfAbsent(runId, id -> {
+            AtomicInteger value = new AtomicInteger(generations);
+            Gauge.builder("collapse.evaluator.lag", value, AtomicInteger::get)
+                    .description("Newest checkpoint generation taken minus newest generation evaluated")
+                    .baseUnit("generations")
+                    .tag("run", id)
+                    .register(registry);
+            return value;
+        }).set(generations);
+    }
+
+    /** Records the time from a checkpoint's publication to the publication of its generation's evaluation. */
+    public void evaluationDelay(Duration delay) {
+        Timer.builder("collapse.evaluation.delay")
+                .description("From a checkpoint's occurredAt to its generation's evaluation")
+                .register(registry)
+                .record(delay.isNegative() ? Duration.ZERO : delay);
+    }
+
+    /** Drops a finished run's gauges, so that only runs in progress are exported. */
     public void runEnded(String runId) {
         if (runGenerations.remove(runId) != null) {
             registry.find("collapse.run.generation").tag("run", runId).meters().forEach(registry::remove);
+        }
+        if (evaluatorLags.remove(runId) != null) {
+            registry.find("collapse.evaluator.lag").tag("run", runId).meters().forEach(registry::remove);
         }
     }
 }
