@@ -33,9 +33,21 @@ public record RetentionSettings(int keepEvery, int keepLast) {
         return generation % keepEvery == 0 || generation > newestCheckpoint - keepLast;
     }
 
-    /** The policy in words, for logs and reports. */
+    /** The policy in words, for logs and reports: "keep every 3rd generation's checkpoint and the last 2". */
     public String describe() {
-        return "keep every " + (keepEvery == 1 ? "" : keepEvery + "-th ") + "generation's checkpoint and the last "
-                + keepLast;
+        String every = keepEvery == 1 ? "every" : "every " + ordinal(keepEvery);
+        return "keep " + every + " generation's checkpoint and the last " + keepLast;
+    }
+
+    private static String ordinal(int n) {
+        if (n % 100 >= 11 && n % 100 <= 13) {
+            return n + "th";
+        }
+        return n + switch (n % 10) {
+            case 1 -> "st";
+            case 2 -> "nd";
+            case 3 -> "rd";
+            default -> "th";
+        };
     }
 }

@@ -263,6 +263,9 @@ class ExperimentConfigTest {
         assertEquals(List.of(0, 3, 6, 8, 9), keptAtNine);
         assertTrue(every3Last2.keepsCheckpoint(7, 8), "7 is among the last two while 8 is the newest");
         assertTrue(ConfigMutations.valid().keepsCheckpoint(7, 9), "without a policy every checkpoint stays");
+        assertEquals("keep every 3rd generation's checkpoint and the last 2", every3Last2.retention().describe());
+        assertEquals("keep every 12th generation's checkpoint and the last 1", new RetentionSettings(12, 1).describe());
+        assertEquals("keep every generation's checkpoint and the last 1", new RetentionSettings(1, 1).describe());
     }
 
     @Test
