@@ -11,8 +11,8 @@ import java.util.List;
  */
 public record RetentionSettings(int keepEvery, int keepLast) {
 
-    /** Bounds of both fields: a run has at most 10,000 generations. */
-    static final int MAX = 10_000;
+    /** Bounds of both fields: a run has at most 10,000 generations, so {@code keepEvery} MAX keeps only 0. */
+    public static final int MAX = 10_000;
 
     void problems(List<String> problems) {
         if (keepEvery < 1 || keepEvery > MAX) {
