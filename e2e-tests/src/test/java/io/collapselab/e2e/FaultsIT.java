@@ -66,7 +66,8 @@ class FaultsIT {
 
     /**
      * S3 answers no connection for 30 s once checkpoint 0 is out, while the generator samples from it and the
-     * evaluator measures it: the services' S3 readiness goes down and comes back, their work waits and resumes.
+     * evaluator measures it: the services' S3 readiness goes down and comes back, their work waits and resumes,
+     * and what they log about it names no credential.
      */
     @Test
     void anS3ServerDownForThirtySecondsIsWaitedForAndTheRunEndsAsIfUndisturbed(Pipeline pipeline) {
@@ -95,6 +96,8 @@ class FaultsIT {
 
         assertAsIfUndisturbed(pipeline, log, reference.join());
         assertTrue(s3Retries(pipeline) > 0, "no service retried its work after the store's own retries ran out");
+        assertFalse(anyLogContains(pipeline, pipeline.store().settings().secretKey()),
+                "a service logged the S3 secret key while retrying");
     }
 
     /**
