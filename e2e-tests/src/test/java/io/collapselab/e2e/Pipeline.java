@@ -36,6 +36,11 @@ final class Pipeline implements AutoCloseable {
     /** Three JVMs start at once on two cores; loading the tensor engine alone takes seconds there. */
     static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+    /**
+     * The seed of the fault proxy's draws: every run of a test draws the same sequence, though which request
+     * meets which draw depends on how the services' requests interleave.
+     */
+    private static final long FAULT_SEED = 14;
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
 
     private final String testName;
@@ -62,9 +67,6 @@ final class Pipeline implements AutoCloseable {
             serviceProperties = Map.copyOf(serviceProperties);
         }
     }
-
-    /** The seed of the fault proxy's draws, so that the same requests fail in every run of a test. */
-    private static final long FAULT_SEED = 14;
 
     private Pipeline(String testName, Path dataDir, Map<Service, Path> jars, Setup setup, LocalStack stack) {
         this.testName = testName;

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
@@ -32,7 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * one, each connection to a connection of its own upstream, unchanged (so request signatures stay valid), unless a
  * fault is switched on:
  * <ul>
- *   <li>{@link #stopAnswering()}: every connection, open or new, is closed at once, as when the server is down;</li>
+ *   <li>{@link #stopAnswering()}: the port stops listening (connections are refused) and open connections are
+ *       closed, as when the server is down, until {@link #answerAgain()} listens on the same port again;</li>
  *   <li>{@link #delay(Duration)}: every request waits that long before it is relayed;</li>
  *   <li>{@link #failShare(double)}: that share of requests, drawn from a seeded random sequence, fails with a
  *       server error: half of them with {@code 503 SlowDown} before they reach the server, half with
@@ -40,7 +42,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@link #fillDisk(boolean)}: every write ({@code PUT}, {@code POST}) is answered, after its body has been
  *       read, with exactly what S3Proxy's filesystem backend answers when its disk is full: {@code 500 Server
  *       Error}, an S3 {@code InternalError} document and {@code Connection: close} (the backend writes into a
- *       temporary file beside the object and deletes it when the write fails, so nothing of it is listed).</li>
+ *       temporary file beside the object and deletes it when the write fails, so nothing of it is left).</li>
  * </ul>
  */
 final class S3FaultProxy implements AutoCloseable {
@@ -49,7 +51,7 @@ final class S3FaultProxy implements AutoCloseable {
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'",
             Locale.US);
 
-    private final ServerSocket server;
+    private final int port;
     private final String upstreamHost;
     private final int upstreamPort;
     private final Random draws;
@@ -60,16 +62,16 @@ final class S3FaultProxy implements AutoCloseable {
     });
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger relayed = new AtomicInteger();
-    private final AtomicInteger refused = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicInteger refusedWrites = new AtomicInteger();
-    private volatile boolean answering = true;
+    private volatile ServerSocket server;
+    private volatile boolean answering;
     private volatile long delayMillis;
     private volatile double failShare;
     private volatile boolean diskFull;
 
-    private S3FaultProxy(ServerSocket server, String upstreamHost, int upstreamPort, long seed) {
-        this.server = server;
+    private S3FaultProxy(int port, String upstreamHost, int upstreamPort, long seed) {
+        this.port = port;
         this.upstreamHost = upstreamHost;
         this.upstreamPort = upstreamPort;
         this.draws = new Random(seed);
@@ -78,32 +80,49 @@ final class S3FaultProxy implements AutoCloseable {
     /** Starts relaying to {@code upstreamEndpoint} (a base URL) on a free loopback port. */
     static S3FaultProxy start(String upstreamEndpoint, long seed) {
         URI upstream = URI.create(upstreamEndpoint);
-        try {
-            ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            S3FaultProxy proxy = new S3FaultProxy(server, upstream.getHost(), upstream.getPort(), seed);
-            Thread acceptor = new Thread(proxy::accept, "s3-fault-proxy-accept");
-            acceptor.setDaemon(true);
-            acceptor.start();
-            return proxy;
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
         } catch (IOException e) {
-            throw new UncheckedIOException("could not open the S3 fault proxy", e);
+            throw new UncheckedIOException("no free port for the S3 fault proxy", e);
         }
+        S3FaultProxy proxy = new S3FaultProxy(port, upstream.getHost(), upstream.getPort(), seed);
+        proxy.answerAgain();
+        return proxy;
     }
 
     /** The base URL to point S3 clients at. */
     String endpoint() {
-        return "http://127.0.0.1:" + server.getLocalPort();
+        return "http://127.0.0.1:" + port;
     }
 
-    void stopAnswering() {
+    synchronized void stopAnswering() {
         answering = false;
+        if (server != null) {
+            closeQuietly(server);
+        }
         for (Socket socket : open) {
             closeQuietly(socket);
         }
     }
 
-    void answerAgain() {
+    synchronized void answerAgain() {
+        if (answering) {
+            return;
+        }
+        try {
+            ServerSocket listening = new ServerSocket();
+            listening.setReuseAddress(true);
+            listening.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+            server = listening;
+        } catch (IOException e) {
+            throw new UncheckedIOException("the S3 fault proxy could not listen on port " + port + " again", e);
+        }
         answering = true;
+        ServerSocket listening = server;
+        Thread acceptor = new Thread(() -> accept(listening), "s3-fault-proxy-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
     }
 
     void delay(Duration delay) {
@@ -134,11 +153,6 @@ final class S3FaultProxy implements AutoCloseable {
         return relayed.get();
     }
 
-    /** Connections and requests closed unanswered while the proxy was not answering. */
-    int refusedConnections() {
-        return refused.get();
-    }
-
     /** Requests answered with {@code SlowDown} or {@code InternalError} by {@link #failShare}. */
     int failedRequests() {
         return failed.get();
@@ -151,23 +165,17 @@ final class S3FaultProxy implements AutoCloseable {
 
     @Override
     public void close() {
-        closeQuietly(server);
         stopAnswering();
         connections.shutdownNow();
     }
 
-    private void accept() {
-        while (!server.isClosed()) {
+    private void accept(ServerSocket listening) {
+        while (!listening.isClosed()) {
             Socket client;
             try {
-                client = server.accept();
+                client = listening.accept();
             } catch (IOException e) {
                 return;
-            }
-            if (!answering) {
-                refused.incrementAndGet();
-                closeQuietly(client);
-                continue;
             }
             open.add(client);
             connections.execute(() -> relay(client));
@@ -188,7 +196,6 @@ final class S3FaultProxy implements AutoCloseable {
                     return;
                 }
                 if (!answering) {
-                    refused.incrementAndGet();
                     return;
                 }
                 if (delayMillis > 0) {

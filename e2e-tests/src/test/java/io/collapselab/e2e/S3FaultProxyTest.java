@@ -74,10 +74,10 @@ class S3FaultProxyTest {
     }
 
     @Test
-    void notAnsweringClosesEveryConnectionUntilToldToAnswerAgain() throws Exception {
+    void notAnsweringRefusesConnectionsUntilToldToAnswerAgainOnTheSamePort() throws Exception {
+        assertEquals(200, send("GET", "/bucket/key", "").statusCode());
         proxy.stopAnswering();
         assertThrows(IOException.class, () -> send("GET", "/bucket/key", ""));
-        assertTrue(proxy.refusedConnections() > 0);
 
         proxy.answerAgain();
         assertEquals(200, send("GET", "/bucket/key", "").statusCode());
@@ -99,7 +99,7 @@ class S3FaultProxyTest {
     @Test
     void aShareOfRequestsFailsHalfBeforeAndHalfAfterTheServer() throws Exception {
         proxy.failShare(0.5);
-        int requests = 200;
+        int requests = 100;
         int failed = 0;
         for (int i = 0; i < requests; i++) {
             int status = send("GET", "/bucket/k" + i, "").statusCode();
@@ -108,7 +108,7 @@ class S3FaultProxyTest {
         }
 
         assertEquals(failed, proxy.failedRequests());
-        assertTrue(failed > 60 && failed < 140, failed + " of " + requests + " failed");
+        assertTrue(failed > 25 && failed < 75, failed + " of " + requests + " failed");
         assertTrue(served.size() > requests - failed, "the 500s were carried out by the server first");
         assertTrue(served.size() < requests, "the 503s never reached it");
     }
