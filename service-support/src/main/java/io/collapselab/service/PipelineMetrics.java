@@ -19,6 +19,10 @@ import java.util.function.IntSupplier;
  *   <li>{@code collapse.events.deduplicated} [{@code collapse_events_deduplicated_total}], by channel: records
  *       dropped because this process had already handled their event id;</li>
  *   <li>{@code collapse.events.dead.lettered} [{@code collapse_events_dead_lettered_total}], by channel;</li>
+ *   <li>{@code collapse.work.retried} [{@code collapse_work_retried_total}], by what could not be reached
+ *       ({@code s3}, {@code kafka}): attempts at handling an event that failed for a transient reason and are
+ *       tried again after a back-off; it keeps rising through an outage, a full disk of the object store or a
+ *       broker that refuses writes;</li>
  *   <li>{@code collapse.events.republished} [{@code collapse_events_republished_total}], by event type: events
  *       published again from the object outbox instead of being recomputed;</li>
  *   <li>{@code collapse.generation.duration} [{@code collapse_generation_duration_seconds}], by handled event
@@ -80,6 +84,10 @@ public class PipelineMetrics {
 
     public void deadLettered(String channel) {
         registry.counter("collapse.events.dead.lettered", "channel", channel).increment();
+    }
+
+    public void workRetried(String unreachable) {
+        registry.counter("collapse.work.retried", "unreachable", unreachable).increment();
     }
 
     public void republished(String eventType) {
