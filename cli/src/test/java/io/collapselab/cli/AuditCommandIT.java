@@ -245,7 +245,8 @@ class AuditCommandIT {
         String forgedSha = Sha256.hex("forged".getBytes(StandardCharsets.UTF_8));
         CheckpointPublished forged = CheckpointPublished.of("audit-forged", 1, Instant.now(),
                 new ProducerInfo("trainer-service", "intruder", "test"), new ObjectRef(genuine.checkpoint().uri(),
-                        forgedSha, genuine.checkpoint().size()), genuine.parentCheckpointSha256(),
+                        forgedSha, genuine.checkpoint().size()), genuine.trainingState(),
+                        genuine.parentCheckpointSha256(),
                 genuine.trainedOnSha256(), genuine.steps(), genuine.tokensSeen(), genuine.trainLoss(),
                 genuine.wallMs());
         RecordMetadata where = RunFixture.append(stack, forged);

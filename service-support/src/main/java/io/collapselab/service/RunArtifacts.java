@@ -18,12 +18,14 @@ import java.util.Optional;
 
 /**
  * A run's objects, read only from where the layout puts them and always checked against the digest an event
- * carries: the inputs the submitter uploaded, the checkpoints, the corpora and the token ids of the corpora.
+ * carries: the inputs the submitter uploaded, the checkpoints (weights and training state apart), the corpora and
+ * the token ids of the corpora.
  *
  * <p>Some objects are read again and again by the same process: a run's inputs in every generation (the trainer's
  * mix, the evaluator's held-out text), and the checkpoint the trainer stored for generation g when it trains g+1.
  * Objects never change once stored and are always asked for by digest, so those stay in memory, the most recently
- * used ones up to {@value #CACHE_BYTES} bytes in all: inputs once downloaded and verified, checkpoints once stored.
+ * used ones up to {@value #CACHE_BYTES} bytes in all: inputs once downloaded and verified, checkpoints (both objects)
+ * once stored.
  * Other objects are read once per process (the generator's and evaluator's checkpoints, corpora) and are not kept.
  */
 @ApplicationScoped
@@ -97,7 +99,7 @@ public class RunArtifacts {
         }
     }
 
-    /** The checkpoint of a generation, as identified by the digest an event gives for it. */
+    /** The weights of a generation's checkpoint, as identified by the digest an event gives for it. */
     public byte[] checkpoint(String runId, int generation, String sha256) {
         ObjectKey key = ObjectKey.checkpoint(runId, generation);
         return cached(key, sha256).orElseGet(() -> store.get(key, sha256));
@@ -108,6 +110,16 @@ public class RunArtifacts {
         ObjectKey key = ObjectKey.checkpoint(runId, generation);
         requireAt(ref, key, "checkpoint");
         return checkpoint(runId, generation, ref.sha256());
+    }
+
+    /**
+     * The training state of a generation's checkpoint, which its {@code CheckpointPublished} points at; it must lie
+     * beside the weights.
+     */
+    public byte[] trainingState(String runId, int generation, ObjectRef ref) {
+        ObjectKey key = ObjectKey.trainingState(runId, generation);
+        requireAt(ref, key, "trainingState");
+        return cached(key, ref.sha256()).orElseGet(() -> store.get(key, ref.sha256()));
     }
 
     /** The corpus of a generation, as identified by the digest an event gives for it. */
@@ -130,13 +142,20 @@ public class RunArtifacts {
     }
 
     /**
-     * Stores a checkpoint; storing the same bytes again is a no-op, different bytes a conflict. The bytes are kept
-     * for the next generation's training; the caller must not change them.
+     * Stores both objects of a checkpoint, the training state first, so that weights an event may name never lack
+     * theirs; storing the same bytes again is a no-op, different bytes a conflict. The bytes are kept for the next
+     * generation's training; the caller must not change them.
      */
-    public ObjectRef storeCheckpoint(String runId, int generation, byte[] checkpoint) {
-        StoredObject stored = store.put(ObjectKey.checkpoint(runId, generation), checkpoint);
-        keep(stored.key(), stored.sha256(), checkpoint);
-        return ref(stored);
+    public StoredCheckpoint storeCheckpoint(String runId, int generation, byte[] weights, byte[] trainingState) {
+        StoredObject state = store.put(ObjectKey.trainingState(runId, generation), trainingState);
+        keep(state.key(), state.sha256(), trainingState);
+        StoredObject stored = store.put(ObjectKey.checkpoint(runId, generation), weights);
+        keep(stored.key(), stored.sha256(), weights);
+        return new StoredCheckpoint(ref(stored), ref(state));
+    }
+
+    /** Where the two objects of a stored checkpoint are, as {@code CheckpointPublished} names them. */
+    public record StoredCheckpoint(ObjectRef checkpoint, ObjectRef trainingState) {
     }
 
     /** Stores a corpus; storing the same bytes again is a no-op, different bytes a conflict. */

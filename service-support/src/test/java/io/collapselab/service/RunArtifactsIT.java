@@ -77,11 +77,14 @@ class RunArtifactsIT {
     void aCheckpointThisProcessStoredIsServedWithoutTheStore() throws IOException {
         RunArtifacts artifacts = new RunArtifacts(store, modelCache);
         byte[] checkpoint = "weights of generation 3".getBytes(StandardCharsets.UTF_8);
-        String sha256 = artifacts.storeCheckpoint("run-stored", 3, checkpoint).sha256();
+        byte[] state = "training state of generation 3".getBytes(StandardCharsets.UTF_8);
+        RunArtifacts.StoredCheckpoint stored = artifacts.storeCheckpoint("run-stored", 3, checkpoint, state);
+        String sha256 = stored.checkpoint().sha256();
 
         tamper(ObjectKey.checkpoint("run-stored", 3));
 
         assertArrayEquals(checkpoint, artifacts.checkpoint("run-stored", 3, sha256));
+        assertArrayEquals(state, artifacts.trainingState("run-stored", 3, stored.trainingState()));
         assertThrows(DigestMismatchException.class,
                 () -> new RunArtifacts(store, modelCache).checkpoint("run-stored", 3, sha256),
                 "another process reads the object, and verifies it");
@@ -90,7 +93,8 @@ class RunArtifactsIT {
     @Test
     void aCheckpointReadIsVerifiedAtEveryRead() throws IOException {
         RunArtifacts writer = new RunArtifacts(store, modelCache);
-        String sha256 = writer.storeCheckpoint("run-read", 1, new byte[] {1, 2, 3}).sha256();
+        String sha256 = writer.storeCheckpoint("run-read", 1, new byte[] {1, 2, 3}, new byte[] {4, 5})
+                .checkpoint().sha256();
         RunArtifacts reader = new RunArtifacts(store, modelCache);
         assertArrayEquals(new byte[] {1, 2, 3}, reader.checkpoint("run-read", 1, sha256));
 

@@ -3,7 +3,6 @@ package io.collapselab.trainer;
 import io.collapselab.events.CheckpointPublished;
 import io.collapselab.events.CollapseEvent;
 import io.collapselab.events.CorpusGenerated;
-import io.collapselab.events.ObjectRef;
 import io.collapselab.events.RunRequested;
 import io.collapselab.events.kafka.DecodedEvent;
 import io.collapselab.experiment.ExperimentConfig;
@@ -109,13 +108,14 @@ public class TrainerService {
         outbox.publishOnce(run.runId(), generation, ObjectOutbox.CHECKPOINT_EVENT,
                 () -> {
                     byte[] parentCheckpoint = artifacts.checkpoint(run.runId(), parent, corpus.checkpointSha256());
-                    return new TrainingInputs(parentCheckpoint,
+                    return new TrainingInputs(parentCheckpoint, parentTrainingState(run, parent),
                             TrainingMix.forGeneration(config, artifacts.trainText(run), corpora(run, corpus),
                                     generation), anchorInputs(run, parent, parentCheckpoint));
                 },
                 inputs -> {
                     TrainedCheckpoint trained = compute.measure(() -> GenerationSteps.trainNext(config,
-                            inputs.parentCheckpoint(), inputs.mix(), generation, inputs.anchors(),
+                            inputs.parentCheckpoint(), inputs.parentTrainingState(), inputs.mix(), generation,
+                            inputs.anchors(),
                             new ProgressLog(run.runId())));
                     return published(run, generation, trained, corpus.checkpointSha256(),
                             Sha256.hex(inputs.mix()), started);
@@ -123,10 +123,30 @@ public class TrainerService {
     }
 
     /**
-     * What training a generation after the first reads: the parent checkpoint, the training mix and, for an anchored
-     * run, what its anchors read (null otherwise).
+     * What training a generation after the first reads: the parent checkpoint's two objects, the training mix and,
+     * for an anchored run, what its anchors read (null otherwise).
      */
-    private record TrainingInputs(byte[] parentCheckpoint, byte[] mix, AnchorInputs anchors) {
+    private record TrainingInputs(byte[] parentCheckpoint, byte[] parentTrainingState, byte[] mix,
+                                  AnchorInputs anchors) {
+    }
+
+    /**
+     * The parent's training state, under the digest of the parent's recorded {@code CheckpointPublished}: the corpus
+     * event names only the weights it was sampled from, and the lineage check tied those to that record.
+     */
+    private byte[] parentTrainingState(Run run, int parent) {
+        String runId = run.runId();
+        CheckpointPublished recorded = files.readEvent(runId, parent, ObjectOutbox.CHECKPOINT_EVENT)
+                .map(CheckpointPublished.class::cast)
+                .orElseThrow(() -> new IllegalStateException("generation " + (parent + 1) + " of run " + runId
+                        + " trains on from checkpoint " + parent + ", but its CheckpointPublished is not recorded "
+                        + "in the store"));
+        if (recorded.trainingState() == null) {
+            throw new IllegalArgumentException("checkpoint " + parent + " of run " + runId + " was published "
+                    + "without a training-state object (event schema version " + recorded.schemaVersion()
+                    + "): continue the run with the collapse-lab build that started it");
+        }
+        return artifacts.trainingState(runId, parent, recorded.trainingState());
     }
 
     /**
@@ -167,11 +187,13 @@ public class TrainerService {
     private CheckpointPublished published(Run run, int generation, TrainedCheckpoint trained, String parentSha256,
                                           String trainedOnSha256, long startedNanos) {
         metrics.throughput("train", trained.tokensSeen(), trained.computeMs());
-        ObjectRef checkpoint = artifacts.storeCheckpoint(run.runId(), generation, trained.checkpoint());
+        RunArtifacts.StoredCheckpoint stored = artifacts.storeCheckpoint(run.runId(), generation,
+                trained.checkpoint(), trained.trainingState());
         long wallMs = (System.nanoTime() - startedNanos) / 1_000_000;
         LOG.infof("Run %s: trained generation %d in %d ms (%d steps, train loss %.4f nats/token)", run.runId(),
                 generation, wallMs, trained.steps(), trained.trainLoss());
-        return CheckpointPublished.of(run.runId(), generation, Instant.now(), identity.producer(), checkpoint,
-                parentSha256, trainedOnSha256, trained.steps(), trained.tokensSeen(), trained.trainLoss(), wallMs);
+        return CheckpointPublished.of(run.runId(), generation, Instant.now(), identity.producer(),
+                stored.checkpoint(), stored.trainingState(), parentSha256, trainedOnSha256, trained.steps(),
+                trained.tokensSeen(), trained.trainLoss(), wallMs);
     }
 }

@@ -101,11 +101,20 @@ final class GenerationRecompute {
                 baseModel.ifPresent(GenerationRecompute::deleteDirectory);
             }
         } else {
-            Optional<byte[]> parent = log.generation(generation - 1)
-                    .map(Generation::checkpoint)
-                    .flatMap(checkpoint -> verified(checkpoint.checkpoint()));
+            Optional<CheckpointPublished> parentEvent = log.generation(generation - 1).map(Generation::checkpoint);
+            Optional<byte[]> parent = parentEvent.flatMap(checkpoint -> verified(checkpoint.checkpoint()));
             if (parent.isEmpty()) {
                 return notRecomputed("checkpoint " + (generation - 1) + " is absent from the log, missing or"
+                        + " altered");
+            }
+            if (parentEvent.get().trainingState() == null) {
+                return notRecomputed("checkpoint " + (generation - 1) + " was published without a training-state "
+                        + "object (event schema version " + parentEvent.get().schemaVersion() + "); recompute it "
+                        + "with the collapse-lab build that ran it");
+            }
+            Optional<byte[]> parentState = verified(parentEvent.get().trainingState());
+            if (parentState.isEmpty()) {
+                return notRecomputed("the training state of checkpoint " + (generation - 1) + " is missing or"
                         + " altered");
             }
             List<byte[]> corpora = new ArrayList<>();
@@ -130,7 +139,8 @@ final class GenerationRecompute {
                 }
                 anchors = new AnchorInputs(generation0.get(), train.get());
             }
-            trained = GenerationSteps.trainNext(config, parent.get(), mix, generation, anchors, progress);
+            trained = GenerationSteps.trainNext(config, parent.get(), parentState.get(), mix, generation, anchors,
+                    progress);
         }
         List<Discrepancy> mismatches = new ArrayList<>();
         CheckpointPublished recordedCheckpoint = target.checkpoint();
@@ -140,6 +150,13 @@ final class GenerationRecompute {
             mismatches.add(new Discrepancy(Kind.RECOMPUTE_MISMATCH, generation, log.locationOf(recordedCheckpoint),
                     "recomputing generation " + generation + " gave checkpoint " + checkpoint.recomputed() + ", but "
                             + RunLog.label(recordedCheckpoint) + " records " + checkpoint.recorded()));
+        }
+        ObjectRef recordedState = recordedCheckpoint.trainingState();
+        if (recordedState != null && !recordedState.sha256().equals(trained.trainingStateSha256())) {
+            mismatches.add(new Discrepancy(Kind.RECOMPUTE_MISMATCH, generation, log.locationOf(recordedCheckpoint),
+                    "recomputing generation " + generation + " gave training state "
+                            + trained.trainingStateSha256() + ", but " + RunLog.label(recordedCheckpoint)
+                            + " records " + recordedState.sha256()));
         }
         List<String> notes = new ArrayList<>();
         DigestComparison corpus = null;

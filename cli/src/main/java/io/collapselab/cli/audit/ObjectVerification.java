@@ -82,6 +82,10 @@ final class ObjectVerification {
             if (g.checkpoint() != null) {
                 fetch(g.checkpoint().checkpoint(), "checkpoint " + n, g.checkpoint(),
                         ObjectKey.checkpoint(runId, n));
+                if (g.checkpoint().trainingState() != null) {
+                    fetch(g.checkpoint().trainingState(), "the training state of checkpoint " + n, g.checkpoint(),
+                            ObjectKey.trainingState(runId, n));
+                }
             }
             if (g.corpus() != null) {
                 byte[] corpus = fetch(g.corpus().corpus(), "corpus " + n, g.corpus(),

@@ -65,7 +65,8 @@ class ObjectVerificationIT {
         String elsewhere = ObjectKey.checkpoint(log.runId, 2).toUri("collapse");
         ConsumerRecord<String, byte[]> checkpoint = log.publish(CheckpointPublished.of(log.runId, 1,
                 one.occurredAt(), one.producer(), new ObjectRef(elsewhere, log.checkpointSha(2),
-                        log.checkpointBytes(2).length), one.parentCheckpointSha256(), one.trainedOnSha256(),
+                        log.checkpointBytes(2).length), one.trainingState(), one.parentCheckpointSha256(),
+                                one.trainedOnSha256(),
                 one.steps(), one.tokensSeen(), one.trainLoss(), one.wallMs()));
 
         assertEquals(List.of(
@@ -142,6 +143,7 @@ class ObjectVerificationIT {
         store.put(ObjectKey.input(log.runId, "heldout.txt"), log.heldoutText());
         for (int g = 0; g <= log.lastGeneration(); g++) {
             store.put(ObjectKey.checkpoint(log.runId, g), log.checkpointBytes(g));
+            store.put(ObjectKey.trainingState(log.runId, g), log.trainingStateBytes(g));
             store.put(ObjectKey.corpus(log.runId, g), log.corpusText(g));
             store.put(ObjectKey.corpusTokens(log.runId, g), log.corpusTokens(g));
         }

@@ -63,8 +63,13 @@ public final class GenerationSteps {
         long checkpointIoMs();
     }
 
-    /** A trained model: its checkpoint bytes and what training it took. */
-    public record TrainedCheckpoint(byte[] checkpoint, String sha256, int steps, long tokensSeen, double trainLoss,
+    /**
+     * A trained model: its checkpoint's two objects ({@link Checkpoint}), {@code checkpoint} the weights that
+     * sampling and evaluation read and {@code trainingState} what only the next training reads, each with its
+     * digest, and what training it took.
+     */
+    public record TrainedCheckpoint(byte[] checkpoint, String sha256, byte[] trainingState,
+                                    String trainingStateSha256, int steps, long tokensSeen, double trainLoss,
                                     long computeMs, long checkpointIoMs) implements StepResult {
     }
 
@@ -204,20 +209,24 @@ public final class GenerationSteps {
      * model: pre-training's moments and step count belong to another objective and would carry its bias correction
      * into self-training. From the second on, {@code selfTraining.carryOptimizerState} decides.
      */
-    public static TrainedCheckpoint trainNext(ExperimentConfig config, byte[] parentCheckpoint, byte[] trainingText,
-                                              int generation, Progress progress) {
-        return trainNext(config, parentCheckpoint, trainingText, generation, null, progress);
+    public static TrainedCheckpoint trainNext(ExperimentConfig config, byte[] parentCheckpoint,
+                                              byte[] parentTrainingState, byte[] trainingText, int generation,
+                                              Progress progress) {
+        return trainNext(config, parentCheckpoint, parentTrainingState, trainingText, generation, null, progress);
     }
 
     /**
-     * Generation {@code generation} as {@link #trainNext(ExperimentConfig, byte[], byte[], int, Progress)} trains
-     * it, its objective anchored as {@code selfTraining} says ({@link Anchors}) with {@code anchorInputs}.
+     * Generation {@code generation} as {@link #trainNext(ExperimentConfig, byte[], byte[], byte[], int, Progress)}
+     * trains it, its objective anchored as {@code selfTraining} says ({@link Anchors}) with {@code anchorInputs}.
      *
-     * @param anchorInputs generation 0's checkpoint and the real training text; may be null when the config has no
-     *                     anchor
+     * @param parentCheckpoint    the parent's weights object
+     * @param parentTrainingState the parent's training-state object
+     * @param anchorInputs        generation 0's weights and the real training text; may be null when the config has
+     *                            no anchor
      */
-    public static TrainedCheckpoint trainNext(ExperimentConfig config, byte[] parentCheckpoint, byte[] trainingText,
-                                              int generation, AnchorInputs anchorInputs, Progress progress) {
+    public static TrainedCheckpoint trainNext(ExperimentConfig config, byte[] parentCheckpoint,
+                                              byte[] parentTrainingState, byte[] trainingText, int generation,
+                                              AnchorInputs anchorInputs, Progress progress) {
         if (generation < 1) {
             throw new IllegalArgumentException("trainNext is for generations >= 1, got " + generation);
         }
@@ -227,7 +236,7 @@ public final class GenerationSteps {
                     + "it needs generation 0's checkpoint and the real training text");
         }
         long started = System.nanoTime();
-        try (LanguageModel model = Checkpoint.read(parentCheckpoint);
+        try (LanguageModel model = Checkpoint.read(parentCheckpoint, parentTrainingState);
              LanguageModel reference = settings.klAnchorOrZero() > 0
                      ? Checkpoint.read(anchorInputs.generation0Checkpoint()) : null) {
             boolean carry = generation > 1 && settings.carryOptimizerState();
@@ -332,9 +341,11 @@ public final class GenerationSteps {
             }
         }
         long writeStarted = System.nanoTime();
-        byte[] checkpoint = Checkpoint.write(model);
+        byte[] weights = Checkpoint.weights(model);
+        byte[] trainingState = Checkpoint.trainingState(model);
         long ioMs = checkpointReadMs + elapsedMs(writeStarted);
-        return new TrainedCheckpoint(checkpoint, Sha256.hex(checkpoint), phase.steps(),
+        return new TrainedCheckpoint(weights, Sha256.hex(weights), trainingState, Sha256.hex(trainingState),
+                phase.steps(),
                 model.progress().tokensSeen() - tokensBefore, loss, elapsedMs(started), ioMs);
     }
 
