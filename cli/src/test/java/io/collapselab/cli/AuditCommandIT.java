@@ -183,13 +183,16 @@ class AuditCommandIT {
 
         assertEquals(AuditCommand.DISCREPANCIES, result.exitCode(), result.describe());
         List<String> discrepancies = discrepancyLines(result);
-        assertEquals(2, discrepancies.size(), result.out());
+        assertEquals(3, discrepancies.size(), result.out());
         assertTrue(discrepancies.get(0).matches("  RECOMPUTE_MISMATCH generation 1, collapse\\.checkpoints-\\d+@\\d+:"
                 + " recomputing generation 1 gave checkpoint [0-9a-f]{64}, but CheckpointPublished\\(1\\) records "
                 + run.checkpointSha256(1)), discrepancies.get(0));
-        assertTrue(discrepancies.get(1).matches("  RECOMPUTE_MISMATCH generation 1, collapse\\.corpora-\\d+@\\d+:"
+        assertTrue(discrepancies.get(1).matches("  RECOMPUTE_MISMATCH generation 1, collapse\\.checkpoints-\\d+@\\d+:"
+                + " recomputing generation 1 gave training state [0-9a-f]{64}, but CheckpointPublished\\(1\\) "
+                + "records [0-9a-f]{64}"), discrepancies.get(1));
+        assertTrue(discrepancies.get(2).matches("  RECOMPUTE_MISMATCH generation 1, collapse\\.corpora-\\d+@\\d+:"
                 + " re-sampling generation 1 from its checkpoint gave corpus [0-9a-f]{64}, but CorpusGenerated\\(1\\)"
-                + " records " + run.corpusSha256(1)), discrepancies.get(1));
+                + " records " + run.corpusSha256(1)), discrepancies.get(2));
         assertTrue(result.out().contains("  note: digests are bit-identical only with the intra-op thread count the"
                 + " services used (here " + ThreadOptions.effective() + "; pass --threads)"), result.out());
     }
