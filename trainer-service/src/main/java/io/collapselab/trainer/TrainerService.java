@@ -3,6 +3,7 @@ package io.collapselab.trainer;
 import io.collapselab.events.CheckpointPublished;
 import io.collapselab.events.CollapseEvent;
 import io.collapselab.events.CorpusGenerated;
+import io.collapselab.events.ObjectRef;
 import io.collapselab.events.RunRequested;
 import io.collapselab.events.kafka.DecodedEvent;
 import io.collapselab.experiment.ExperimentConfig;
@@ -11,6 +12,9 @@ import io.collapselab.lm.loop.AnchorInputs;
 import io.collapselab.lm.loop.GenerationSteps.TrainedCheckpoint;
 import io.collapselab.lm.loop.GenerationSteps;
 import io.collapselab.lm.loop.TrainingMix;
+import io.collapselab.lm.model.CheckpointSink;
+import io.collapselab.lm.model.LanguageModel;
+import io.collapselab.lm.model.ModelSource;
 import io.collapselab.service.ComputeTime;
 import io.collapselab.service.EventIntake;
 import io.collapselab.service.GenerationFiles;
@@ -86,9 +90,11 @@ public class TrainerService {
         outbox.publishOnce(run.runId(), 0, ObjectOutbox.CHECKPOINT_EVENT,
                 () -> new PretrainingInputs(artifacts.trainText(run), artifacts.baseModel(run)),
                 inputs -> {
+                    StoringSink sink = new StoringSink(run.runId(), 0);
                     TrainedCheckpoint trained = compute.measure(() -> GenerationSteps.pretrain(run.config(),
-                            inputs.realTrain(), inputs.baseModel(), new ProgressLog(run.runId())));
-                    return published(run, 0, trained, null, request.inputs().train().sha256(), started);
+                            inputs.realTrain(), inputs.baseModel(), new ProgressLog(run.runId()), sink));
+                    return published(run, 0, trained, sink.stored, null, request.inputs().train().sha256(),
+                            started);
                 });
     }
 
@@ -106,35 +112,50 @@ public class TrainerService {
         int generation = parent + 1;
         long started = System.nanoTime();
         outbox.publishOnce(run.runId(), generation, ObjectOutbox.CHECKPOINT_EVENT,
-                () -> {
-                    byte[] parentCheckpoint = artifacts.checkpoint(run.runId(), parent, corpus.checkpointSha256());
-                    return new TrainingInputs(parentCheckpoint, parentTrainingState(run, parent),
-                            TrainingMix.forGeneration(config, artifacts.trainText(run), corpora(run, corpus),
-                                    generation), anchorInputs(run, parent, parentCheckpoint));
-                },
+                () -> new TrainingInputs(artifacts.trainingSource(run.runId(), parent, corpus.checkpointSha256(),
+                        parentTrainingState(run, parent)),
+                        TrainingMix.forGeneration(config, artifacts.trainText(run), corpora(run, corpus), generation),
+                        anchorInputs(run, parent, corpus.checkpointSha256())),
                 inputs -> {
+                    StoringSink sink = new StoringSink(run.runId(), generation);
                     TrainedCheckpoint trained = compute.measure(() -> GenerationSteps.trainNext(config,
-                            inputs.parentCheckpoint(), inputs.parentTrainingState(), inputs.mix(), generation,
-                            inputs.anchors(),
-                            new ProgressLog(run.runId())));
-                    return published(run, generation, trained, corpus.checkpointSha256(),
+                            inputs.parent(), inputs.mix(), generation, inputs.anchors(),
+                            new ProgressLog(run.runId()), sink));
+                    return published(run, generation, trained, sink.stored, corpus.checkpointSha256(),
                             Sha256.hex(inputs.mix()), started);
                 });
     }
 
     /**
-     * What training a generation after the first reads: the parent checkpoint's two objects, the training mix and,
-     * for an anchored run, what its anchors read (null otherwise).
+     * What training a generation after the first reads: the parent checkpoint (streamed from the store when the
+     * training opens it), the training mix and, for an anchored run, what its anchors read (null otherwise).
      */
-    private record TrainingInputs(byte[] parentCheckpoint, byte[] parentTrainingState, byte[] mix,
-                                  AnchorInputs anchors) {
+    private record TrainingInputs(ModelSource parent, byte[] mix, AnchorInputs anchors) {
+    }
+
+    /** Streams a trained model's checkpoint to the store and keeps where it went, for the event. */
+    private final class StoringSink implements CheckpointSink {
+        private final String runId;
+        private final int generation;
+        private RunArtifacts.StoredCheckpoint stored;
+
+        StoringSink(String runId, int generation) {
+            this.runId = runId;
+            this.generation = generation;
+        }
+
+        @Override
+        public Digests write(LanguageModel model) {
+            stored = artifacts.storeCheckpoint(runId, generation, model);
+            return new Digests(stored.checkpoint().sha256(), stored.trainingState().sha256());
+        }
     }
 
     /**
-     * The parent's training state, under the digest of the parent's recorded {@code CheckpointPublished}: the corpus
-     * event names only the weights it was sampled from, and the lineage check tied those to that record.
+     * Where the parent's training state is, by the parent's recorded {@code CheckpointPublished}: the corpus event
+     * names only the weights it was sampled from, and the lineage check tied those to that record.
      */
-    private byte[] parentTrainingState(Run run, int parent) {
+    private ObjectRef parentTrainingState(Run run, int parent) {
         String runId = run.runId();
         CheckpointPublished recorded = files.readEvent(runId, parent, ObjectOutbox.CHECKPOINT_EVENT)
                 .map(CheckpointPublished.class::cast)
@@ -146,19 +167,21 @@ public class TrainerService {
                     + "without a training-state object (event schema version " + recorded.schemaVersion()
                     + "): continue the run with the collapse-lab build that started it");
         }
-        return artifacts.trainingState(runId, parent, recorded.trainingState());
+        return recorded.trainingState();
     }
 
     /**
      * Generation 0's checkpoint, as its recorded {@code CheckpointPublished} names it, and the real training text,
      * where {@code selfTraining} anchors the run to its start; null where it does not.
      */
-    private AnchorInputs anchorInputs(Run run, int parent, byte[] parentCheckpoint) {
+    private AnchorInputs anchorInputs(Run run, int parent, String parentSha256) {
         if (!run.config().selfTraining().anchored()) {
             return null;
         }
         String runId = run.runId();
-        byte[] generation0 = parent == 0 ? parentCheckpoint : files.readEvent(runId, 0, ObjectOutbox.CHECKPOINT_EVENT)
+        byte[] generation0 = parent == 0
+                ? artifacts.checkpoint(runId, 0, parentSha256)
+                : files.readEvent(runId, 0, ObjectOutbox.CHECKPOINT_EVENT)
                 .map(event -> artifacts.checkpoint(runId, 0, ((CheckpointPublished) event).checkpoint()))
                 .orElseThrow(() -> new IllegalStateException("run " + runId + " is anchored to generation 0, but "
                         + "its CheckpointPublished is not recorded in the store"));
@@ -184,11 +207,10 @@ public class TrainerService {
         return corpora;
     }
 
-    private CheckpointPublished published(Run run, int generation, TrainedCheckpoint trained, String parentSha256,
+    private CheckpointPublished published(Run run, int generation, TrainedCheckpoint trained,
+                                          RunArtifacts.StoredCheckpoint stored, String parentSha256,
                                           String trainedOnSha256, long startedNanos) {
         metrics.throughput("train", trained.tokensSeen(), trained.computeMs());
-        RunArtifacts.StoredCheckpoint stored = artifacts.storeCheckpoint(run.runId(), generation,
-                trained.checkpoint(), trained.trainingState());
         long wallMs = (System.nanoTime() - startedNanos) / 1_000_000;
         LOG.infof("Run %s: trained generation %d in %d ms (%d steps, train loss %.4f nats/token)", run.runId(),
                 generation, wallMs, trained.steps(), trained.trainLoss());

@@ -131,7 +131,7 @@ public final class Checkpoint {
      * @throws IllegalArgumentException when the bytes are not weights of a supported format version
      */
     public static LanguageModel read(InputStream weights) {
-        return read(weights, null);
+        return readWeights(weights).model();
     }
 
     /**
@@ -142,6 +142,49 @@ public final class Checkpoint {
      * @throws IllegalArgumentException when either is not a supported object of its kind
      */
     public static LanguageModel read(InputStream weights, InputStream trainingState) {
+        WeightsRead read = readWeights(weights);
+        LanguageModel model = read.model();
+        if (trainingState != null) {
+            try {
+                if (read.version() <= LAST_COMBINED_VERSION) {
+                    throw new IllegalArgumentException("a version " + read.version() + " checkpoint holds its own "
+                            + "training state; no separate training-state object belongs to it");
+                }
+                readTrainingState(model, trainingState);
+            } catch (RuntimeException e) {
+                model.close();
+                throw e;
+            }
+        }
+        return model;
+    }
+
+    /**
+     * Replaces the training progress and optimizer state of a model read from its weights object by those of its
+     * training-state object, read to its end: the second half of {@link #read(InputStream, InputStream)}, for a
+     * caller that cannot hold both streams open at once. The model must have been read from a version 3 weights
+     * object. On failure the model's training state is undefined.
+     *
+     * @throws IllegalArgumentException when the stream is not a training-state object of a supported version
+     */
+    public static void readTrainingState(LanguageModel model, InputStream trainingState) {
+        try {
+            DataInputStream state = dataInput(trainingState);
+            readVersion(state, TRAINING_STATE);
+            TrainingProgress progress = readProgress(state);
+            model.optimizer().read(state);
+            requireEnd(state, "the optimizer state");
+            model.setProgress(progress);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("corrupt checkpoint training state: " + e.getMessage(), e);
+        }
+    }
+
+    /** A model read from its weights object, and the format version the object had. */
+    private record WeightsRead(LanguageModel model, int version) {
+    }
+
+    private static WeightsRead readWeights(InputStream weights) {
         NDManager manager = NDManager.newBaseManager();
         try {
             DataInputStream in = dataInput(weights);
@@ -156,18 +199,8 @@ public final class Checkpoint {
                 optimizer.read(in);
             }
             requireEnd(in, combined ? "the optimizer state" : "the weights");
-            if (trainingState != null) {
-                if (combined) {
-                    throw new IllegalArgumentException("a version " + version + " checkpoint holds its own "
-                            + "training state; no separate training-state object belongs to it");
-                }
-                DataInputStream state = dataInput(trainingState);
-                readVersion(state, TRAINING_STATE);
-                progress = readProgress(state);
-                optimizer.read(state);
-                requireEnd(state, "the optimizer state");
-            }
-            return new LanguageModel(manager, Gpt.withWeights(config, weightArrays), tokenizer, optimizer, progress);
+            return new WeightsRead(new LanguageModel(manager, Gpt.withWeights(config, weightArrays), tokenizer,
+                    optimizer, progress), version);
         } catch (IOException | RuntimeException e) {
             manager.close();
             if (e instanceof IllegalArgumentException iae) {
