@@ -1,11 +1,17 @@
 package io.collapselab.artifacts;
 
+import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
@@ -61,6 +69,11 @@ public final class ArtifactStore implements AutoCloseable {
     // Per socket read or write, not per request: large objects still stream for as long as they need.
     private static final Duration IO_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+    /** Part size of streamed uploads: the one buffer an upload of any size holds. */
+    static final long STREAM_PART_BYTES = 16L << 20;
+    private static final long MIN_PART_BYTES = 5L << 20;
+    private static final int PIPE_CHUNK_BYTES = 1 << 20;
+    private static final int PIPE_CHUNKS = 4;
 
     private final S3Settings settings;
     private final MinioClient client;
@@ -135,6 +148,158 @@ public final class ArtifactStore implements AutoCloseable {
                 .userMetadata(Map.of(SHA256_METADATA, sha256))
                 .extraHeaders(headers)
                 .build()));
+    }
+
+    /** Content produced on demand, written to a stream: the same bytes every time it is asked for them. */
+    @FunctionalInterface
+    public interface ContentWriter {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** Reads an object's content from a stream, which it should read to its end, into a value. */
+    @FunctionalInterface
+    public interface ContentReader<T> {
+        T read(InputStream in) throws IOException;
+    }
+
+    /**
+     * Stores content that {@code writer} produces, such as a model written from the engine's memory, without ever
+     * holding it whole in memory or on disk. The writer is asked twice: once for the digest and size, which travel
+     * in the request headers before the content, then for the upload itself, streamed as a multipart upload in parts
+     * of {@value #STREAM_PART_BYTES} bytes (its buffer, with a few chunks in a pipe) while its digest is computed
+     * again. Content that differs the second time fails the upload before its last part, so no object is completed
+     * with other content than its digest says. On a transient failure the upload is retried, asking the writer
+     * again.
+     *
+     * @throws ArtifactStoreException when the writer fails or does not write the same bytes twice
+     */
+    public StoredObject put(ObjectKey key, ContentWriter writer) {
+        Objects.requireNonNull(writer, "writer");
+        String sha256;
+        long size;
+        try (CountingOutputStream counted = new CountingOutputStream(OutputStream.nullOutputStream())) {
+            MessageDigest digest = Digests.sha256Digest();
+            writer.writeTo(new DigestOutputStream(counted, digest));
+            sha256 = Digests.hex(digest);
+            size = counted.count();
+        } catch (IOException e) {
+            throw new ArtifactStoreException("cannot produce the content of " + key.toUri(settings.bucket()) + ": "
+                    + e, e);
+        }
+        return putIfAbsent(key, sha256, size, headers -> streamUpload(key, writer, sha256, size, headers));
+    }
+
+    /** One upload attempt: the writer writes into a pipe on a thread of its own while the SDK reads the parts. */
+    private void streamUpload(ObjectKey key, ContentWriter writer, String sha256, long size,
+                              Map<String, String> headers) throws Exception {
+        ChunkPipe pipe = new ChunkPipe(PIPE_CHUNK_BYTES, PIPE_CHUNKS);
+        InputStream content = pipe.input();
+        MessageDigest digest = Digests.sha256Digest();
+        CompletableFuture<Void> written = CompletableFuture.runAsync(() -> {
+            OutputStream pipeOutput = pipe.output();
+            try {
+                DigestOutputStream out = new DigestOutputStream(pipeOutput, digest);
+                writer.writeTo(out);
+                out.flush();
+                String uploaded = Digests.hex(digest);
+                if (!uploaded.equals(sha256)) {
+                    throw new IOException("the content of " + key.toUri(settings.bucket()) + " changed while it "
+                            + "was stored (sha256 " + sha256 + ", then " + uploaded + "): its writer must write the "
+                            + "same bytes every time");
+                }
+                // Only now does the upload get its last bytes: content that changed is never completed.
+                pipeOutput.close();
+            } catch (IOException e) {
+                pipe.fail(e);
+                throw new UncheckedIOException(e);
+            } catch (RuntimeException e) {
+                pipe.fail(new IOException(e.toString(), e));
+                throw e;
+            }
+        }, runnable -> {
+            Thread thread = new Thread(runnable, "artifact-writer " + key);
+            thread.setDaemon(true);
+            thread.start();
+        });
+        try {
+            client.putObject(PutObjectArgs.builder()
+                    .bucket(settings.bucket())
+                    .object(key.key())
+                    .stream(content, size, Math.max(MIN_PART_BYTES, Math.min(STREAM_PART_BYTES, size)))
+                    .checksum(Digests.UPLOAD_CHECKSUM)
+                    .contentType(contentType(key))
+                    .userMetadata(Map.of(SHA256_METADATA, sha256))
+                    .extraHeaders(headers)
+                    .build());
+        } catch (Exception e) {
+            // Unblocks a writer still writing; a writer that failed first is the cause, and final.
+            content.close();
+            requireWritten(key, written);
+            throw e;
+        }
+        requireWritten(key, written);
+    }
+
+    private void requireWritten(ObjectKey key, CompletableFuture<Void> written) {
+        try {
+            written.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause() instanceof UncheckedIOException io ? io.getCause() : e.getCause();
+            if (!(cause instanceof ChunkPipe.ReaderClosedException)) {
+                throw new ArtifactStoreException("cannot upload " + key.toUri(settings.bucket()) + ": "
+                        + cause.getMessage(), cause);
+            }
+        }
+    }
+
+    /**
+     * Reads an object through {@code reader}, streaming, and checks the digest of what was read: no more of the
+     * object is in memory at once than the reader keeps. The digest is only known at the end, so the reader sees
+     * content before it is verified, and must treat it as untrusted; whatever it returns is discarded (and closed,
+     * if it is {@link AutoCloseable}) when the digest does not match. A reader that fails on altered content is
+     * reported as the {@link DigestMismatchException} that it is. Transient failures are retried from the start.
+     *
+     * @throws ObjectNotFoundException if there is no such object
+     * @throws DigestMismatchException if the bytes read do not have {@code expectedSha256}
+     */
+    public <T> T read(ObjectKey key, String expectedSha256, ContentReader<T> reader) {
+        Digests.requireSha256(expectedSha256);
+        Objects.requireNonNull(reader, "reader");
+        try {
+            return readOnce(key, expectedSha256, reader);
+        } catch (ReaderFailure failure) {
+            throw failure.getCause();
+        }
+    }
+
+    private <T> T readOnce(ObjectKey key, String expectedSha256, ContentReader<T> reader) {
+        return bucket.call("get " + key, key, () -> {
+            try (GetObjectResponse response = client.getObject(GetObjectArgs.builder()
+                    .bucket(settings.bucket()).object(key.key()).build())) {
+                TransportWatch transport = new TransportWatch(response);
+                DigestInputStream in = new DigestInputStream(transport, Digests.sha256Digest());
+                T value;
+                try {
+                    value = reader.read(in);
+                } catch (IOException | RuntimeException e) {
+                    transport.rethrowFailure();
+                    in.transferTo(OutputStream.nullOutputStream());
+                    Digests.requireMatch(key, settings.bucket(), expectedSha256, Digests.hex(in.getMessageDigest()));
+                    // Verified content the reader refused: its verdict, not the store's, and never retried.
+                    throw new ReaderFailure(e instanceof RuntimeException runtime ? runtime
+                            : new UncheckedIOException(e.getMessage(), (IOException) e));
+                }
+                in.transferTo(OutputStream.nullOutputStream());
+                String actual = Digests.hex(in.getMessageDigest());
+                if (!actual.equals(expectedSha256)) {
+                    if (value instanceof AutoCloseable closeable) {
+                        closeable.close();
+                    }
+                    Digests.requireMatch(key, settings.bucket(), expectedSha256, actual);
+                }
+                return value;
+            }
+        });
     }
 
     /** Stores a file; it must not change while it is being stored. */
@@ -369,6 +534,81 @@ public final class ArtifactStore implements AutoCloseable {
             Files.deleteIfExists(file);
         } catch (IOException e) {
             LOG.warn("Could not delete temporary file {}: {}", file, e.toString());
+        }
+    }
+
+    /** Carries a reader's own failure through the retries, which leave the store's exceptions alone. */
+    private static final class ReaderFailure extends ArtifactStoreException {
+        ReaderFailure(RuntimeException cause) {
+            super(cause.getMessage(), cause);
+        }
+
+        @Override
+        public synchronized RuntimeException getCause() {
+            return (RuntimeException) super.getCause();
+        }
+    }
+
+    /** Counts what passes through. */
+    private static final class CountingOutputStream extends FilterOutputStream {
+        private long count;
+
+        CountingOutputStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+
+        long count() {
+            return count;
+        }
+    }
+
+    /**
+     * Remembers a failure of the connection itself, so that a reader that wraps it (a parser reporting "corrupt
+     * content") does not turn an outage, which is retried, into a verdict on the content.
+     */
+    private static final class TransportWatch extends FilterInputStream {
+        private IOException failure;
+
+        TransportWatch(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
+        }
+
+        void rethrowFailure() throws IOException {
+            if (failure != null) {
+                throw failure;
+            }
         }
     }
 

@@ -45,6 +45,15 @@ final class Digests {
         return HexFormat.of().formatHex(digesting.getMessageDigest().digest());
     }
 
+    /** A SHA-256 computation, for content that passes through a stream of the caller's. */
+    static MessageDigest sha256Digest() {
+        return newSha256();
+    }
+
+    static String hex(MessageDigest digest) {
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
     /** Whether {@code sha256} has the form this store writes: 64 lowercase hex digits (null has not). */
     static boolean isSha256(String sha256) {
         return sha256 != null && SHA256_HEX.matcher(sha256).matches();

@@ -9,7 +9,10 @@ import java.util.regex.Pattern;
  * The key of an object in the artifact store, built only from validated parts, so that no run id or file name
  * can escape its run's prefix or collide with another layout:
  * <ul>
- *   <li>{@code runs/<runId>/gen-<NNNN>/checkpoint.bin}: the model after generation NNNN's training;</li>
+ *   <li>{@code runs/<runId>/gen-<NNNN>/checkpoint.bin}: the model after generation NNNN's training, its weights
+ *       (what sampling and evaluation read);</li>
+ *   <li>{@code runs/<runId>/gen-<NNNN>/training-state.bin}: that model's optimizer state and training counters
+ *       (what only the next generation's training reads);</li>
  *   <li>{@code runs/<runId>/gen-<NNNN>/corpus.txt}: the text generation NNNN's model sampled;</li>
  *   <li>{@code runs/<runId>/gen-<NNNN>/corpus-tokens.bin}: the token ids that text was decoded from;</li>
  *   <li>{@code runs/<runId>/gen-<NNNN>/<name>.json}: small JSON files about generation NNNN that services keep
@@ -21,7 +24,8 @@ import java.util.regex.Pattern;
  * </ul>
  * A run id matches {@code [a-z0-9][a-z0-9-]{0,62}}, a generation is 0 to 9999 (zero-padded to four digits), and
  * an input name matches {@code [a-z0-9][a-z0-9._-]{0,62}} without {@code ..}, and a generation file name matches
- * {@code [a-z0-9][a-z0-9-]{0,57}\.json} (so it can never be taken for the checkpoint, the corpus or its ids).
+ * {@code [a-z0-9][a-z0-9-]{0,57}\.json} (so it can never be taken for the checkpoint, its training state, the corpus
+ * or its ids).
  */
 public final class ObjectKey {
 
@@ -43,6 +47,7 @@ public final class ObjectKey {
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final String INPUTS = "inputs";
     private static final String CHECKPOINT = "checkpoint.bin";
+    private static final String TRAINING_STATE = "training-state.bin";
     private static final String CORPUS = "corpus.txt";
     private static final String CORPUS_TOKENS = "corpus-tokens.bin";
     private static final String S3_SCHEME = "s3://";
@@ -50,7 +55,9 @@ public final class ObjectKey {
     private static final Pattern INPUT_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
     private static final Pattern GENERATION_FILE_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,57}\\.json");
     private static final Pattern GENERATION_DIR = Pattern.compile("gen-(\\d{4})");
-    private static final String LAYOUT = "runs/<runId>/gen-<NNNN>/checkpoint.bin, runs/<runId>/gen-<NNNN>/corpus.txt,"
+    private static final String LAYOUT =
+            "runs/<runId>/gen-<NNNN>/checkpoint.bin, runs/<runId>/gen-<NNNN>/training-state.bin,"
+            + " runs/<runId>/gen-<NNNN>/corpus.txt,"
             + " runs/<runId>/gen-<NNNN>/corpus-tokens.bin, runs/<runId>/gen-<NNNN>/<name>.json,"
             + " runs/<runId>/inputs/<name> or models/<sha256>/<file>";
 
@@ -66,9 +73,16 @@ public final class ObjectKey {
         return new ObjectKey(requireRunId(runId), generationPrefix(runId, generation) + CHECKPOINT);
     }
 
-    /** The objects of generation {@code generation}'s checkpoint: what a retention policy removes. */
+    public static ObjectKey trainingState(String runId, int generation) {
+        return new ObjectKey(requireRunId(runId), generationPrefix(runId, generation) + TRAINING_STATE);
+    }
+
+    /**
+     * The objects of generation {@code generation}'s checkpoint, its weights and its training state: what a retention
+     * policy removes.
+     */
     public static List<ObjectKey> checkpointObjects(String runId, int generation) {
-        return List.of(checkpoint(runId, generation));
+        return List.of(checkpoint(runId, generation), trainingState(runId, generation));
     }
 
     public static ObjectKey corpus(String runId, int generation) {
@@ -154,6 +168,8 @@ public final class ObjectKey {
             switch (parts[3]) {
                 case CHECKPOINT:
                     return checkpoint(runId, generation);
+                case TRAINING_STATE:
+                    return trainingState(runId, generation);
                 case CORPUS:
                     return corpus(runId, generation);
                 case CORPUS_TOKENS:

@@ -3,6 +3,7 @@ package io.collapselab.artifacts;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -162,6 +163,68 @@ class ArtifactStoreIT {
                 assertEquals(412, e.response().code(), overwrite.getKey().key());
             }
         }
+    }
+
+    @Test
+    void streamsContentOfManyPartsFromAWriterAndIntoAReaderWithItsDigest() throws Exception {
+        ObjectKey key = ObjectKey.checkpoint(runId, 6);
+        byte[] content = randomBytes((int) (2.5 * ArtifactStore.STREAM_PART_BYTES), 6);
+        int[] calls = {0};
+        ArtifactStore.ContentWriter writer = out -> {
+            calls[0]++;
+            for (int offset = 0; offset < content.length; offset += 4096) {
+                out.write(content, offset, Math.min(4096, content.length - offset));
+            }
+        };
+
+        StoredObject stored = store.put(key, writer);
+
+        assertEquals(new StoredObject(key, key.toUri(stack.bucket()), sha256(content), content.length), stored);
+        assertEquals(2, calls[0], "once for the digest, once for the upload");
+        assertArrayEquals(content, store.read(key, stored.sha256(), InputStream::readAllBytes));
+        assertEquals(stored, store.put(key, writer), "the same content again is a no-op");
+        assertThrows(ObjectConflictException.class, () -> store.put(key, out -> out.write(new byte[] {1})));
+    }
+
+    @Test
+    void aWriterWhoseContentChangesLeavesNoObject() {
+        ObjectKey key = ObjectKey.checkpoint(runId, 7);
+        byte[][] contents = {randomBytes(MULTIPART_SIZE, 7), randomBytes(MULTIPART_SIZE, 8)};
+        int[] calls = {0};
+
+        ArtifactStoreException e = assertThrows(ArtifactStoreException.class,
+                () -> store.put(key, out -> out.write(contents[calls[0]++ % 2])));
+
+        assertTrue(e.getMessage().contains("changed while it was stored"), e.getMessage());
+        assertFalse(store.exists(key));
+    }
+
+    @Test
+    void aStreamedReadOfAlteredContentIsADigestMismatchWhateverTheReaderMakesOfIt() throws Exception {
+        ObjectKey key = ObjectKey.checkpoint(runId, 8);
+        StoredObject stored = store.put(key, out -> out.write("trained weights".getBytes(StandardCharsets.UTF_8)));
+        Files.write(objectFile(key), "trained weightz".getBytes(StandardCharsets.UTF_8),
+                StandardOpenOption.TRUNCATE_EXISTING);
+
+        assertThrows(DigestMismatchException.class, () -> store.read(key, stored.sha256(), InputStream::readAllBytes));
+        assertThrows(DigestMismatchException.class, () -> store.read(key, stored.sha256(), in -> {
+            in.read();
+            throw new IllegalArgumentException("corrupt checkpoint");
+        }), "a reader that fails early is not believed over the digest");
+    }
+
+    @Test
+    void aReaderThatRefusesVerifiedContentFailsWithItsOwnException() {
+        ObjectKey key = ObjectKey.checkpoint(runId, 9);
+        StoredObject stored = store.put(key, out -> out.write("format version 99".getBytes(StandardCharsets.UTF_8)));
+        IllegalArgumentException refusal = new IllegalArgumentException("format version 99 is not supported");
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> store.read(key, stored.sha256(), in -> {
+                    throw refusal;
+                }));
+
+        assertSame(refusal, e, "neither wrapped nor retried");
     }
 
     @Test

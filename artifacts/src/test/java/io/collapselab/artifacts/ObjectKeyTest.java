@@ -29,6 +29,7 @@ class ObjectKeyTest {
     @Test
     void equalKeysAreEqual() {
         assertEquals(ObjectKey.checkpoint("r", 1), ObjectKey.parseKey("runs/r/gen-0001/checkpoint.bin"));
+        assertEquals(ObjectKey.trainingState("r", 1), ObjectKey.parseKey("runs/r/gen-0001/training-state.bin"));
         assertEquals(ObjectKey.checkpoint("r", 1).hashCode(), ObjectKey.checkpoint("r", 1).hashCode());
     }
 

@@ -6,6 +6,7 @@ import io.collapselab.experiment.CorpusSize;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.experiment.ExperimentJson;
 import io.collapselab.experiment.MixingSettings;
+import io.collapselab.experiment.ModelSettings;
 import io.collapselab.experiment.RetentionSettings;
 import io.collapselab.experiment.TrainingSettings;
 import io.collapselab.experiment.Presets;
@@ -98,7 +99,9 @@ final class ExperimentOptions {
             description = "Start generation 0 from a pretrained GPT-2: a Hugging Face Hub model fetched with "
                     + "collapse models pull (e.g. gpt2), or a directory holding its config.json and "
                     + "model.safetensors. The architecture and tokenizer become the model's; the context is cropped "
-                    + "to the experiment's. With --pretrain-steps 0, generation 0 is the model itself.")
+                    + "to the experiment's. With --pretrain-steps 0, generation 0 is the model itself. "
+                    + "random:gpt2 (or random:gpt2-medium, -large, -xl) takes only the architecture, with weights "
+                    + "drawn from the seed: GPT-2's shapes without a download.")
     String initFrom;
 
     /** Where pretrained models are looked up; the process environment, or a test's. */
@@ -153,7 +156,13 @@ final class ExperimentOptions {
         if (seed != null) {
             config = config.withSeed(seed);
         }
-        if (initFrom != null) {
+        if (initFrom != null && initFrom.startsWith(ModelSettings.RANDOM_PREFIX)) {
+            try {
+                config = config.withModel(config.model().randomlyInitialized(initFrom));
+            } catch (IllegalArgumentException e) {
+                throw new UsageError("--init-from: " + e.getMessage());
+            }
+        } else if (initFrom != null) {
             config = config.withModel(BaseModels.startingFrom(config.model(), initFrom,
                     architecture(baseModel(initFrom))));
         }

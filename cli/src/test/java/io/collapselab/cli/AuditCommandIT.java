@@ -186,8 +186,9 @@ class AuditCommandIT {
         RunFixture run = RunFixture.compute(retained, Wikitext2.shippedTrainText(), Wikitext2.shippedHeldoutText());
         run.publish(stack, "audit-retained");
         try (ArtifactStore store = RunFixture.store(stack)) {
-            store.delete(ObjectKey.checkpoint("audit-retained", 1));
-            store.delete(ObjectKey.checkpoint("audit-retained", 2));
+            for (int removed = 1; removed <= 2; removed++) {
+                ObjectKey.checkpointObjects("audit-retained", removed).forEach(store::delete);
+            }
         }
 
         Result audit = audit("audit-retained");
@@ -212,13 +213,16 @@ class AuditCommandIT {
 
         assertEquals(AuditCommand.DISCREPANCIES, result.exitCode(), result.describe());
         List<String> discrepancies = discrepancyLines(result);
-        assertEquals(2, discrepancies.size(), result.out());
+        assertEquals(3, discrepancies.size(), result.out());
         assertTrue(discrepancies.get(0).matches("  RECOMPUTE_MISMATCH generation 1, collapse\\.checkpoints-\\d+@\\d+:"
                 + " recomputing generation 1 gave checkpoint [0-9a-f]{64}, but CheckpointPublished\\(1\\) records "
                 + run.checkpointSha256(1)), discrepancies.get(0));
-        assertTrue(discrepancies.get(1).matches("  RECOMPUTE_MISMATCH generation 1, collapse\\.corpora-\\d+@\\d+:"
+        assertTrue(discrepancies.get(1).matches("  RECOMPUTE_MISMATCH generation 1, collapse\\.checkpoints-\\d+@\\d+:"
+                + " recomputing generation 1 gave training state [0-9a-f]{64}, but CheckpointPublished\\(1\\) "
+                + "records [0-9a-f]{64}"), discrepancies.get(1));
+        assertTrue(discrepancies.get(2).matches("  RECOMPUTE_MISMATCH generation 1, collapse\\.corpora-\\d+@\\d+:"
                 + " re-sampling generation 1 from its checkpoint gave corpus [0-9a-f]{64}, but CorpusGenerated\\(1\\)"
-                + " records " + run.corpusSha256(1)), discrepancies.get(1));
+                + " records " + run.corpusSha256(1)), discrepancies.get(2));
         assertTrue(result.out().contains("  note: digests are bit-identical only with the intra-op thread count the"
                 + " services used (here " + ThreadOptions.effective() + "; pass --threads)"), result.out());
     }
@@ -274,7 +278,8 @@ class AuditCommandIT {
         String forgedSha = Sha256.hex("forged".getBytes(StandardCharsets.UTF_8));
         CheckpointPublished forged = CheckpointPublished.of("audit-forged", 1, Instant.now(),
                 new ProducerInfo("trainer-service", "intruder", "test"), new ObjectRef(genuine.checkpoint().uri(),
-                        forgedSha, genuine.checkpoint().size()), genuine.parentCheckpointSha256(),
+                        forgedSha, genuine.checkpoint().size()), genuine.trainingState(),
+                        genuine.parentCheckpointSha256(),
                 genuine.trainedOnSha256(), genuine.steps(), genuine.tokensSeen(), genuine.trainLoss(),
                 genuine.wallMs());
         RecordMetadata where = RunFixture.append(stack, forged);

@@ -109,7 +109,7 @@ final class RunFixture {
             byte[] mix = TrainingMix.forGeneration(config, train,
                     TrainingMix.corpusGenerations(config.mixing(), g + 1).stream().map(corpora::get).toList(), g + 1);
             trainedOn = Sha256.hex(mix);
-            current = GenerationSteps.trainNext(config, current.checkpoint(), mix, g + 1,
+            current = GenerationSteps.trainNext(config, current.checkpoint(), current.trainingState(), mix, g + 1,
                     new AnchorInputs(generations.get(0).checkpoint().checkpoint(), train), Progress.NONE);
         }
     }
@@ -150,9 +150,10 @@ final class RunFixture {
             for (int g = 0; g <= lastGeneration(); g++) {
                 Generation generation = generations.get(g);
                 GenerationSteps.TrainedCheckpoint trained = generation.checkpoint();
+                ObjectRef state = ref(store.put(ObjectKey.trainingState(runId, g), trained.trainingState()));
                 ObjectRef checkpoint = ref(store.put(ObjectKey.checkpoint(runId, g), trained.checkpoint()));
                 sendSaved(producer, events, store, ObjectKey.CHECKPOINT_EVENT, CheckpointPublished.of(runId, g,
-                        Instant.now(), TRAINER, checkpoint, g == 0 ? null : checkpointSha256(g - 1),
+                        Instant.now(), TRAINER, checkpoint, state, g == 0 ? null : checkpointSha256(g - 1),
                         generation.trainedOnSha256(), trained.steps(), trained.tokensSeen(), trained.trainLoss(),
                         trained.computeMs()));
                 GenerationSteps.SampledCorpus sampled = generation.corpus();

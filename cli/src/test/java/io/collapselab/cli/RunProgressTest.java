@@ -48,7 +48,7 @@ class RunProgressTest {
 
     private static CheckpointPublished checkpoint(int g) {
         return CheckpointPublished.of("r1", g, START.plusSeconds(10L * g), TRAINER, ref("gen-" + g),
-                g == 0 ? null : "c".repeat(64), "d".repeat(64), 40, 10_240, 2.0, 900);
+                ref("gen-" + g + "-state"), g == 0 ? null : "c".repeat(64), "d".repeat(64), 40, 10_240, 2.0, 900);
     }
 
     private static GenerationReport generation(int g) {

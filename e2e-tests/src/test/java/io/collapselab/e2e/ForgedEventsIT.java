@@ -128,6 +128,8 @@ class ForgedEventsIT {
         ObjectRef forged = new ObjectRef(ObjectKey.checkpoint(runId, objectGeneration).toUri(pipeline.bucket()),
                 "f".repeat(64), 1234);
         return CheckpointPublished.of(runId, generation, Instant.now(), INTRUDER, forged,
+                new ObjectRef(ObjectKey.trainingState(runId, objectGeneration).toUri(pipeline.bucket()),
+                        "c".repeat(64), 2468),
                 generation == 0 ? null : "e".repeat(64), "d".repeat(64), 8, 256, 3.0, 1);
     }
 

@@ -35,6 +35,11 @@ final class Pipeline implements AutoCloseable {
 
     /** Three JVMs start at once on two cores; loading the tensor engine alone takes seconds there. */
     static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+    /**
+     * Each service's heap. Checkpoints stream between the engine's native memory and the store, so a heap far below
+     * a checkpoint's size carries it (see {@code LargeCheckpointIT}).
+     */
+    static final long SERVICE_HEAP_BYTES = 512L << 20;
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
     /**
      * The seed of the fault proxy's draws: every run of a test draws the same sequence, though which request
@@ -208,7 +213,7 @@ final class Pipeline implements AutoCloseable {
         List<String> command = new ArrayList<>(E2eEnvironment.javaWithEngineSettings());
         // Three services and the test JVM share the machine: a bounded heap and the serial collector keep each
         // service's footprint and background threads small.
-        command.addAll(List.of("-Xmx512m", "-XX:+UseSerialGC"));
+        command.addAll(List.of("-Xmx" + (SERVICE_HEAP_BYTES >> 20) + "m", "-XX:+UseSerialGC"));
         setup.serviceProperties().forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jars.get(service).toString()));
         Map<String, String> environment = new HashMap<>(ComputeEnvironment.forComputeProcess());

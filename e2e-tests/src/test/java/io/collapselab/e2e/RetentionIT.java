@@ -114,11 +114,12 @@ class RetentionIT {
         return new ObjectMapper().readTree(out);
     }
 
+    /** The generations with a checkpoint object, weights or training state, in the bucket. */
     private static Set<Integer> checkpoints(Pipeline pipeline, String runId) {
         return pipeline.store().list(runId).stream()
                 .map(StoredObject::key)
-                .filter(key -> key.key().endsWith("/checkpoint.bin"))
-                .map(key -> Integer.parseInt(key.key().replaceAll(".*/gen-(\\d{4})/checkpoint\\.bin", "$1")))
+                .filter(key -> key.key().matches(".*/gen-\\d{4}/(checkpoint|training-state)\\.bin"))
+                .map(key -> Integer.parseInt(key.key().replaceAll(".*/gen-(\\d{4})/.*", "$1")))
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 }

@@ -13,9 +13,9 @@ import io.collapselab.lm.loop.GenerationSteps.CorpusEvaluation;
 import io.collapselab.lm.loop.GenerationSteps;
 import io.collapselab.lm.metrics.RealTextProfile;
 import io.collapselab.lm.metrics.TextMetrics;
-import io.collapselab.lm.model.Checkpoint;
+import io.collapselab.lm.model.LanguageModel;
+import io.collapselab.lm.model.ModelSource;
 import io.collapselab.lm.sample.CorpusTokens;
-import io.collapselab.lm.tokenizer.Tokenizer;
 import io.collapselab.service.ComputeTime;
 import io.collapselab.service.EventIntake;
 import io.collapselab.service.GenerationFiles;
@@ -115,7 +115,7 @@ public class EvaluatorService {
         if (files.readJson(runId, generation, HELDOUT_EVALUATION, HeldoutResult.class).isPresent()) {
             return;
         }
-        byte[] model = artifacts.checkpoint(runId, generation, checkpoint.checkpoint());
+        ModelSource model = artifacts.checkpointSource(runId, generation, checkpoint.checkpoint());
         byte[] heldout = artifacts.heldoutText(run);
         CheckpointEvaluation evaluation = compute.measure(() ->
                 GenerationSteps.evaluate(run.config(), model, heldout, generation, new ProgressLog(runId)));
@@ -156,9 +156,9 @@ public class EvaluatorService {
         if (corpus.tokens() != null) {
             return CorpusTokens.fromBytes(artifacts.corpusTokens(runId, generation, corpus.tokens()));
         }
-        Tokenizer tokenizer = Checkpoint.readTokenizer(artifacts.checkpoint(runId, generation,
-                corpus.checkpointSha256()));
-        return tokenizer.encode(text);
+        try (LanguageModel model = artifacts.checkpointSource(runId, generation, corpus.checkpointSha256()).open()) {
+            return model.tokenizer().encode(text);
+        }
     }
 
     /** A map that keeps its {@code capacity} most recently used entries; not thread-safe. */

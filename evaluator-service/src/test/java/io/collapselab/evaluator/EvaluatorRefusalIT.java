@@ -70,7 +70,9 @@ class EvaluatorRefusalIT {
         // Recorded, as a faulty generator would have: what no service recorded is refused before any work.
         TestRuns.record(store, ObjectOutbox.CHECKPOINT_EVENT, CheckpointPublished.of("tampered", 0, Instant.now(),
                 TestRuns.SUBMITTER, new ObjectRef(ObjectKey.checkpoint("tampered", 0).toUri(
-                        store.settings().bucket()), "e".repeat(64), 100), null, request.inputs().train().sha256(),
+                        store.settings().bucket()), "e".repeat(64), 100),
+                                TestRuns.claimedTrainingState(store.settings().bucket(), "tampered", 0), null,
+                                        request.inputs().train().sha256(),
                 8, 256, 3.0, 1));
         events.send(EvaluatorService.GENERATIONS_CHANNEL, TestRuns.record(store, ObjectOutbox.CORPUS_EVENT,
                 CorpusGenerated.of("tampered", 0, Instant.now(), TestRuns.SUBMITTER, tampered, tokens, 2,

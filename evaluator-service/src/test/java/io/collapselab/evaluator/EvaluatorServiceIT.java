@@ -208,7 +208,8 @@ class EvaluatorServiceIT implements LongWorkChannels {
         TestRuns.checkpointPublished(store, request, checkpoint, 0);
 
         events.send(EvaluatorService.GENERATIONS_CHANNEL, TestRuns.record(store, ObjectOutbox.CHECKPOINT_EVENT,
-                CheckpointPublished.of("windows", 1, Instant.now(), TestRuns.SUBMITTER, stored, checkpoint.sha256(),
+                CheckpointPublished.of("windows", 1, Instant.now(), TestRuns.SUBMITTER, stored,
+                        TestRuns.claimedTrainingState(store.settings().bucket(), "windows", 1), checkpoint.sha256(),
                         checkpoint.sha256(), 4, 512, 3.0, 1)));
         events.send(EvaluatorService.GENERATIONS_CHANNEL, corpusGenerated(request, checkpoint, sampled.corpus(),
                 sampled.tokens(), 1));

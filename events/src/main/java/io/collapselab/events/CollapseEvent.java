@@ -36,9 +36,11 @@ public sealed interface CollapseEvent
      *       {@code wholeTextTokens}; null in generations without one) and {@code unseenWordShare}. Its tail mass no
      *       longer counts words the real text never has.</li>
      * </ul>
-     * The event fields among them are null in a version 1 event.
+     * The event fields among them are null in a version 1 event. 3 added {@code CheckpointPublished.trainingState},
+     * the object holding the optimizer state and training counters apart from the weights ({@code checkpoint});
+     * a version 2 event names none, its checkpoint being one object of checkpoint format 1 or 2 that holds both.
      */
-    int CURRENT_SCHEMA_VERSION = 2;
+    int CURRENT_SCHEMA_VERSION = 3;
 
     String eventId();
 

@@ -232,6 +232,14 @@ public final class EventValidator {
 
     private static void checkpointPublished(CheckpointPublished event, List<String> problems) {
         objectRef(event.checkpoint(), "checkpoint", event.runId(), problems);
+        if (event.trainingState() != null || event.schemaVersion() >= 3) {
+            objectRef(event.trainingState(), "trainingState", event.runId(), problems);
+        }
+        if (event.checkpoint() != null && event.trainingState() != null && event.checkpoint().uri() != null
+                && event.checkpoint().uri().equals(event.trainingState().uri())) {
+            problems.add("trainingState.uri must name another object than checkpoint.uri, was "
+                    + quote(event.trainingState().uri()));
+        }
         if (event.generation() == 0) {
             if (event.parentCheckpointSha256() != null) {
                 problems.add("parentCheckpointSha256 must be null for generation 0, which has no parent, was "

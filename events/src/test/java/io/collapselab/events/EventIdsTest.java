@@ -21,7 +21,7 @@ class EventIdsTest {
     void sameRunTypeAndGenerationGiveTheSameIdHoweverOftenEmitted() {
         CheckpointPublished first = Fixtures.checkpointPublished();
         CheckpointPublished reEmitted = CheckpointPublished.of(first.runId(), first.generation(),
-                first.occurredAt().plusSeconds(3600), Fixtures.TRAINER, first.checkpoint(),
+                first.occurredAt().plusSeconds(3600), Fixtures.TRAINER, first.checkpoint(), first.trainingState(),
                 first.parentCheckpointSha256(), first.trainedOnSha256(), first.steps(), first.tokensSeen(),
                 first.trainLoss(), first.wallMs() + 1);
 

@@ -122,6 +122,13 @@ class EventValidatorTest {
                         "s3://collapse/runs/other-run/gen-0001/checkpoint.bin",
                         "checkpoint.uri key must lie under runs/demo-run-1/, was "
                                 + "'runs/other-run/gen-0001/checkpoint.bin'"),
+                Arguments.of(Fixtures.checkpointPublished(), "trainingState", null, "trainingState is missing"),
+                Arguments.of(Fixtures.checkpointPublished(), "trainingState.sha256", "not-a-digest",
+                        "trainingState.sha256" + BAD_DIGEST_SUFFIX + "'not-a-digest'"),
+                Arguments.of(Fixtures.checkpointPublished(), "trainingState.uri",
+                        "s3://collapse/runs/demo-run-1/gen-0001/checkpoint.bin",
+                        "trainingState.uri must name another object than checkpoint.uri, was "
+                                + "'s3://collapse/runs/demo-run-1/gen-0001/checkpoint.bin'"),
                 Arguments.of(Fixtures.checkpointPublished(), "trainedOnSha256", null, "trainedOnSha256 is missing"),
                 Arguments.of(Fixtures.checkpointPublished(), "steps", -1, "steps must not be negative, was -1"),
                 Arguments.of(Fixtures.checkpointPublished(), "tokensSeen", -5,
@@ -262,6 +269,11 @@ class EventValidatorTest {
         assertEquals(List.of(), EventValidator.problems(evaluation, Fixtures.config()));
         assertEquals(List.of(), EventValidator.problems(corpus, Fixtures.config()));
         assertEquals(List.of("tokens is missing"), EventValidator.problems(with(corpus, "schemaVersion", 2)));
+        CollapseEvent checkpoint = with(with(Fixtures.checkpointPublished(), "schemaVersion", 2), "trainingState",
+                null);
+        assertEquals(List.of(), EventValidator.problems(checkpoint, Fixtures.config()));
+        assertEquals(List.of("trainingState is missing"),
+                EventValidator.problems(with(checkpoint, "schemaVersion", 3)));
     }
 
     @Test
@@ -283,7 +295,8 @@ class EventValidatorTest {
     void eventIdOfAnotherGenerationIsRejected() {
         CheckpointPublished valid = Fixtures.checkpointPublished();
         CheckpointPublished shifted = new CheckpointPublished(valid.eventId(), valid.schemaVersion(), valid.runId(),
-                2, valid.occurredAt(), valid.producer(), valid.checkpoint(), valid.parentCheckpointSha256(),
+                2, valid.occurredAt(), valid.producer(), valid.checkpoint(), valid.trainingState(),
+                valid.parentCheckpointSha256(),
                 valid.trainedOnSha256(), valid.steps(), valid.tokensSeen(), valid.trainLoss(), valid.wallMs());
 
         List<String> problems = EventValidator.problems(shifted);

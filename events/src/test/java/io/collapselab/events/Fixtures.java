@@ -23,6 +23,10 @@ public final class Fixtures {
     public static final String CHECKPOINT_0_SHA256 = "e055ee90ebeef778b7c0624f35362677710b5cc88b5940feff118b23b06b807d";
     public static final String CORPUS_0_SHA256 = "c42ac7d5e16d1bb5d90bb11804ac2fe3cd1c708ca1925e2b7b4e42407634f239";
     public static final String TOKENS_1_SHA256 = "b042673404b809629b81825f90fab744401e7be113063b08cf4ba84e88baad20";
+    public static final String TRAINING_STATE_0_SHA256 =
+            "8a3c5fb6752eeb07f91f33a10f3dc00830703ba1644462c168f00d09e2e6bb93";
+    public static final String TRAINING_STATE_1_SHA256 =
+            "7d1574f013636564ea0e4b8fe64c73e03b258ad8022bb867b94d5448d678ca18";
     public static final String CHECKPOINT_1_SHA256 = "5f1a74ffaecac407c9450f9478fb5d9919d5c4fd0b34a5158ca88b0a08d2daa7";
     public static final String CORPUS_1_SHA256 = "97f08dc8fcc8f6935287c54ddad02932b7f3bab6a2c983ff3efe5afedcdf9396";
 
@@ -88,12 +92,14 @@ public final class Fixtures {
     public static CheckpointPublished checkpointPublished() {
         return CheckpointPublished.of(RUN_ID, 1, OCCURRED_AT, TRAINER,
                 new ObjectRef(uri("gen-0001/checkpoint.bin"), CHECKPOINT_1_SHA256, 1_234_567),
+                new ObjectRef(uri("gen-0001/training-state.bin"), TRAINING_STATE_1_SHA256, 2_468_901),
                 CHECKPOINT_0_SHA256, CORPUS_0_SHA256, 100, 26_400, 1.875, 4_321);
     }
 
     public static CheckpointPublished firstCheckpointPublished() {
         return CheckpointPublished.of(RUN_ID, 0, OCCURRED_AT, TRAINER,
                 new ObjectRef(uri("gen-0000/checkpoint.bin"), CHECKPOINT_0_SHA256, 1_234_567),
+                new ObjectRef(uri("gen-0000/training-state.bin"), TRAINING_STATE_0_SHA256, 2_468_901),
                 null, TRAIN_SHA256, 200, 52_800, 2.25, 8_642);
     }
 

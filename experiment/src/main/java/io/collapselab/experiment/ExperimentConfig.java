@@ -43,7 +43,8 @@ public record ExperimentConfig(
             problems.add("generations must be between 0 and 9999 (object keys hold four digits), was " + generations);
         }
         require(problems, model, "model", () -> model.problems(problems));
-        int minPretrainingSteps = model != null && model.startsPretrained() ? 0 : 1;
+        // A named starting model, pretrained or random, may be generation 0 itself.
+        int minPretrainingSteps = model != null && model.initFrom() != null ? 0 : 1;
         require(problems, pretraining, "pretraining",
                 () -> pretraining.problems("pretraining", minPretrainingSteps, false, problems));
         require(problems, selfTraining, "selfTraining", () -> selfTraining.problems("selfTraining", 1, true, problems));

@@ -2,6 +2,7 @@ package io.collapselab.experiment;
 
 import static io.collapselab.experiment.ConfigMutations.with;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -280,6 +281,28 @@ class ExperimentConfigTest {
         assertEquals(Optional.of(RunEnd.COLLAPSE_DETECTED), stopping.endAfter(5, true));
         assertEquals(Optional.empty(), continuing.endAfter(2, true));
         assertEquals(Optional.of(RunEnd.MAX_GENERATIONS), continuing.endAfter(5, true));
+    }
+
+    @Test
+    void aRandomGpt2IsThatArchitectureWithNothingToDownloadAndMayBeGenerationZeroItself() {
+        ModelSettings small = ConfigMutations.valid().model().randomlyInitialized("random:gpt2");
+        ExperimentConfig random = with(ConfigMutations.valid().withModel(small), "pretraining.steps", 0);
+
+        assertEquals(List.of(12, 12, 768, ModelSettings.GPT2_TOKENIZER, ModelSettings.GELU_TANH),
+                List.of(small.layers(), small.heads(), small.width(), small.tokenizer(), small.activation()));
+        assertEquals(24, ConfigMutations.valid().model().randomlyInitialized("random:gpt2-medium").layers());
+        assertFalse(small.startsPretrained(), "no weights to download");
+        assertTrue(small.startsRandom());
+        assertEquals(List.of(), random.problems());
+        assertEquals(List.of("model.initFrom 'random:gpt2' is 12 layers, 12 heads, width 768, activation gelu_new "
+                + "and the gpt2 tokenizer, but the model is 11 layers, 12 heads, width 768, activation gelu_new and "
+                + "the gpt2 tokenizer"), with(random, "model.layers", 11).problems());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> small.randomlyInitialized("random:gpt3"));
+        assertEquals("'random:gpt3' names no GPT-2 architecture; use random: followed by one of gpt2, gpt2-large, "
+                + "gpt2-medium, gpt2-xl", unknown.getMessage());
+        assertEquals(List.of("model.initFrom: " + unknown.getMessage()),
+                with(random, "model.initFrom", "random:gpt3").problems());
     }
 
     @Test

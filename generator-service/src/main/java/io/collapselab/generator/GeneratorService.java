@@ -7,10 +7,10 @@ import io.collapselab.events.kafka.DecodedEvent;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.lm.loop.GenerationSteps.SampledCorpus;
 import io.collapselab.lm.loop.GenerationSteps;
-import io.collapselab.lm.model.Checkpoint;
 import io.collapselab.lm.random.Rng;
 import io.collapselab.lm.random.SeedRole;
 import io.collapselab.lm.sample.CorpusTokens;
+import io.collapselab.lm.tokenizer.Tokenizer;
 import io.collapselab.service.ComputeTime;
 import io.collapselab.service.EventIntake;
 import io.collapselab.service.ObjectOutbox;
@@ -71,10 +71,9 @@ public class GeneratorService {
         ExperimentConfig config = run.config();
         int generation = checkpoint.generation();
         outbox.publishOnce(run.runId(), generation, ObjectOutbox.CORPUS_EVENT,
-                () -> artifacts.checkpoint(run.runId(), generation, checkpoint.checkpoint()), model -> {
-            int corpusTokens = corpusTokens(run, model);
-            SampledCorpus sampled = compute.measure(() -> GenerationSteps.sample(config, model, corpusTokens,
-                    generation, new ProgressLog(run.runId())));
+                () -> artifacts.checkpointSource(run.runId(), generation, checkpoint.checkpoint()), model -> {
+            SampledCorpus sampled = compute.measure(() -> GenerationSteps.sample(config, model,
+                    tokenizer -> corpusTokens(run, tokenizer), generation, new ProgressLog(run.runId())));
             metrics.throughput("sample", sampled.tokenCount(), sampled.computeMs());
             ObjectRef corpus = artifacts.storeCorpus(run.runId(), generation, sampled.corpus());
             ObjectRef tokens = artifacts.storeCorpusTokens(run.runId(), generation,
@@ -91,8 +90,8 @@ public class GeneratorService {
      * The run's corpus size in tokens, resolved once per run in this process: a size relative to the real training
      * text needs that text from the store and its tokens under the run's tokenizer, which every checkpoint carries.
      */
-    private int corpusTokens(Run run, byte[] checkpoint) {
+    private int corpusTokens(Run run, Tokenizer tokenizer) {
         return corpusTokens.computeIfAbsent(run.runId(), runId -> GenerationSteps.corpusTokens(run.config(),
-                Checkpoint.readTokenizer(checkpoint), () -> artifacts.trainText(run)));
+                tokenizer, () -> artifacts.trainText(run)));
     }
 }

@@ -63,7 +63,8 @@ class GeneratorRefusalIT {
 
         // Recorded, as a faulty trainer would have: what no service recorded is refused before any work.
         events.send(GeneratorService.CHECKPOINTS_CHANNEL, TestRuns.record(store, ObjectOutbox.CHECKPOINT_EVENT,
-                CheckpointPublished.of("elsewhere", 0, Instant.now(), TestRuns.SUBMITTER, wrongKey, null,
+                CheckpointPublished.of("elsewhere", 0, Instant.now(), TestRuns.SUBMITTER, wrongKey,
+                        TestRuns.claimedTrainingState(store.settings().bucket(), "elsewhere", 0), null,
                         request.inputs().train().sha256(), 8, 256, 3.0, 1)));
 
         RunCompleted failed = events.awaitPublished(RunCompleted.class, "elsewhere", 0);

@@ -5,6 +5,9 @@ import io.collapselab.artifacts.ObjectKey;
 import io.collapselab.artifacts.StoredObject;
 import io.collapselab.events.ObjectRef;
 import io.collapselab.events.RunInputs;
+import io.collapselab.lm.model.Checkpoint;
+import io.collapselab.lm.model.LanguageModel;
+import io.collapselab.lm.model.ModelSource;
 import io.collapselab.lm.pretrained.Gpt2Import;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -18,13 +21,15 @@ import java.util.Optional;
 
 /**
  * A run's objects, read only from where the layout puts them and always checked against the digest an event
- * carries: the inputs the submitter uploaded, the checkpoints, the corpora and the token ids of the corpora.
+ * carries: the inputs the submitter uploaded, the checkpoints (weights and training state apart), the corpora and
+ * the token ids of the corpora.
  *
- * <p>Some objects are read again and again by the same process: a run's inputs in every generation (the trainer's
- * mix, the evaluator's held-out text), and the checkpoint the trainer stored for generation g when it trains g+1.
- * Objects never change once stored and are always asked for by digest, so those stay in memory, the most recently
- * used ones up to {@value #CACHE_BYTES} bytes in all: inputs once downloaded and verified, checkpoints once stored.
- * Other objects are read once per process (the generator's and evaluator's checkpoints, corpora) and are not kept.
+ * <p>Checkpoints, whose size grows with the model, are streamed between the engine's memory and the store
+ * ({@link #checkpointSource}, {@link #trainingSource}, {@link #storeCheckpoint}), never held as one array, and are
+ * not kept: the trainer reads generation g back from the store when it trains g+1. A run's inputs are read again
+ * and again by the same process (the trainer's mix, the evaluator's held-out text); they never change once stored
+ * and are always asked for by digest, so they stay in memory once downloaded and verified, the most recently used
+ * ones up to {@value #CACHE_BYTES} bytes in all. Corpora are read once per process and are not kept.
  */
 @ApplicationScoped
 public class RunArtifacts {
@@ -97,17 +102,58 @@ public class RunArtifacts {
         }
     }
 
-    /** The checkpoint of a generation, as identified by the digest an event gives for it. */
+    /**
+     * The weights of a generation's checkpoint in memory, as identified by the digest an event gives for it: for
+     * what needs the bytes themselves (an anchored run's generation 0); a model is read with
+     * {@link #checkpointSource}.
+     */
     public byte[] checkpoint(String runId, int generation, String sha256) {
-        ObjectKey key = ObjectKey.checkpoint(runId, generation);
-        return cached(key, sha256).orElseGet(() -> store.get(key, sha256));
+        return store.get(ObjectKey.checkpoint(runId, generation), sha256);
     }
 
-    /** The checkpoint an event points at, which must be the generation's checkpoint. */
+    /** The checkpoint an event points at, in memory, which must be the generation's checkpoint. */
     public byte[] checkpoint(String runId, int generation, ObjectRef ref) {
         ObjectKey key = ObjectKey.checkpoint(runId, generation);
         requireAt(ref, key, "checkpoint");
         return checkpoint(runId, generation, ref.sha256());
+    }
+
+    /**
+     * A generation's model for sampling and evaluation, streamed from its weights object into the engine and
+     * verified against the digest an event gives for it (a model whose object does not match is closed and never
+     * handed out).
+     */
+    public ModelSource checkpointSource(String runId, int generation, String sha256) {
+        ObjectKey key = ObjectKey.checkpoint(runId, generation);
+        return () -> store.read(key, sha256, Checkpoint::read);
+    }
+
+    /** {@link #checkpointSource(String, int, String)} of the checkpoint an event points at, at the layout's key. */
+    public ModelSource checkpointSource(String runId, int generation, ObjectRef ref) {
+        requireAt(ref, ObjectKey.checkpoint(runId, generation), "checkpoint");
+        return checkpointSource(runId, generation, ref.sha256());
+    }
+
+    /**
+     * A generation's model to train further: its weights and then its training state (which its
+     * {@code CheckpointPublished} points at, beside the weights), each streamed and verified against its digest.
+     */
+    public ModelSource trainingSource(String runId, int generation, String weightsSha256, ObjectRef trainingState) {
+        ObjectKey stateKey = ObjectKey.trainingState(runId, generation);
+        requireAt(trainingState, stateKey, "trainingState");
+        ModelSource weights = checkpointSource(runId, generation, weightsSha256);
+        return () -> {
+            LanguageModel model = weights.open();
+            try {
+                return store.read(stateKey, trainingState.sha256(), in -> {
+                    Checkpoint.readTrainingState(model, in);
+                    return model;
+                });
+            } catch (RuntimeException e) {
+                model.close();
+                throw e;
+            }
+        };
     }
 
     /** The corpus of a generation, as identified by the digest an event gives for it. */
@@ -130,13 +176,20 @@ public class RunArtifacts {
     }
 
     /**
-     * Stores a checkpoint; storing the same bytes again is a no-op, different bytes a conflict. The bytes are kept
-     * for the next generation's training; the caller must not change them.
+     * Stores both objects of a model's checkpoint, streamed from the engine's memory, the training state first, so
+     * that weights an event may name never lack theirs; storing the same content again is a no-op, other content a
+     * conflict.
      */
-    public ObjectRef storeCheckpoint(String runId, int generation, byte[] checkpoint) {
-        StoredObject stored = store.put(ObjectKey.checkpoint(runId, generation), checkpoint);
-        keep(stored.key(), stored.sha256(), checkpoint);
-        return ref(stored);
+    public StoredCheckpoint storeCheckpoint(String runId, int generation, LanguageModel model) {
+        StoredObject state = store.put(ObjectKey.trainingState(runId, generation),
+                out -> Checkpoint.writeTrainingState(model, out));
+        StoredObject stored = store.put(ObjectKey.checkpoint(runId, generation),
+                out -> Checkpoint.writeWeights(model, out));
+        return new StoredCheckpoint(ref(stored), ref(state));
+    }
+
+    /** Where the two objects of a stored checkpoint are, as {@code CheckpointPublished} names them. */
+    public record StoredCheckpoint(ObjectRef checkpoint, ObjectRef trainingState) {
     }
 
     /** Stores a corpus; storing the same bytes again is a no-op, different bytes a conflict. */

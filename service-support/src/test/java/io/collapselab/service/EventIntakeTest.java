@@ -175,7 +175,7 @@ class EventIntakeTest {
                 "d".repeat(64), 100);
 
         assertDeadLetteredAsUnknown(CheckpointPublished.of("no-one", 0, Instant.now(), TestRuns.SUBMITTER,
-                checkpoint, null, "e".repeat(64), 8, 256, 3.0, 1));
+                checkpoint, TestRuns.claimedTrainingState(BUCKET, "no-one", 0), null, "e".repeat(64), 8, 256, 3.0, 1));
     }
 
     @Test
@@ -404,7 +404,8 @@ class EventIntakeTest {
         ObjectRef checkpoint = new ObjectRef(ObjectKey.checkpoint(runId, generation).toUri(BUCKET),
                 sha256, 100);
         String trainedOn = generation == 0 ? SOME_SHA256 : "a".repeat(64);
-        return CheckpointPublished.of(runId, generation, Instant.EPOCH, TestRuns.SUBMITTER, checkpoint, parentSha256,
+        return CheckpointPublished.of(runId, generation, Instant.EPOCH, TestRuns.SUBMITTER, checkpoint,
+                TestRuns.claimedTrainingState(BUCKET, runId, generation), parentSha256,
                 trainedOn, 8, 256, 3.0, 1);
     }
 

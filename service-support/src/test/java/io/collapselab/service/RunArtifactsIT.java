@@ -15,6 +15,11 @@ import io.collapselab.events.RunRequested;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.experiment.ModelSettings;
 import io.collapselab.lm.Sha256;
+import io.collapselab.lm.model.Checkpoint;
+import io.collapselab.lm.model.GptConfig;
+import io.collapselab.lm.model.LanguageModel;
+import io.collapselab.lm.model.TrainingProgress;
+import io.collapselab.lm.tokenizer.ByteTokenizer;
 import io.collapselab.localstack.LocalStack;
 import io.collapselab.localstack.LocalStackExtension;
 import io.collapselab.service.testing.TestRuns;
@@ -29,8 +34,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A run's objects against a real S3 server: inputs verified once and checkpoints this process stored are then served
- * from memory; everything else is read from the store and verified every time.
+ * A run's objects against a real S3 server: inputs verified once are then served from memory; everything else,
+ * checkpoints streamed in and out included, is read from the store and verified every time.
  */
 @ExtendWith(LocalStackExtension.class)
 class RunArtifactsIT {
@@ -74,29 +79,35 @@ class RunArtifactsIT {
     }
 
     @Test
-    void aCheckpointThisProcessStoredIsServedWithoutTheStore() throws IOException {
+    void aCheckpointIsStreamedToTheStoreAndBackAndVerifiedAtEveryRead() throws IOException {
         RunArtifacts artifacts = new RunArtifacts(store, modelCache);
-        byte[] checkpoint = "weights of generation 3".getBytes(StandardCharsets.UTF_8);
-        String sha256 = artifacts.storeCheckpoint("run-stored", 3, checkpoint).sha256();
+        try (LanguageModel model = LanguageModel.create(new GptConfig(1, 2, 16, 8, 256, 0f), ByteTokenizer.INSTANCE,
+                1)) {
+            model.setProgress(new TrainingProgress(3, 300, 3, 9));
+            RunArtifacts.StoredCheckpoint stored = artifacts.storeCheckpoint("run-stored", 3, model);
+            ObjectRef weights = stored.checkpoint();
+            ObjectRef state = stored.trainingState();
 
-        tamper(ObjectKey.checkpoint("run-stored", 3));
+            assertEquals(Sha256.hex(Checkpoint.weights(model)), weights.sha256());
+            assertEquals(Sha256.hex(Checkpoint.trainingState(model)), state.sha256());
+            assertEquals(ObjectKey.trainingState("run-stored", 3).toUri(stack.bucket()), state.uri());
+            try (LanguageModel forSampling = artifacts.checkpointSource("run-stored", 3, weights).open();
+                 LanguageModel forTraining = artifacts.trainingSource("run-stored", 3, weights.sha256(), state)
+                         .open()) {
+                assertArrayEquals(Checkpoint.weights(model), Checkpoint.weights(forSampling));
+                assertEquals(TrainingProgress.START, forSampling.progress(), "the weights carry no training state");
+                assertEquals(model.progress(), forTraining.progress());
+                assertArrayEquals(Checkpoint.trainingState(model), Checkpoint.trainingState(forTraining));
+            }
 
-        assertArrayEquals(checkpoint, artifacts.checkpoint("run-stored", 3, sha256));
-        assertThrows(DigestMismatchException.class,
-                () -> new RunArtifacts(store, modelCache).checkpoint("run-stored", 3, sha256),
-                "another process reads the object, and verifies it");
-    }
-
-    @Test
-    void aCheckpointReadIsVerifiedAtEveryRead() throws IOException {
-        RunArtifacts writer = new RunArtifacts(store, modelCache);
-        String sha256 = writer.storeCheckpoint("run-read", 1, new byte[] {1, 2, 3}).sha256();
-        RunArtifacts reader = new RunArtifacts(store, modelCache);
-        assertArrayEquals(new byte[] {1, 2, 3}, reader.checkpoint("run-read", 1, sha256));
-
-        tamper(ObjectKey.checkpoint("run-read", 1));
-
-        assertThrows(DigestMismatchException.class, () -> reader.checkpoint("run-read", 1, sha256));
+            tamper(ObjectKey.trainingState("run-stored", 3));
+            assertThrows(DigestMismatchException.class,
+                    () -> artifacts.trainingSource("run-stored", 3, weights.sha256(), state).open(),
+                    "the process that stored it verifies it like any other");
+            tamper(ObjectKey.checkpoint("run-stored", 3));
+            assertThrows(DigestMismatchException.class,
+                    () -> artifacts.checkpointSource("run-stored", 3, weights).open());
+        }
     }
 
     @Test

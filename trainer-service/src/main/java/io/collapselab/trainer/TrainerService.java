@@ -13,6 +13,9 @@ import io.collapselab.lm.loop.AnchorInputs;
 import io.collapselab.lm.loop.GenerationSteps.TrainedCheckpoint;
 import io.collapselab.lm.loop.GenerationSteps;
 import io.collapselab.lm.loop.TrainingMix;
+import io.collapselab.lm.model.CheckpointSink;
+import io.collapselab.lm.model.LanguageModel;
+import io.collapselab.lm.model.ModelSource;
 import io.collapselab.service.ComputeTime;
 import io.collapselab.service.EventIntake;
 import io.collapselab.service.GenerationFiles;
@@ -102,9 +105,11 @@ public class TrainerService {
         outbox.publishOnce(run.runId(), 0, ObjectOutbox.CHECKPOINT_EVENT,
                 () -> new PretrainingInputs(artifacts.trainText(run), artifacts.baseModel(run)),
                 inputs -> {
+                    StoringSink sink = new StoringSink(run.runId(), 0);
                     TrainedCheckpoint trained = compute.measure(() -> GenerationSteps.pretrain(run.config(),
-                            inputs.realTrain(), inputs.baseModel(), new ProgressLog(run.runId())));
-                    return published(run, 0, trained, null, request.inputs().train().sha256(), started);
+                            inputs.realTrain(), inputs.baseModel(), new ProgressLog(run.runId()), sink));
+                    return published(run, 0, trained, sink.stored, null, request.inputs().train().sha256(),
+                            started);
                 });
     }
 
@@ -122,39 +127,77 @@ public class TrainerService {
         int generation = parent + 1;
         long started = System.nanoTime();
         outbox.publishOnce(run.runId(), generation, ObjectOutbox.CHECKPOINT_EVENT,
-                () -> {
-                    byte[] parentCheckpoint = artifacts.checkpoint(run.runId(), parent, corpus.checkpointSha256());
-                    return new TrainingInputs(parentCheckpoint,
-                            TrainingMix.forGeneration(config, artifacts.trainText(run), corpora(run, corpus),
-                                    generation), anchorInputs(run, parent, parentCheckpoint));
-                },
+                () -> new TrainingInputs(artifacts.trainingSource(run.runId(), parent, corpus.checkpointSha256(),
+                        parentTrainingState(run, parent)),
+                        TrainingMix.forGeneration(config, artifacts.trainText(run), corpora(run, corpus), generation),
+                        anchorInputs(run, parent, corpus.checkpointSha256())),
                 inputs -> {
+                    StoringSink sink = new StoringSink(run.runId(), generation);
                     TrainedCheckpoint trained = compute.measure(() -> GenerationSteps.trainNext(config,
-                            inputs.parentCheckpoint(), inputs.mix(), generation, inputs.anchors(),
-                            new ProgressLog(run.runId())));
-                    return published(run, generation, trained, corpus.checkpointSha256(),
+                            inputs.parent(), inputs.mix(), generation, inputs.anchors(),
+                            new ProgressLog(run.runId()), sink));
+                    return published(run, generation, trained, sink.stored, corpus.checkpointSha256(),
                             Sha256.hex(inputs.mix()), started);
                 });
         retention.checkpointPublished(run, generation);
     }
 
     /**
-     * What training a generation after the first reads: the parent checkpoint, the training mix and, for an anchored
-     * run, what its anchors read (null otherwise).
+     * What training a generation after the first reads: the parent checkpoint (streamed from the store when the
+     * training opens it), the training mix and, for an anchored run, what its anchors read (null otherwise).
      */
-    private record TrainingInputs(byte[] parentCheckpoint, byte[] mix, AnchorInputs anchors) {
+    private record TrainingInputs(ModelSource parent, byte[] mix, AnchorInputs anchors) {
+    }
+
+    /** Streams a trained model's checkpoint to the store and keeps where it went, for the event. */
+    private final class StoringSink implements CheckpointSink {
+        private final String runId;
+        private final int generation;
+        private RunArtifacts.StoredCheckpoint stored;
+
+        StoringSink(String runId, int generation) {
+            this.runId = runId;
+            this.generation = generation;
+        }
+
+        @Override
+        public Digests write(LanguageModel model) {
+            stored = artifacts.storeCheckpoint(runId, generation, model);
+            return new Digests(stored.checkpoint().sha256(), stored.trainingState().sha256());
+        }
+    }
+
+    /**
+     * Where the parent's training state is, by the parent's recorded {@code CheckpointPublished}: the corpus event
+     * names only the weights it was sampled from, and the lineage check tied those to that record.
+     */
+    private ObjectRef parentTrainingState(Run run, int parent) {
+        String runId = run.runId();
+        CheckpointPublished recorded = files.readEvent(runId, parent, ObjectOutbox.CHECKPOINT_EVENT)
+                .map(CheckpointPublished.class::cast)
+                .orElseThrow(() -> new IllegalStateException("generation " + (parent + 1) + " of run " + runId
+                        + " trains on from checkpoint " + parent + ", but its CheckpointPublished is not recorded "
+                        + "in the store"));
+        if (recorded.trainingState() == null) {
+            throw new IllegalArgumentException("checkpoint " + parent + " of run " + runId + " was published "
+                    + "without a training-state object (event schema version " + recorded.schemaVersion()
+                    + "): continue the run with the collapse-lab build that started it");
+        }
+        return recorded.trainingState();
     }
 
     /**
      * Generation 0's checkpoint, as its recorded {@code CheckpointPublished} names it, and the real training text,
      * where {@code selfTraining} anchors the run to its start; null where it does not.
      */
-    private AnchorInputs anchorInputs(Run run, int parent, byte[] parentCheckpoint) {
+    private AnchorInputs anchorInputs(Run run, int parent, String parentSha256) {
         if (!run.config().selfTraining().anchored()) {
             return null;
         }
         String runId = run.runId();
-        byte[] generation0 = parent == 0 ? parentCheckpoint : files.readEvent(runId, 0, ObjectOutbox.CHECKPOINT_EVENT)
+        byte[] generation0 = parent == 0
+                ? artifacts.checkpoint(runId, 0, parentSha256)
+                : files.readEvent(runId, 0, ObjectOutbox.CHECKPOINT_EVENT)
                 .map(event -> artifacts.checkpoint(runId, 0, ((CheckpointPublished) event).checkpoint()))
                 .orElseThrow(() -> new IllegalStateException("run " + runId + " is anchored to generation 0, but "
                         + "its CheckpointPublished is not recorded in the store"));
@@ -180,14 +223,15 @@ public class TrainerService {
         return corpora;
     }
 
-    private CheckpointPublished published(Run run, int generation, TrainedCheckpoint trained, String parentSha256,
+    private CheckpointPublished published(Run run, int generation, TrainedCheckpoint trained,
+                                          RunArtifacts.StoredCheckpoint stored, String parentSha256,
                                           String trainedOnSha256, long startedNanos) {
         metrics.throughput("train", trained.tokensSeen(), trained.computeMs());
-        ObjectRef checkpoint = artifacts.storeCheckpoint(run.runId(), generation, trained.checkpoint());
         long wallMs = (System.nanoTime() - startedNanos) / 1_000_000;
         LOG.infof("Run %s: trained generation %d in %d ms (%d steps, train loss %.4f nats/token)", run.runId(),
                 generation, wallMs, trained.steps(), trained.trainLoss());
-        return CheckpointPublished.of(run.runId(), generation, Instant.now(), identity.producer(), checkpoint,
-                parentSha256, trainedOnSha256, trained.steps(), trained.tokensSeen(), trained.trainLoss(), wallMs);
+        return CheckpointPublished.of(run.runId(), generation, Instant.now(), identity.producer(),
+                stored.checkpoint(), stored.trainingState(), parentSha256, trainedOnSha256, trained.steps(),
+                trained.tokensSeen(), trained.trainLoss(), wallMs);
     }
 }

@@ -90,6 +90,10 @@ class TrainerServiceIT implements LongWorkChannels {
                 published.checkpoint().uri());
         assertArrayEquals(expected.checkpoint(),
                 store.get(ObjectKey.checkpoint("pretrain", 0), published.checkpoint().sha256()));
+        assertEquals(ObjectKey.trainingState("pretrain", 0).toUri(store.settings().bucket()),
+                published.trainingState().uri());
+        assertArrayEquals(expected.trainingState(),
+                store.get(ObjectKey.trainingState("pretrain", 0), published.trainingState().sha256()));
         assertNull(published.parentCheckpointSha256());
         assertEquals(request.inputs().train().sha256(), published.trainedOnSha256());
         assertEquals(config.pretraining().steps(), published.steps());
@@ -109,9 +113,10 @@ class TrainerServiceIT implements LongWorkChannels {
 
         byte[] corpus = store.get(ObjectKey.corpus("next", 0), corpus0.corpus().sha256());
         byte[] mix = TrainingMix.forGeneration(config, TestRuns.trainText(), List.of(corpus), 1);
-        TrainedCheckpoint expected = GenerationSteps.trainNext(config, generation0.checkpoint(), mix, 1,
-                Progress.NONE);
+        TrainedCheckpoint expected = GenerationSteps.trainNext(config, generation0.checkpoint(),
+                generation0.trainingState(), mix, 1, Progress.NONE);
         assertEquals(expected.sha256(), published.checkpoint().sha256());
+        assertEquals(expected.trainingStateSha256(), published.trainingState().sha256());
         assertEquals(generation0.sha256(), published.parentCheckpointSha256());
         assertEquals(Sha256.hex(mix), published.trainedOnSha256());
         assertEquals(config.selfTraining().steps(), published.steps());
@@ -125,8 +130,8 @@ class TrainerServiceIT implements LongWorkChannels {
         CorpusGenerated corpus0 = upload("accumulate", config, generation0, 0);
         byte[] c0 = store.get(ObjectKey.corpus("accumulate", 0), corpus0.corpus().sha256());
         byte[] mix1 = TrainingMix.forGeneration(config, TestRuns.trainText(), List.of(c0), 1);
-        TrainedCheckpoint generation1 = GenerationSteps.trainNext(config, generation0.checkpoint(), mix1, 1,
-                Progress.NONE);
+        TrainedCheckpoint generation1 = GenerationSteps.trainNext(config, generation0.checkpoint(),
+                generation0.trainingState(), mix1, 1, Progress.NONE);
         CorpusGenerated corpus1 = upload("accumulate", config, generation1, 1);
 
         events.send(TrainerService.CORPORA_CHANNEL, corpus1);
@@ -136,8 +141,8 @@ class TrainerServiceIT implements LongWorkChannels {
         byte[] mix2 = TrainingMix.forGeneration(config, TestRuns.trainText(), List.of(c0, c1), 2);
         assertEquals(TestRuns.trainText().length + c0.length + c1.length, mix2.length);
         assertEquals(Sha256.hex(mix2), published.trainedOnSha256());
-        assertEquals(GenerationSteps.trainNext(config, generation1.checkpoint(), mix2, 2, Progress.NONE).sha256(),
-                published.checkpoint().sha256());
+        assertEquals(GenerationSteps.trainNext(config, generation1.checkpoint(), generation1.trainingState(), mix2,
+                2, Progress.NONE).sha256(), published.checkpoint().sha256());
     }
 
     @Test
@@ -158,8 +163,8 @@ class TrainerServiceIT implements LongWorkChannels {
         assertEquals(Sha256.hex(mix), published.trainedOnSha256());
         // Byte-level: one epoch of the subsample in steps of 4 windows of 32 tokens.
         assertEquals((int) Math.ceil(mix.length / 128.0), published.steps());
-        assertEquals(GenerationSteps.trainNext(config, generation0.checkpoint(), mix, 1, Progress.NONE).sha256(),
-                published.checkpoint().sha256());
+        assertEquals(GenerationSteps.trainNext(config, generation0.checkpoint(), generation0.trainingState(), mix,
+                1, Progress.NONE).sha256(), published.checkpoint().sha256());
     }
 
     /** An anchored run reads generation 0 through the CheckpointPublished its trainer recorded beside it (upload). */
@@ -173,7 +178,8 @@ class TrainerServiceIT implements LongWorkChannels {
         AnchorInputs anchors = new AnchorInputs(generation0.checkpoint(), TestRuns.trainText());
         byte[] c0 = store.get(ObjectKey.corpus("anchored", 0), corpus0.corpus().sha256());
         TrainedCheckpoint generation1 = GenerationSteps.trainNext(config, generation0.checkpoint(),
-                TrainingMix.forGeneration(config, TestRuns.trainText(), List.of(c0), 1), 1, anchors, Progress.NONE);
+                generation0.trainingState(), TrainingMix.forGeneration(config, TestRuns.trainText(), List.of(c0), 1),
+                        1, anchors, Progress.NONE);
         CorpusGenerated corpus1 = upload("anchored", config, generation1, 1);
 
         events.send(TrainerService.CORPORA_CHANNEL, corpus1);
@@ -181,10 +187,10 @@ class TrainerServiceIT implements LongWorkChannels {
 
         byte[] c1 = store.get(ObjectKey.corpus("anchored", 1), corpus1.corpus().sha256());
         byte[] mix = TrainingMix.forGeneration(config, TestRuns.trainText(), List.of(c1), 2);
-        assertEquals(GenerationSteps.trainNext(config, generation1.checkpoint(), mix, 2, anchors, Progress.NONE)
-                .sha256(), published.checkpoint().sha256());
-        assertNotEquals(GenerationSteps.trainNext(tiny, generation1.checkpoint(), mix, 2, Progress.NONE).sha256(),
-                published.checkpoint().sha256(), "the anchors changed the generation");
+        assertEquals(GenerationSteps.trainNext(config, generation1.checkpoint(), generation1.trainingState(), mix,
+                2, anchors, Progress.NONE).sha256(), published.checkpoint().sha256());
+        assertNotEquals(GenerationSteps.trainNext(tiny, generation1.checkpoint(), generation1.trainingState(), mix,
+                2, Progress.NONE).sha256(), published.checkpoint().sha256(), "the anchors changed the generation");
     }
 
     @Test
@@ -225,7 +231,8 @@ class TrainerServiceIT implements LongWorkChannels {
         // What a replica that crashed after recording its event, but before publishing it, left behind.
         CheckpointPublished recorded = CheckpointPublished.of("crashed", 0, Instant.parse("2024-05-01T12:00:00Z"),
                 TestRuns.SUBMITTER, new ObjectRef(ObjectKey.checkpoint("crashed", 0).toUri(store.settings().bucket()),
-                        "a".repeat(64), 1234), null, "b".repeat(64), 8, 256, 3.5, 1000);
+                        "a".repeat(64), 1234), TestRuns.claimedTrainingState(store.settings().bucket(), "crashed", 0),
+                null, "b".repeat(64), 8, 256, 3.5, 1000);
         store.put(ObjectKey.generationFile("crashed", 0, ObjectOutbox.CHECKPOINT_EVENT), EventJson.toBytes(recorded));
         double trainingsBefore = ServiceMeters.computations(meters, "train");
 
@@ -261,7 +268,10 @@ class TrainerServiceIT implements LongWorkChannels {
         sendEvaluationOf("retained", checkpoint2);
         await().atMost(InMemoryEvents.TIMEOUT).until(() -> !store.exists(ObjectKey.checkpoint("retained", 2)));
 
+        assertFalse(store.exists(ObjectKey.trainingState("retained", 1)), "the training state goes with the weights");
+        assertFalse(store.exists(ObjectKey.trainingState("retained", 2)), "the training state goes with the weights");
         assertTrue(store.exists(ObjectKey.checkpoint("retained", 0)), "every 3rd generation stays");
+        assertTrue(store.exists(ObjectKey.trainingState("retained", 0)), "a kept generation keeps its training state");
         assertTrue(store.exists(ObjectKey.checkpoint("retained", 3)), "the newest stays");
         assertEquals(checkpoint3.checkpoint().sha256(),
                 store.stat(ObjectKey.checkpoint("retained", 3)).orElseThrow().sha256());
@@ -315,8 +325,10 @@ class TrainerServiceIT implements LongWorkChannels {
                                    int generation) {
         ObjectRef checkpointRef = TestRuns.ref(store.put(ObjectKey.checkpoint(runId, generation),
                 checkpoint.checkpoint()));
+        ObjectRef stateRef = TestRuns.ref(store.put(ObjectKey.trainingState(runId, generation),
+                checkpoint.trainingState()));
         TestRuns.record(store, ObjectOutbox.CHECKPOINT_EVENT, CheckpointPublished.of(runId, generation,
-                Instant.now(), TestRuns.SUBMITTER, checkpointRef, null, "a".repeat(64), checkpoint.steps(),
+                Instant.now(), TestRuns.SUBMITTER, checkpointRef, stateRef, null, "a".repeat(64), checkpoint.steps(),
                 checkpoint.tokensSeen(), checkpoint.trainLoss(), 1));
         SampledCorpus corpus = GenerationSteps.sample(config, checkpoint.checkpoint(),
                 TestRuns.corpusTokens(config, checkpoint), generation, Progress.NONE);

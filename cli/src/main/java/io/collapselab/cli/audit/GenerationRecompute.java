@@ -110,12 +110,19 @@ final class GenerationRecompute {
                     "recomputing generation " + generation + " gave checkpoint " + checkpoint.recomputed() + ", but "
                             + RunLog.label(recordedCheckpoint) + " records " + checkpoint.recorded()));
         }
+        ObjectRef recordedState = recordedCheckpoint.trainingState();
+        if (recordedState != null && !recordedState.sha256().equals(trained.trainingStateSha256())) {
+            mismatches.add(new Discrepancy(Kind.RECOMPUTE_MISMATCH, generation, log.locationOf(recordedCheckpoint),
+                    "recomputing generation " + generation + " gave training state "
+                            + trained.trainingStateSha256() + ", but " + RunLog.label(recordedCheckpoint)
+                            + " records " + recordedState.sha256()));
+        }
         List<String> notes = new ArrayList<>();
         if (!recomputedAncestors.isEmpty()) {
             notes.add("checkpoint" + (recomputedAncestors.size() == 1 ? " " : "s ")
                     + recomputedAncestors.stream().sorted().map(String::valueOf).collect(Collectors.joining(", "))
                     + ", removed by the retention policy, recomputed on the way from the nearest kept ancestor, each"
-                    + " with its recorded digest");
+                    + " with its recorded digests");
         }
         DigestComparison corpus = null;
         CorpusGenerated recordedCorpus = target.corpus();
@@ -186,7 +193,7 @@ final class GenerationRecompute {
                 baseModel.ifPresent(GenerationRecompute::deleteDirectory);
             }
         }
-        byte[] parent = checkpoint(in, g - 1);
+        Stored parent = checkpoint(in, g - 1);
         List<byte[]> corpora = new ArrayList<>();
         for (int c : TrainingMix.corpusGenerations(config.mixing(), g)) {
             corpora.add(log.generation(c)
@@ -197,35 +204,52 @@ final class GenerationRecompute {
         }
         byte[] mix = TrainingMix.forGeneration(config, in.train(), corpora, g);
         AnchorInputs anchors = config.selfTraining().anchored()
-                ? new AnchorInputs(g == 1 ? parent : checkpoint(in, 0), in.train())
+                ? new AnchorInputs(g == 1 ? parent.weights() : checkpoint(in, 0).weights(), in.train())
                 : null;
-        return GenerationSteps.trainNext(config, parent, mix, g, anchors, in.progress());
+        return GenerationSteps.trainNext(config, parent.weights(), parent.trainingState(), mix, g, anchors,
+                in.progress());
+    }
+
+    /** A checkpoint's two objects, weights and training state, each with its recorded digest. */
+    private record Stored(byte[] weights, byte[] trainingState) {
     }
 
     /**
-     * Checkpoint {@code g} with its recorded digest: the stored object, or, where the retention policy removed it,
-     * the checkpoint recomputed from the nearest kept ancestor, which must give the recorded digest again.
+     * Checkpoint {@code g}'s objects with their recorded digests: the stored ones, or, where the retention policy
+     * removed them, the checkpoint recomputed from the nearest kept ancestor, which must give the recorded digests
+     * again.
      */
-    private byte[] checkpoint(Inputs in, int g) {
+    private Stored checkpoint(Inputs in, int g) {
         CheckpointPublished recorded = log.generation(g).map(Generation::checkpoint)
                 .orElseThrow(() -> new NotRecomputable("checkpoint " + g + " is absent from the log"));
-        Optional<byte[]> stored = verified(recorded.checkpoint());
-        if (stored.isPresent()) {
-            return stored.get();
+        if (recorded.trainingState() == null) {
+            throw new NotRecomputable("checkpoint " + g + " was published without a training-state object (event"
+                    + " schema version " + recorded.schemaVersion() + "); recompute it with the collapse-lab build"
+                    + " that ran it");
         }
-        if (!Retention.mayHaveRemovedCheckpoint(log, g) || exists(recorded.checkpoint())) {
-            throw new NotRecomputable("checkpoint " + g + " is missing or altered");
+        Optional<byte[]> weights = verified(recorded.checkpoint());
+        Optional<byte[]> state = verified(recorded.trainingState());
+        if (weights.isPresent() && state.isPresent()) {
+            return new Stored(weights.get(), state.get());
+        }
+        if (!Retention.mayHaveRemovedCheckpoint(log, g) || exists(recorded.checkpoint())
+                || exists(recorded.trainingState())) {
+            throw new NotRecomputable((weights.isEmpty() ? "checkpoint " : "the training state of checkpoint ") + g
+                    + " is missing or altered");
         }
         GenerationSteps.TrainedCheckpoint again = train(in, g);
-        if (!again.sha256().equals(recorded.checkpoint().sha256())) {
+        if (!again.sha256().equals(recorded.checkpoint().sha256())
+                || !again.trainingStateSha256().equals(recorded.trainingState().sha256())) {
             in.mismatches().add(new Discrepancy(Kind.RECOMPUTE_MISMATCH, g, log.locationOf(recorded),
-                    "recomputing checkpoint " + g + ", removed by the retention policy, gave " + again.sha256()
-                            + ", but " + RunLog.label(recorded) + " records " + recorded.checkpoint().sha256()));
+                    "recomputing checkpoint " + g + ", removed by the retention policy, gave weights "
+                            + again.sha256() + " and training state " + again.trainingStateSha256() + ", but "
+                            + RunLog.label(recorded) + " records " + recorded.checkpoint().sha256() + " and "
+                            + recorded.trainingState().sha256()));
             throw new NotRecomputable("checkpoint " + g + ", removed by the retention policy, did not recompute to"
-                    + " its recorded digest");
+                    + " its recorded digests");
         }
         in.recomputedAncestors().add(g);
-        return again.checkpoint();
+        return new Stored(again.checkpoint(), again.trainingState());
     }
 
     private Outcome notRecomputed(String reason) {

@@ -91,11 +91,17 @@ final class ObjectVerification {
             int n = g.generation();
             if (g.checkpoint() != null) {
                 ObjectRef checkpoint = g.checkpoint().checkpoint();
-                if (Retention.mayHaveRemovedCheckpoint(log, n) && isAbsent(checkpoint)) {
+                ObjectRef state = g.checkpoint().trainingState();
+                if (Retention.mayHaveRemovedCheckpoint(log, n) && isAbsent(checkpoint)
+                        && (state == null || isAbsent(state))) {
                     removed.add(new RemovedObject(n, "checkpoint " + n, checkpoint.uri(), checkpoint.sha256(),
                             config.retention().describe()));
                 } else {
                     fetch(checkpoint, "checkpoint " + n, g.checkpoint(), ObjectKey.checkpoint(runId, n));
+                    if (state != null) {
+                        fetch(state, "the training state of checkpoint " + n, g.checkpoint(),
+                                ObjectKey.trainingState(runId, n));
+                    }
                 }
             }
             if (g.corpus() != null) {

@@ -35,7 +35,7 @@ class LogAnalysisTest {
         log.publishAll();
         CheckpointPublished original = log.checkpoint(1);
         log.publish(new CheckpointPublished(original.eventId(), original.schemaVersion(), original.runId(), 1,
-                original.occurredAt().plusSeconds(30), TRAINER_2, original.checkpoint(),
+                original.occurredAt().plusSeconds(30), TRAINER_2, original.checkpoint(), original.trainingState(),
                 original.parentCheckpointSha256(), original.trainedOnSha256(), original.steps(),
                 original.tokensSeen(), original.trainLoss(), original.wallMs()));
 
@@ -56,7 +56,8 @@ class LogAnalysisTest {
         CheckpointPublished original = log.checkpoint(1);
         ConsumerRecord<String, byte[]> forged = log.publish(CheckpointPublished.of(log.runId, 1,
                 original.occurredAt(), original.producer(), new ObjectRef(original.checkpoint().uri(),
-                        sha("forged"), 100), original.parentCheckpointSha256(), original.trainedOnSha256(),
+                        sha("forged"), 100), original.trainingState(), original.parentCheckpointSha256(),
+                                original.trainedOnSha256(),
                 original.steps(), original.tokensSeen(), original.trainLoss(), original.wallMs()));
 
         LogAnalysis analysis = log.analyze();
@@ -182,7 +183,8 @@ class LogAnalysisTest {
         log.publishAll();
         CheckpointPublished beyondTheConfig = CheckpointPublished.of(log.runId, 3, SyntheticLog.START,
                 SyntheticLog.TRAINER, new ObjectRef("s3://collapse/runs/audit-unit/gen-0003/checkpoint.bin",
-                        sha("3"), 100), log.checkpointSha(2), log.corpusSha(2), 1, 1, 1.0, 1);
+                        sha("3"), 100), new ObjectRef("s3://collapse/runs/audit-unit/gen-0003/training-state.bin",
+                                sha("3 state"), 100), log.checkpointSha(2), log.corpusSha(2), 1, 1, 1.0, 1);
         ConsumerRecord<String, byte[]> late = log.publish(beyondTheConfig);
         ConsumerRecord<String, byte[]> misplaced = log.publish(Topics.EVALUATIONS, log.runId, log.corpus(1));
 
@@ -222,13 +224,15 @@ class LogAnalysisTest {
         log.publish(log.request());
         CheckpointPublished zero = log.checkpoint(0);
         ConsumerRecord<String, byte[]> zeroRecord = log.publish(CheckpointPublished.of(log.runId, 0,
-                zero.occurredAt(), zero.producer(), zero.checkpoint(), null, sha("other text"), zero.steps(),
+                zero.occurredAt(), zero.producer(), zero.checkpoint(), zero.trainingState(), null, sha("other text"),
+                        zero.steps(),
                 zero.tokensSeen(), zero.trainLoss(), zero.wallMs()));
         log.publish(log.corpus(0));
         log.publish(log.evaluation(0));
         CheckpointPublished one = log.checkpoint(1);
         ConsumerRecord<String, byte[]> oneRecord = log.publish(CheckpointPublished.of(log.runId, 1,
-                one.occurredAt(), one.producer(), one.checkpoint(), sha("a stranger"), one.trainedOnSha256(),
+                one.occurredAt(), one.producer(), one.checkpoint(), one.trainingState(), sha("a stranger"),
+                        one.trainedOnSha256(),
                 one.steps(), one.tokensSeen(), one.trainLoss(), one.wallMs()));
         CorpusGenerated c = log.corpus(1);
         ConsumerRecord<String, byte[]> corpusRecord = log.publish(CorpusGenerated.of(log.runId, 1,
@@ -265,7 +269,8 @@ class LogAnalysisTest {
         log.publish(log.corpus(0));
         CheckpointPublished one = log.checkpoint(1);
         ConsumerRecord<String, byte[]> record = log.publish(CheckpointPublished.of(log.runId, 1,
-                one.occurredAt(), one.producer(), one.checkpoint(), one.parentCheckpointSha256(), log.trainSha(),
+                one.occurredAt(), one.producer(), one.checkpoint(), one.trainingState(), one.parentCheckpointSha256(),
+                        log.trainSha(),
                 one.steps(), one.tokensSeen(), one.trainLoss(), one.wallMs()));
 
         assertEquals(new Discrepancy(Kind.LINEAGE_BREAK, 1, at(record), "CheckpointPublished(1) was trained on "

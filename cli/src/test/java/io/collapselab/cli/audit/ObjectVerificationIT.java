@@ -67,7 +67,8 @@ class ObjectVerificationIT {
         String elsewhere = ObjectKey.checkpoint(log.runId, 2).toUri("collapse");
         ConsumerRecord<String, byte[]> checkpoint = log.publish(CheckpointPublished.of(log.runId, 1,
                 one.occurredAt(), one.producer(), new ObjectRef(elsewhere, log.checkpointSha(2),
-                        log.checkpointBytes(2).length), one.parentCheckpointSha256(), one.trainedOnSha256(),
+                        log.checkpointBytes(2).length), one.trainingState(), one.parentCheckpointSha256(),
+                                one.trainedOnSha256(),
                 one.steps(), one.tokensSeen(), one.trainLoss(), one.wallMs()));
 
         assertEquals(List.of(
@@ -133,8 +134,8 @@ class ObjectVerificationIT {
             log.publish(log.evaluation(g));
         }
         log.publish(log.completed());
-        store.delete(ObjectKey.checkpoint(log.runId, 1));
-        store.delete(ObjectKey.checkpoint(log.runId, 2));
+        ObjectKey.checkpointObjects(log.runId, 1).forEach(store::delete);
+        ObjectKey.checkpointObjects(log.runId, 2).forEach(store::delete);
 
         ObjectVerification.Findings findings = ObjectVerification.verify(store, log.analyze().log());
 
@@ -143,7 +144,11 @@ class ObjectVerificationIT {
                 findings.removedByPolicy());
         assertEquals(List.of(new Discrepancy(Kind.MISSING_OBJECT, 2, RecordLocation.of(checkpoints.get(2)),
                         "checkpoint 2 " + log.checkpoint(2).checkpoint().uri() + " named by CheckpointPublished(2)"
-                                + " does not exist in the object store at " + store.settings().endpoint())),
+                                + " does not exist in the object store at " + store.settings().endpoint()),
+                new Discrepancy(Kind.MISSING_OBJECT, 2, RecordLocation.of(checkpoints.get(2)),
+                        "the training state of checkpoint 2 " + log.checkpoint(2).trainingState().uri() + " named by"
+                                + " CheckpointPublished(2) does not exist in the object store at "
+                                + store.settings().endpoint())),
                 findings.discrepancies(), "every 2nd generation is kept");
     }
 
@@ -160,12 +165,13 @@ class ObjectVerificationIT {
                 log.publish(log.evaluation(g));
             }
         }
-        store.delete(ObjectKey.checkpoint(log.runId, 1));
+        ObjectKey.checkpointObjects(log.runId, 1).forEach(store::delete);
 
         ObjectVerification.Findings findings = ObjectVerification.verify(store, log.analyze().log());
 
         assertEquals(List.of(), findings.removedByPolicy());
-        assertEquals(List.of(Kind.MISSING_OBJECT), findings.discrepancies().stream().map(Discrepancy::kind).toList());
+        assertEquals(List.of(Kind.MISSING_OBJECT, Kind.MISSING_OBJECT),
+                findings.discrepancies().stream().map(Discrepancy::kind).toList(), "its weights and training state");
     }
 
     /**
@@ -192,6 +198,7 @@ class ObjectVerificationIT {
         store.put(ObjectKey.input(log.runId, "heldout.txt"), log.heldoutText());
         for (int g = 0; g <= log.lastGeneration(); g++) {
             store.put(ObjectKey.checkpoint(log.runId, g), log.checkpointBytes(g));
+            store.put(ObjectKey.trainingState(log.runId, g), log.trainingStateBytes(g));
             store.put(ObjectKey.corpus(log.runId, g), log.corpusText(g));
             store.put(ObjectKey.corpusTokens(log.runId, g), log.corpusTokens(g));
         }

@@ -84,6 +84,10 @@ final class SyntheticLog {
         return text(runId + " checkpoint " + g);
     }
 
+    byte[] trainingStateBytes(int g) {
+        return text(runId + " training state " + g);
+    }
+
     byte[] corpusText(int g) {
         return text(runId + " corpus " + g);
     }
@@ -117,6 +121,7 @@ final class SyntheticLog {
     CheckpointPublished checkpoint(int g, String trainedOnSha256) {
         return CheckpointPublished.of(runId, g, START.plusSeconds(10L * g + 1), TRAINER,
                 ref(String.format("gen-%04d/checkpoint.bin", g), checkpointBytes(g)),
+                ref(String.format("gen-%04d/training-state.bin", g), trainingStateBytes(g)),
                 g == 0 ? null : checkpointSha(g - 1), trainedOnSha256, 40, 10_240, 2.0, 900);
     }
 

@@ -71,7 +71,8 @@ final class Lineage {
 
     CheckpointPublished checkpoint(int g) {
         return CheckpointPublished.of(runId, g, at(g, 1), TRAINER, ref(generationDir(g) + "checkpoint.bin",
-                        checkpointSha(g)), g == 0 ? null : checkpointSha(g - 1),
+                        checkpointSha(g)), ref(generationDir(g) + "training-state.bin",
+                        sha(runId + " training state " + g)), g == 0 ? null : checkpointSha(g - 1),
                 g == 0 ? trainSha() : corpusSha(g - 1), 40, 10_240, trainLoss(g), 900);
     }
 

@@ -115,8 +115,8 @@ class RunLogTest {
         CheckpointPublished reEmitted = new CheckpointPublished(original.eventId(), original.schemaVersion(),
                 "r1", 1, original.occurredAt().plusSeconds(60),
                 new ProducerInfo("trainer-service", "trainer-2", "0.1.0"), original.checkpoint(),
-                original.parentCheckpointSha256(), original.trainedOnSha256(), original.steps(),
-                original.tokensSeen(), original.trainLoss(), original.wallMs());
+                original.trainingState(), original.parentCheckpointSha256(), original.trainedOnSha256(),
+                original.steps(), original.tokensSeen(), original.trainLoss(), original.wallMs());
 
         assertEquals(new RunLog.Addition.IdenticalCopy(), add(log, reEmitted), "a copy is not a new event");
 
@@ -173,7 +173,8 @@ class RunLogTest {
     void brokenLineageIsReportedPerGeneration() {
         RunLog log = new RunLog("r1");
         CheckpointPublished wrongParent = CheckpointPublished.of("r1", 1, Lineage.START.plusSeconds(11),
-                Lineage.TRAINER, run.checkpoint(1).checkpoint(), Lineage.sha("someone else's checkpoint"),
+                Lineage.TRAINER, run.checkpoint(1).checkpoint(), run.checkpoint(1).trainingState(),
+                Lineage.sha("someone else's checkpoint"),
                 run.corpusSha(0), 15, 3_840, 2.25, 400);
         CorpusGenerated wrongSource = CorpusGenerated.of("r1", 2, Lineage.START.plusSeconds(22),
                 Lineage.GENERATOR, run.corpus(2).corpus(), run.corpus(2).tokens(), 1024, run.checkpointSha(1),
@@ -202,6 +203,7 @@ class RunLogTest {
         run.all().forEach(event -> add(log, event));
         add(log, CheckpointPublished.of("r1", 3, Lineage.START.plusSeconds(31), Lineage.TRAINER,
                 new ObjectRef("s3://collapse/runs/r1/gen-0003/checkpoint.bin", Lineage.sha("3"), 100),
+                        new ObjectRef("s3://collapse/runs/r1/gen-0003/training-state.bin", Lineage.sha("3 state"), 100),
                 run.checkpointSha(2), run.corpusSha(2), 15, 3_840, 1.5, 400));
 
         List<String> problems = log.problems();

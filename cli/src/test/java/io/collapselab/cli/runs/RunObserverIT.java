@@ -73,8 +73,9 @@ class RunObserverIT {
         CheckpointPublished original = a.checkpoint(1);
         interleaved.add(new CheckpointPublished(original.eventId(), original.schemaVersion(), original.runId(), 1,
                 original.occurredAt().plusSeconds(30), new ProducerInfo("trainer-service", "trainer-2", "0.1.0"),
-                original.checkpoint(), original.parentCheckpointSha256(), original.trainedOnSha256(),
-                original.steps(), original.tokensSeen(), original.trainLoss(), original.wallMs()));
+                original.checkpoint(), original.trainingState(), original.parentCheckpointSha256(),
+                original.trainedOnSha256(), original.steps(), original.tokensSeen(), original.trainLoss(),
+                original.wallMs()));
         publish(interleaved);
 
         RunLog log = observer.read("observe-a", TIMEOUT);

@@ -76,7 +76,7 @@ class RunSubmitterIT {
         assertEquals(record.partition(), submission.partition());
         assertEquals(record.offset(), submission.offset());
         assertEquals(event.eventId(), header(record, CloudEventHeaders.ID));
-        assertEquals("io.collapselab.RunRequested.v2", header(record, CloudEventHeaders.TYPE));
+        assertEquals("io.collapselab.RunRequested.v3", header(record, CloudEventHeaders.TYPE));
         assertEquals("submit-1", header(record, CloudEventHeaders.SUBJECT));
         assertTrue(header(record, CloudEventHeaders.SOURCE).startsWith("/collapse-lab/cli/"),
                 header(record, CloudEventHeaders.SOURCE));

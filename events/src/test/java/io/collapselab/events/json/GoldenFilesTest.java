@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.collapselab.events.CollapseEvent;
+import io.collapselab.events.CheckpointPublished;
 import io.collapselab.events.CorpusGenerated;
 import io.collapselab.events.DeadLetter;
 import io.collapselab.events.EvaluationCompleted;
@@ -124,6 +125,18 @@ class GoldenFilesTest {
         assertEquals(1, read.schemaVersion());
         assertNull(read.tokens());
         assertEquals(Fixtures.corpusGenerated().corpus(), read.corpus());
+        assertEquals(List.of(), EventValidator.problems(read, Fixtures.config()));
+    }
+
+    /** Checkpoints published before the weights and the training state were apart: one object holds both. */
+    @Test
+    void aVersionTwoCheckpointReadsWithoutATrainingStateObject() throws IOException {
+        CheckpointPublished read = (CheckpointPublished) EventJson.readEvent(golden("v2/checkpoint-published.json")
+                .getBytes(StandardCharsets.UTF_8));
+
+        assertEquals(2, read.schemaVersion());
+        assertNull(read.trainingState());
+        assertEquals(Fixtures.checkpointPublished().checkpoint(), read.checkpoint());
         assertEquals(List.of(), EventValidator.problems(read, Fixtures.config()));
     }
 }

@@ -56,7 +56,7 @@ class EventRecordsTest {
         Map<String, String> expected = new LinkedHashMap<>();
         expected.put("ce_specversion", "1.0");
         expected.put("ce_id", event.eventId());
-        expected.put("ce_type", "io.collapselab.CheckpointPublished.v2");
+        expected.put("ce_type", "io.collapselab.CheckpointPublished.v3");
         expected.put("ce_source", "/collapse-lab/trainer-service/trainer-7d9f8-x2k4q");
         expected.put("ce_time", "2024-05-01T12:00:00Z");
         expected.put("ce_subject", "demo-run-1");

@@ -136,7 +136,7 @@ class EventSerdeTest {
 
         assertEquals(new DecodedEvent.Invalid("invalid RunCompleted: header ce_subject 'other-run' does not match the "
                 + "event's runId ('demo-run-1'); header ce_type 'io.collapselab.RunRequested.v1' does not match the "
-                + "event's type and schemaVersion ('io.collapselab.RunCompleted.v2')", bytes), decoded);
+                + "event's type and schemaVersion ('io.collapselab.RunCompleted.v3')", bytes), decoded);
     }
 
     @Test

@@ -12,6 +12,8 @@ import io.collapselab.lm.metrics.RealTextProfile;
 import io.collapselab.lm.metrics.TextMetrics;
 import io.collapselab.lm.metrics.TokenCycles;
 import io.collapselab.lm.model.Checkpoint;
+import io.collapselab.lm.model.CheckpointSink;
+import io.collapselab.lm.model.ModelSource;
 import io.collapselab.lm.model.GptConfig;
 import io.collapselab.lm.model.LanguageModel;
 import io.collapselab.lm.random.Rng;
@@ -34,6 +36,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 
 /**
  * The four things a generation does, each a pure function of its inputs (bytes in, bytes and numbers out), with
@@ -63,8 +66,14 @@ public final class GenerationSteps {
         long checkpointIoMs();
     }
 
-    /** A trained model: its checkpoint bytes and what training it took. */
-    public record TrainedCheckpoint(byte[] checkpoint, String sha256, int steps, long tokensSeen, double trainLoss,
+    /**
+     * A trained model: its checkpoint's two objects ({@link Checkpoint}), {@code checkpoint} the weights that
+     * sampling and evaluation read and {@code trainingState} what only the next training reads, each with its
+     * digest, and what training it took. The two arrays are null where a {@link CheckpointSink} streamed the objects
+     * elsewhere.
+     */
+    public record TrainedCheckpoint(byte[] checkpoint, String sha256, byte[] trainingState,
+                                    String trainingStateSha256, int steps, long tokensSeen, double trainLoss,
                                     long computeMs, long checkpointIoMs) implements StepResult {
     }
 
@@ -175,6 +184,16 @@ public final class GenerationSteps {
      */
     public static TrainedCheckpoint pretrain(ExperimentConfig config, byte[] realTrainText, Path baseModel,
                                              Progress progress) {
+        InMemory sink = new InMemory();
+        return sink.attach(pretrain(config, realTrainText, baseModel, progress, sink));
+    }
+
+    /**
+     * Generation 0 as {@link #pretrain(ExperimentConfig, byte[], Path, Progress)} trains it, its checkpoint written
+     * to {@code sink} (the returned checkpoint holds no arrays).
+     */
+    public static TrainedCheckpoint pretrain(ExperimentConfig config, byte[] realTrainText, Path baseModel,
+                                             Progress progress, CheckpointSink sink) {
         long started = System.nanoTime();
         ModelSettings m = config.model();
         if (m.startsPretrained() != (baseModel != null)) {
@@ -194,7 +213,7 @@ public final class GenerationSteps {
         }
         try (model) {
             return train(config, model, "pretraining", config.pretraining(), false, realTrainText, 0, Anchors.NONE,
-                    progress, started, elapsedMs(started));
+                    progress, started, elapsedMs(started), sink);
         }
     }
 
@@ -204,20 +223,38 @@ public final class GenerationSteps {
      * model: pre-training's moments and step count belong to another objective and would carry its bias correction
      * into self-training. From the second on, {@code selfTraining.carryOptimizerState} decides.
      */
-    public static TrainedCheckpoint trainNext(ExperimentConfig config, byte[] parentCheckpoint, byte[] trainingText,
-                                              int generation, Progress progress) {
-        return trainNext(config, parentCheckpoint, trainingText, generation, null, progress);
+    public static TrainedCheckpoint trainNext(ExperimentConfig config, byte[] parentCheckpoint,
+                                              byte[] parentTrainingState, byte[] trainingText, int generation,
+                                              Progress progress) {
+        return trainNext(config, parentCheckpoint, parentTrainingState, trainingText, generation, null, progress);
     }
 
     /**
-     * Generation {@code generation} as {@link #trainNext(ExperimentConfig, byte[], byte[], int, Progress)} trains
-     * it, its objective anchored as {@code selfTraining} says ({@link Anchors}) with {@code anchorInputs}.
+     * Generation {@code generation} as {@link #trainNext(ExperimentConfig, byte[], byte[], byte[], int, Progress)}
+     * trains it, its objective anchored as {@code selfTraining} says ({@link Anchors}) with {@code anchorInputs}.
      *
-     * @param anchorInputs generation 0's checkpoint and the real training text; may be null when the config has no
-     *                     anchor
+     * @param parentCheckpoint    the parent's weights object
+     * @param parentTrainingState the parent's training-state object
+     * @param anchorInputs        generation 0's weights and the real training text; may be null when the config has
+     *                            no anchor
      */
-    public static TrainedCheckpoint trainNext(ExperimentConfig config, byte[] parentCheckpoint, byte[] trainingText,
-                                              int generation, AnchorInputs anchorInputs, Progress progress) {
+    public static TrainedCheckpoint trainNext(ExperimentConfig config, byte[] parentCheckpoint,
+                                              byte[] parentTrainingState, byte[] trainingText, int generation,
+                                              AnchorInputs anchorInputs, Progress progress) {
+        InMemory sink = new InMemory();
+        return sink.attach(trainNext(config, ModelSource.ofCheckpoint(parentCheckpoint, parentTrainingState),
+                trainingText, generation, anchorInputs, progress, sink));
+    }
+
+    /**
+     * Generation {@code generation} as
+     * {@link #trainNext(ExperimentConfig, byte[], byte[], byte[], int, AnchorInputs, Progress)} trains it, from the
+     * parent's checkpoint as {@code parent} reads it (both objects), its own written to {@code sink} (the returned
+     * checkpoint holds no arrays).
+     */
+    public static TrainedCheckpoint trainNext(ExperimentConfig config, ModelSource parent, byte[] trainingText,
+                                              int generation, AnchorInputs anchorInputs, Progress progress,
+                                              CheckpointSink sink) {
         if (generation < 1) {
             throw new IllegalArgumentException("trainNext is for generations >= 1, got " + generation);
         }
@@ -227,7 +264,7 @@ public final class GenerationSteps {
                     + "it needs generation 0's checkpoint and the real training text");
         }
         long started = System.nanoTime();
-        try (LanguageModel model = Checkpoint.read(parentCheckpoint);
+        try (LanguageModel model = parent.open();
              LanguageModel reference = settings.klAnchorOrZero() > 0
                      ? Checkpoint.read(anchorInputs.generation0Checkpoint()) : null) {
             boolean carry = generation > 1 && settings.carryOptimizerState();
@@ -237,7 +274,7 @@ public final class GenerationSteps {
                             settings.realGradientWeightOrZero())
                     : Anchors.NONE;
             return train(config, model, "selfTraining", settings, carry, trainingText, generation, anchors,
-                    progress, started, elapsedMs(started));
+                    progress, started, elapsedMs(started), sink);
         }
     }
 
@@ -248,11 +285,22 @@ public final class GenerationSteps {
      */
     public static SampledCorpus sample(ExperimentConfig config, byte[] checkpoint, int corpusTokens, int generation,
                                        Progress progress) {
+        return sample(config, ModelSource.ofWeights(checkpoint), tokenizer -> corpusTokens, generation, progress);
+    }
+
+    /**
+     * The corpus of a generation, sampled from that generation's checkpoint as {@code checkpoint} reads it.
+     *
+     * @param corpusTokens the run's {@link #corpusTokens} under the checkpoint's tokenizer
+     */
+    public static SampledCorpus sample(ExperimentConfig config, ModelSource checkpoint,
+                                       ToIntFunction<Tokenizer> corpusTokens, int generation, Progress progress) {
         long started = System.nanoTime();
         SamplingSettings s = config.sampling();
-        try (LanguageModel model = Checkpoint.read(checkpoint)) {
+        try (LanguageModel model = checkpoint.open()) {
             long readMs = elapsedMs(started);
-            SampleRequest request = new SampleRequest(s.sequences(), s.tokensPerSequence(corpusTokens),
+            int tokensPerGeneration = corpusTokens.applyAsInt(model.tokenizer());
+            SampleRequest request = new SampleRequest(s.sequences(), s.tokensPerSequence(tokensPerGeneration),
                     s.temperature(), s.topK(), s.topP(), s.prompt().getBytes(StandardCharsets.UTF_8), s.kvCache(),
                     window(s), Rng.derive(config.seed(), generation, SeedRole.SAMPLING));
             SampleResult result = Sampler.sample(model, request,
@@ -270,9 +318,15 @@ public final class GenerationSteps {
      */
     public static CheckpointEvaluation evaluate(ExperimentConfig config, byte[] checkpoint, byte[] heldoutText,
                                                 int generation, Progress progress) {
+        return evaluate(config, ModelSource.ofWeights(checkpoint), heldoutText, generation, progress);
+    }
+
+    /** The held-out figures of a checkpoint as {@code checkpoint} reads it; see {@link #evaluate}. */
+    public static CheckpointEvaluation evaluate(ExperimentConfig config, ModelSource checkpoint, byte[] heldoutText,
+                                                int generation, Progress progress) {
         long started = System.nanoTime();
         EvaluationSettings e = config.evaluation();
-        try (LanguageModel model = Checkpoint.read(checkpoint)) {
+        try (LanguageModel model = checkpoint.open()) {
             long readMs = elapsedMs(started);
             int[] tokens = model.tokenizer().encode(heldoutText);
             boolean whole = e.wholeTextAt(generation, config.generations());
@@ -315,7 +369,7 @@ public final class GenerationSteps {
     private static TrainedCheckpoint train(ExperimentConfig config, LanguageModel model, String field,
                                            TrainingSettings settings, boolean carryOptimizerState, byte[] text,
                                            int generation, Anchors anchors, Progress progress, long started,
-                                           long checkpointReadMs) {
+                                           long checkpointReadMs, CheckpointSink sink) {
         int[] tokens = model.tokenizer().encode(text);
         TrainingSettings phase = settings.withSteps(settings.stepsFor(tokens.length,
                 model.config().contextLength(), field));
@@ -332,10 +386,29 @@ public final class GenerationSteps {
             }
         }
         long writeStarted = System.nanoTime();
-        byte[] checkpoint = Checkpoint.write(model);
+        CheckpointSink.Digests written = sink.write(model);
         long ioMs = checkpointReadMs + elapsedMs(writeStarted);
-        return new TrainedCheckpoint(checkpoint, Sha256.hex(checkpoint), phase.steps(),
+        return new TrainedCheckpoint(null, written.weights(), null, written.trainingState(), phase.steps(),
                 model.progress().tokensSeen() - tokensBefore, loss, elapsedMs(started), ioMs);
+    }
+
+    /** Keeps the checkpoint's objects in memory, for the in-process loop and the byte-array steps. */
+    private static final class InMemory implements CheckpointSink {
+        private byte[] weights;
+        private byte[] trainingState;
+
+        @Override
+        public Digests write(LanguageModel model) {
+            weights = Checkpoint.weights(model);
+            trainingState = Checkpoint.trainingState(model);
+            return new Digests(Sha256.hex(weights), Sha256.hex(trainingState));
+        }
+
+        TrainedCheckpoint attach(TrainedCheckpoint trained) {
+            return new TrainedCheckpoint(weights, trained.sha256(), trainingState, trained.trainingStateSha256(),
+                    trained.steps(), trained.tokensSeen(), trained.trainLoss(), trained.computeMs(),
+                    trained.checkpointIoMs());
+        }
     }
 
     private static SamplingWindow window(SamplingSettings sampling) {

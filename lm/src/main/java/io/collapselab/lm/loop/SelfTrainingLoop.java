@@ -86,7 +86,8 @@ public final class SelfTrainingLoop {
             int next = g + 1;
             byte[] mix = TrainingMix.forGeneration(config, realTrainText,
                     TrainingMix.corpusGenerations(config.mixing(), next).stream().map(corpora::get).toList(), next);
-            current = GenerationSteps.trainNext(config, current.checkpoint(), mix, next, anchors, listener);
+            current = GenerationSteps.trainNext(config, current.checkpoint(), current.trainingState(), mix, next,
+                    anchors, listener);
         }
     }
 }

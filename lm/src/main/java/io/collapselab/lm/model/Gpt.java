@@ -13,6 +13,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import io.collapselab.lm.random.Rng;
+import io.collapselab.lm.tensor.TensorIo;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -282,6 +283,6 @@ public final class Gpt {
         for (int i = 0; i < values.length; i++) {
             values[i] = (float) (rng.nextGaussian() * std);
         }
-        return manager.create(values, shape);
+        return TensorIo.ownedByEngine(manager.create(values, shape));
     }
 }

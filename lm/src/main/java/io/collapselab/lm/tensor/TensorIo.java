@@ -63,14 +63,32 @@ public final class TensorIo {
         if (size > Integer.MAX_VALUE / Float.BYTES) {
             throw new IOException("corrupt tensor: " + size + " values");
         }
-        byte[] bytes = new byte[(int) size * Float.BYTES];
-        in.readFully(bytes);
-        if (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
-            // The stored bytes are the engine's own layout: handed over as they are, copied once.
-            return manager.create(ByteBuffer.wrap(bytes), new Shape(dims), DataType.FLOAT32);
+        // Straight into native memory through a small chunk: no array of the tensor's size in the heap.
+        ByteBuffer values = ByteBuffer.allocateDirect((int) size * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] chunk = new byte[(int) Math.min(values.capacity(), COPY_CHUNK_BYTES)];
+        while (values.hasRemaining()) {
+            int length = Math.min(chunk.length, values.remaining());
+            in.readFully(chunk, 0, length);
+            values.put(chunk, 0, length);
         }
-        float[] values = new float[(int) size];
-        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
-        return manager.create(values, new Shape(dims));
+        values.flip();
+        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+            ByteBuffer nativeOrder = ByteBuffer.allocateDirect(values.capacity()).order(ByteOrder.nativeOrder());
+            nativeOrder.asFloatBuffer().put(values.asFloatBuffer());
+            values = nativeOrder;
+        }
+        return ownedByEngine(manager.create(values, new Shape(dims), DataType.FLOAT32));
+    }
+
+    /**
+     * A copy of {@code array} in memory the engine owns, {@code array} closed. An array DJL creates from Java data
+     * lives in the direct buffer it was given or copied the data into, and keeps that buffer alive: every weight
+     * would count against the JVM's direct-memory limit (by default the heap's size), so a model larger than the
+     * heap could not be created. The copy frees the buffer for the garbage collector.
+     */
+    public static NDArray ownedByEngine(NDArray array) {
+        try (array) {
+            return array.duplicate();
+        }
     }
 }

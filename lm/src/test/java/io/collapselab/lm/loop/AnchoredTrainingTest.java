@@ -35,20 +35,24 @@ class AnchoredTrainingTest {
 
     private static byte[] real;
     private static byte[] generation0;
+    private static byte[] generation0State;
     private static GenerationSteps.TrainedCheckpoint plain;
 
     @BeforeAll
     static void trainGenerationsZeroAndOne() {
         real = RealText.train(60_000);
-        generation0 = GenerationSteps.pretrain(TINY, real, Progress.NONE).checkpoint();
-        plain = GenerationSteps.trainNext(TINY, generation0, LOOP, 1, Progress.NONE);
+        GenerationSteps.TrainedCheckpoint pretrained = GenerationSteps.pretrain(TINY, real, Progress.NONE);
+        generation0 = pretrained.checkpoint();
+        generation0State = pretrained.trainingState();
+        plain = GenerationSteps.trainNext(TINY, generation0, generation0State, LOOP, 1, Progress.NONE);
     }
 
     @Test
     void weightsOfZeroReproduceThePlainGenerationBitForBit() {
         ExperimentConfig zero = TINY.withSelfTraining(TINY.selfTraining().withAnchors(0.0, 0.0));
 
-        GenerationSteps.TrainedCheckpoint anchored = GenerationSteps.trainNext(zero, generation0, LOOP, 1,
+        GenerationSteps.TrainedCheckpoint anchored = GenerationSteps.trainNext(zero, generation0, generation0State,
+                LOOP, 1,
                 new AnchorInputs(generation0, real), Progress.NONE);
 
         assertEquals(plain.sha256(), anchored.sha256());
@@ -58,7 +62,8 @@ class AnchoredTrainingTest {
     void aKlAnchorKeepsTheModelCloserToGenerationZero() {
         ExperimentConfig kl = TINY.withSelfTraining(TINY.selfTraining().withAnchors(5.0, null));
 
-        GenerationSteps.TrainedCheckpoint anchored = GenerationSteps.trainNext(kl, generation0, LOOP, 1,
+        GenerationSteps.TrainedCheckpoint anchored = GenerationSteps.trainNext(kl, generation0, generation0State,
+                LOOP, 1,
                 new AnchorInputs(generation0, real), Progress.NONE);
 
         assertNotEquals(plain.sha256(), anchored.sha256());
@@ -72,7 +77,8 @@ class AnchoredTrainingTest {
     void aRealGradientKeepsRealTextLikely() {
         ExperimentConfig realGradient = TINY.withSelfTraining(TINY.selfTraining().withAnchors(null, 1.0));
 
-        GenerationSteps.TrainedCheckpoint anchored = GenerationSteps.trainNext(realGradient, generation0, LOOP, 1,
+        GenerationSteps.TrainedCheckpoint anchored = GenerationSteps.trainNext(realGradient, generation0,
+                generation0State, LOOP, 1,
                 new AnchorInputs(generation0, real), Progress.NONE);
 
         byte[] heldout = RealText.heldout(8_000);
@@ -89,7 +95,8 @@ class AnchoredTrainingTest {
         ExperimentConfig kl = TINY.withSelfTraining(TINY.selfTraining().withAnchors(1.0, null));
 
         IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class,
-                () -> GenerationSteps.trainNext(kl, generation0, LOOP, 1, Progress.NONE));
+                () -> GenerationSteps.trainNext(kl, generation0, generation0State, LOOP, 1,
+                        Progress.NONE));
         assertTrue(thrown.getMessage().contains("generation 0's checkpoint"), thrown.getMessage());
     }
 

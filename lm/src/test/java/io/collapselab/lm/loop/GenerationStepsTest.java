@@ -68,9 +68,11 @@ class GenerationStepsTest {
         int steps = TINY.selfTraining().steps();
         GenerationSteps.TrainedCheckpoint generation0 = GenerationSteps.pretrain(TINY, text, Progress.NONE);
         GenerationSteps.TrainedCheckpoint generation1 =
-                GenerationSteps.trainNext(TINY, generation0.checkpoint(), text, 1, Progress.NONE);
+                GenerationSteps.trainNext(TINY, generation0.checkpoint(), generation0.trainingState(), text, 1,
+                        Progress.NONE);
         GenerationSteps.TrainedCheckpoint generation2 =
-                GenerationSteps.trainNext(TINY, generation1.checkpoint(), text, 2, Progress.NONE);
+                GenerationSteps.trainNext(TINY, generation1.checkpoint(), generation1.trainingState(), text, 2,
+                        Progress.NONE);
 
         assertEquals(TINY.pretraining().steps(), optimizerSteps(generation0));
         assertEquals(steps, optimizerSteps(generation1));
@@ -81,13 +83,15 @@ class GenerationStepsTest {
     void anEpochsBudgetTrainsAsManyStepsAsTheTextTakesAndRecordsThem() {
         // Bytes are tokens here; a step sees 16 windows of 16 predicted tokens, 256 tokens.
         ExperimentConfig epochs = TINY.withSelfTraining(TINY.selfTraining().withEpochs(1));
-        byte[] parent = GenerationSteps.pretrain(TINY.withPretraining(TINY.pretraining().withSteps(1)),
-                RealText.train(4_096), Progress.NONE).checkpoint();
+        GenerationSteps.TrainedCheckpoint parent = GenerationSteps.pretrain(
+                TINY.withPretraining(TINY.pretraining().withSteps(1)), RealText.train(4_096), Progress.NONE);
 
         GenerationSteps.TrainedCheckpoint small =
-                GenerationSteps.trainNext(epochs, parent, RealText.train(2_560), 1, Progress.NONE);
+                GenerationSteps.trainNext(epochs, parent.checkpoint(), parent.trainingState(),
+                        RealText.train(2_560), 1, Progress.NONE);
         GenerationSteps.TrainedCheckpoint twice =
-                GenerationSteps.trainNext(epochs, parent, RealText.train(5_120), 1, Progress.NONE);
+                GenerationSteps.trainNext(epochs, parent.checkpoint(), parent.trainingState(),
+                        RealText.train(5_120), 1, Progress.NONE);
 
         assertEquals(10, small.steps());
         assertEquals(10, optimizerSteps(small));
@@ -118,7 +122,7 @@ class GenerationStepsTest {
     }
 
     private static long optimizerSteps(GenerationSteps.TrainedCheckpoint trained) {
-        try (LanguageModel model = Checkpoint.read(trained.checkpoint())) {
+        try (LanguageModel model = Checkpoint.read(trained.checkpoint(), trained.trainingState())) {
             return model.optimizer().stepCount();
         }
     }
@@ -203,7 +207,7 @@ class GenerationStepsTest {
         ModelSettings m = config.model();
         GptConfig gpt = new GptConfig(m.layers(), m.heads(), m.width(), m.contextLength(), 256, m.dropout());
         try (LanguageModel model = LanguageModel.create(gpt, ByteTokenizer.INSTANCE, 3)) {
-            return Checkpoint.write(model);
+            return Checkpoint.weights(model);
         }
     }
 }

@@ -160,7 +160,9 @@ class SelfTrainingLoopTest {
             if (g + 1 < reports.size()) {
                 byte[] mix = TrainingMix.forGeneration(growing, train, corpora, g + 1);
                 assertEquals(train.length + corpora.stream().mapToInt(c -> c.length).sum(), mix.length);
-                checkpoint = GenerationSteps.trainNext(growing, checkpoint.checkpoint(), mix, g + 1, Progress.NONE);
+                checkpoint = GenerationSteps.trainNext(growing, checkpoint.checkpoint(), checkpoint.trainingState(),
+                        mix,
+                        g + 1, Progress.NONE);
                 expectedSteps.add((long) Math.ceil(mix.length / 256.0));
                 assertEquals(expectedSteps.get(g + 1).intValue(), checkpoint.steps());
             }

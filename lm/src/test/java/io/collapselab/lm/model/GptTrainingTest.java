@@ -74,12 +74,19 @@ class GptTrainingTest {
         try (LanguageModel model = LanguageModel.create(TINY, ByteTokenizer.INSTANCE, 1)) {
             Trainer.beginPhase(model, 2, true);
             Trainer.train(model, FAST, train, 3, null);
-            byte[] bytes = Checkpoint.write(model);
-            try (LanguageModel restored = Checkpoint.read(bytes)) {
+            byte[] weights = Checkpoint.weights(model);
+            byte[] state = Checkpoint.trainingState(model);
+            try (LanguageModel restored = Checkpoint.read(weights, state)) {
                 assertEquals(TINY, restored.config());
                 assertEquals(model.progress(), restored.progress());
                 assertEquals(3, restored.optimizer().stepCount());
-                assertEquals(Sha256.hex(bytes), Sha256.hex(Checkpoint.write(restored)));
+                assertEquals(Sha256.hex(weights), Sha256.hex(Checkpoint.weights(restored)));
+                assertEquals(Sha256.hex(state), Sha256.hex(Checkpoint.trainingState(restored)));
+            }
+            try (LanguageModel weightsOnly = Checkpoint.read(weights)) {
+                assertEquals(Sha256.hex(weights), Sha256.hex(Checkpoint.weights(weightsOnly)));
+                assertEquals(TrainingProgress.START, weightsOnly.progress());
+                assertEquals(0, weightsOnly.optimizer().stepCount());
             }
         }
     }
@@ -90,7 +97,7 @@ class GptTrainingTest {
         BpeTokenizer bpe = BpeTokenizer.train(text, 300);
         GptConfig config = new GptConfig(1, 2, 32, 16, bpe.vocabularySize(), 0f);
         try (LanguageModel model = LanguageModel.create(config, bpe, 1)) {
-            byte[] bytes = Checkpoint.write(model);
+            byte[] bytes = Checkpoint.weights(model);
             Tokenizer restored = Checkpoint.readTokenizer(bytes);
             assertArrayEquals(bpe.encode(text), restored.encode(text));
             try (LanguageModel loaded = Checkpoint.read(bytes)) {
@@ -103,7 +110,7 @@ class GptTrainingTest {
     void truncatedOrForeignBytesAreRejectedClearly() {
         byte[] bytes;
         try (LanguageModel model = LanguageModel.create(TINY, ByteTokenizer.INSTANCE, 1)) {
-            bytes = Checkpoint.write(model);
+            bytes = Checkpoint.weights(model);
         }
         IllegalArgumentException truncated = assertThrows(IllegalArgumentException.class,
                 () -> Checkpoint.read(Arrays.copyOf(bytes, bytes.length / 2)));
@@ -117,7 +124,7 @@ class GptTrainingTest {
         try (LanguageModel model = LanguageModel.create(TINY, ByteTokenizer.INSTANCE, initSeed)) {
             Trainer.beginPhase(model, windowSeed, true);
             Trainer.train(model, FAST, train, 4, null);
-            return Sha256.hex(Checkpoint.write(model));
+            return Sha256.hex(Checkpoint.weights(model)) + Sha256.hex(Checkpoint.trainingState(model));
         }
     }
 }

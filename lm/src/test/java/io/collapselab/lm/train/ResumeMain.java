@@ -10,15 +10,16 @@ import java.nio.file.Path;
 public final class ResumeMain {
 
     public static void main(String[] args) throws Exception {
-        Path checkpoint = Path.of(args[0]);
-        Path text = Path.of(args[1]);
-        int steps = Integer.parseInt(args[2]);
-        Path out = Path.of(args[3]);
+        Path weights = Path.of(args[0]);
+        Path trainingState = Path.of(args[1]);
+        Path text = Path.of(args[2]);
+        int steps = Integer.parseInt(args[3]);
+        Path out = Path.of(args[4]);
         int[] tokens;
-        try (LanguageModel model = Checkpoint.read(Files.readAllBytes(checkpoint))) {
+        try (LanguageModel model = Checkpoint.read(Files.readAllBytes(weights), Files.readAllBytes(trainingState))) {
             tokens = model.tokenizer().encode(Files.readAllBytes(text));
             Trainer.train(model, ResumeTest.SETTINGS, tokens, steps, null);
-            Files.write(out, Checkpoint.write(model));
+            Files.writeString(out, ResumeTest.digest(model));
         }
     }
 }

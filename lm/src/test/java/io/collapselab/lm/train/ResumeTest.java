@@ -33,24 +33,32 @@ class ResumeTest {
         byte[] text = RealText.train(40_000);
         int[] tokens = ByteTokenizer.INSTANCE.encode(text);
         String straight;
-        byte[] halfway;
+        String halfway;
+        Path weights = dir.resolve("half.bin");
+        Path trainingState = dir.resolve("half-training-state.bin");
         try (LanguageModel model = LanguageModel.create(CONFIG, ByteTokenizer.INSTANCE, 1)) {
             Trainer.beginPhase(model, 2, true);
             Trainer.train(model, SETTINGS, tokens, N, null);
-            halfway = Checkpoint.write(model);
+            Files.write(weights, Checkpoint.weights(model));
+            Files.write(trainingState, Checkpoint.trainingState(model));
+            halfway = digest(model);
             Trainer.train(model, SETTINGS, tokens, N, null);
-            straight = Sha256.hex(Checkpoint.write(model));
+            straight = digest(model);
         }
-        Path checkpoint = Files.write(dir.resolve("half.bin"), halfway);
         Path textFile = Files.write(dir.resolve("train.txt"), text);
-        Path out = dir.resolve("resumed.bin");
-        runInFreshJvm(checkpoint, textFile, out);
-        String resumed = Sha256.hex(Files.readAllBytes(out));
+        Path out = dir.resolve("resumed.txt");
+        runInFreshJvm(weights, trainingState, textFile, out);
+        String resumed = Files.readString(out);
         assertEquals(straight, resumed);
-        assertNotEquals(Sha256.hex(halfway), resumed);
+        assertNotEquals(halfway, resumed);
     }
 
-    private static void runInFreshJvm(Path checkpoint, Path text, Path out) throws Exception {
+    /** The digests of both checkpoint objects of a model. */
+    static String digest(LanguageModel model) {
+        return Sha256.hex(Checkpoint.weights(model)) + " " + Sha256.hex(Checkpoint.trainingState(model));
+    }
+
+    private static void runInFreshJvm(Path weights, Path trainingState, Path text, Path out) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-cp");
@@ -63,7 +71,8 @@ class ResumeTest {
             }
         }
         command.add(ResumeMain.class.getName());
-        command.add(checkpoint.toString());
+        command.add(weights.toString());
+        command.add(trainingState.toString());
         command.add(text.toString());
         command.add(Integer.toString(N));
         command.add(out.toString());

@@ -93,10 +93,20 @@ public final class TestRuns {
      */
     public static CheckpointPublished checkpointPublished(ArtifactStore store, RunRequested request,
                                                           TrainedCheckpoint checkpoint, int generation) {
+        ObjectRef state = ref(store.put(ObjectKey.trainingState(request.runId(), generation),
+                checkpoint.trainingState()));
         ObjectRef stored = ref(store.put(ObjectKey.checkpoint(request.runId(), generation), checkpoint.checkpoint()));
         return record(store, ObjectOutbox.CHECKPOINT_EVENT, CheckpointPublished.of(request.runId(), generation,
-                Instant.now(), SUBMITTER, stored, null, request.inputs().train().sha256(), checkpoint.steps(),
+                Instant.now(), SUBMITTER, stored, state, null, request.inputs().train().sha256(), checkpoint.steps(),
                 checkpoint.tokensSeen(), checkpoint.trainLoss(), 1));
+    }
+
+    /**
+     * Where the layout puts a generation's training state, under a digest no object has: for events that name a
+     * checkpoint nobody trains on.
+     */
+    public static ObjectRef claimedTrainingState(String bucket, String runId, int generation) {
+        return new ObjectRef(ObjectKey.trainingState(runId, generation).toUri(bucket), "f".repeat(64), 200);
     }
 
     /**
