@@ -19,14 +19,27 @@ final class PipelineExtension implements BeforeEachCallback, ParameterResolver {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(
             PipelineExtension.class);
 
+    private final Pipeline.Layout layout;
+
+    /** One replica of each service. */
+    PipelineExtension() {
+        this(Pipeline.Layout.ONE_EACH);
+    }
+
+    PipelineExtension(Pipeline.Layout layout) {
+        this.layout = layout;
+    }
+
     @Override
     public void beforeEach(ExtensionContext context) {
         Experiments.texts();
         E2eEnvironment.runnerJars();
         Pipeline pipeline = pipeline(context);
         for (Service service : Service.values()) {
-            if (!pipeline.process(service).isAlive()) {
-                pipeline.restart(service);
+            for (int replica = 1; replica <= layout.replicas(service); replica++) {
+                if (!pipeline.process(service, replica).isAlive()) {
+                    pipeline.restart(service, replica);
+                }
             }
         }
     }
@@ -42,10 +55,10 @@ final class PipelineExtension implements BeforeEachCallback, ParameterResolver {
     }
 
     /** The class's pipeline, started on first use; stored values that are AutoCloseable close with the class. */
-    private static Pipeline pipeline(ExtensionContext context) {
+    private Pipeline pipeline(ExtensionContext context) {
         ExtensionContext classContext = context.getParent().orElseThrow();
         String testName = classContext.getRequiredTestClass().getSimpleName();
-        return classContext.getStore(NAMESPACE).computeIfAbsent(Pipeline.class, type -> Pipeline.start(testName),
-                Pipeline.class);
+        return classContext.getStore(NAMESPACE).computeIfAbsent(Pipeline.class,
+                type -> Pipeline.start(testName, layout), Pipeline.class);
     }
 }
