@@ -63,8 +63,10 @@ class ScalingIT {
     @Test
     void fourRunsOnTwoReplicasOfEachServiceEndAsIfUndisturbedWhenATrainerAndAGeneratorDieMidGeneration(
             Pipeline pipeline) {
-        ExperimentConfig first = Experiments.CRASHABLE;
-        ExperimentConfig second = first.withSeed(first.seed() + 1);
+        // One self-trained generation: the kills need one training and one sampling to interrupt, not more. Each
+        // config its own name, as its reference's files are kept under it.
+        ExperimentConfig first = Experiments.CRASHABLE.withGenerations(1).withName("smoke-scaling-a");
+        ExperimentConfig second = first.withSeed(first.seed() + 1).withName("smoke-scaling-b");
         Map<String, ExperimentConfig> runs = new LinkedHashMap<>();
         for (int run = 0; run < RUNS; run++) {
             runs.put(RunIds.fresh("e2e-scaling-" + run), run % 2 == 0 ? first : second);
