@@ -82,10 +82,15 @@ final class ReplicasBenchCommand implements Callable<Integer> {
      * @param runsPerHour    the batch's runs over that wall time
      * @param runIds         the batch's runs
      * @param workByInstance handled generations (checkpoints, corpora, evaluations published) per service
-     *                       instance: how the runs spread over the replicas
+     *                       instance, by instance name: how the runs spread over the replicas
      */
     record Configuration(String replicas, double wallSeconds, double runsPerHour, List<String> runIds,
                          Map<String, Integer> workByInstance) {
+
+        Configuration {
+            runIds = List.copyOf(runIds);
+            workByInstance = new TreeMap<>(workByInstance);
+        }
     }
 
     /**
