@@ -12,22 +12,23 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * <p>Before each test: the test is skipped, with a message saying what is missing, where the real texts or the
  * services' runner jars are not there (checked per test so that every skipped test shows the reason, and before
  * anything is started); and a service that an earlier test left dead (a crash test that failed between its kill
- * and its restart) is started again, so that one failure does not cascade into the next test.
+ * and its restart) is started again, and faults a test left switched on in the {@link S3FaultProxy} are switched
+ * off, so that one failure does not cascade into the next test.
  */
 final class PipelineExtension implements BeforeEachCallback, ParameterResolver {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(
             PipelineExtension.class);
 
-    private final Pipeline.Layout layout;
+    private final Pipeline.Setup setup;
 
-    /** One replica of each service. */
     PipelineExtension() {
-        this(Pipeline.Layout.ONE_EACH);
+        this(Pipeline.Setup.DEFAULT);
     }
 
-    PipelineExtension(Pipeline.Layout layout) {
-        this.layout = layout;
+    /** A pipeline whose services are set up as {@code setup} says. */
+    PipelineExtension(Pipeline.Setup setup) {
+        this.setup = setup;
     }
 
     @Override
@@ -36,11 +37,14 @@ final class PipelineExtension implements BeforeEachCallback, ParameterResolver {
         E2eEnvironment.runnerJars();
         Pipeline pipeline = pipeline(context);
         for (Service service : Service.values()) {
-            for (int replica = 1; replica <= layout.replicas(service); replica++) {
+            for (int replica = 1; replica <= setup.replicas(service); replica++) {
                 if (!pipeline.process(service, replica).isAlive()) {
                     pipeline.restart(service, replica);
                 }
             }
+        }
+        if (setup.s3ThroughFaultProxy()) {
+            pipeline.faultProxy().heal();
         }
     }
 
@@ -59,6 +63,6 @@ final class PipelineExtension implements BeforeEachCallback, ParameterResolver {
         ExtensionContext classContext = context.getParent().orElseThrow();
         String testName = classContext.getRequiredTestClass().getSimpleName();
         return classContext.getStore(NAMESPACE).computeIfAbsent(Pipeline.class,
-                type -> Pipeline.start(testName, layout), Pipeline.class);
+                type -> Pipeline.start(testName, setup), Pipeline.class);
     }
 }

@@ -42,9 +42,9 @@ class ScalingIT {
      * runs out. Kafka's 45 s default would make the test wait that long per kill; 6 s is the broker's minimum
      * ({@code group.min.session.timeout.ms}), with heartbeats well inside it.
      */
-    private static final List<String> SHORT_CONSUMER_SESSION = List.of(
-            "-Dmp.messaging.connector.smallrye-kafka.session.timeout.ms=6000",
-            "-Dmp.messaging.connector.smallrye-kafka.heartbeat.interval.ms=1000");
+    private static final Map<String, String> SHORT_CONSUMER_SESSION = Map.of(
+            "mp.messaging.connector.smallrye-kafka.session.timeout.ms", "6000",
+            "mp.messaging.connector.smallrye-kafka.heartbeat.interval.ms", "1000");
 
     private static final int RUNS = 4;
     private static final Duration POLL_INTERVAL = Duration.ofMillis(50);
@@ -53,8 +53,8 @@ class ScalingIT {
     private static final Pattern PROGRESS = Pattern.compile("Run (\\S+) generation (\\d+): (\\w+) (\\d+)/(\\d+) ");
 
     @RegisterExtension
-    static PipelineExtension extension = new PipelineExtension(new Pipeline.Layout(
-            Map.of(Service.TRAINER, 2, Service.GENERATOR, 2, Service.EVALUATOR, 2), SHORT_CONSUMER_SESSION));
+    static PipelineExtension extension = new PipelineExtension(new Pipeline.Setup(false, SHORT_CONSUMER_SESSION,
+            Map.of(Service.TRAINER, 2, Service.GENERATOR, 2, Service.EVALUATOR, 2)));
 
     /** Work a replica has begun and not finished, seen in its log. */
     private record WorkInProgress(int replica, String runId, int generation) {
