@@ -33,14 +33,16 @@ import java.util.concurrent.Callable;
  * hidden {@code --worker} flag; this process only launches, collects and prints ({@link BenchTable}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        subcommands = {PipelineBenchCommand.class, Gpt2BenchCommand.class, CheckpointIoBenchCommand.class},
+        subcommands = {PipelineBenchCommand.class, ReplicasBenchCommand.class, Gpt2BenchCommand.class,
+                CheckpointIoBenchCommand.class},
         description = {"Measures training and sampling speed (tokens per second) of the GPT for a few model sizes, "
                 + "each size and thread count in a JVM of its own, and optionally the same training step in PyTorch.",
                 "Progress goes to standard error; the table to standard output. Timings are only as good as the "
                         + "machine is quiet: the load average is printed with them.",
                 "'collapse bench pipeline' measures the distributed pipeline's overhead instead; 'collapse bench "
-                        + "gpt2' one generation of the paper's experiment at GPT-2 shapes; 'collapse bench "
-                        + "checkpoint-io' how fast checkpoints move to and from the S3 server."})
+                        + "replicas' the runs per hour that more service replicas carry; 'collapse bench gpt2' one "
+                        + "generation of the paper's experiment at GPT-2 shapes; 'collapse bench checkpoint-io' how "
+                        + "fast checkpoints move to and from the S3 server."})
 final class BenchCommand implements Callable<Integer> {
 
     private static final int SYNTHETIC_TEXT_BYTES = 1 << 20;

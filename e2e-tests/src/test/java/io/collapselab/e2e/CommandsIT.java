@@ -109,6 +109,53 @@ class CommandsIT {
     }
 
     @Test
+    void benchReplicasCarriesTheSameBatchThroughBothConfigurationsAndComparesTheirRunsPerHour(@TempDir Path dir)
+            throws Exception {
+        Path state = dir.resolve("state");
+        Path json = dir.resolve("replicas.json");
+        Result result = run("bench", "replicas", "--preset", "smoke", "--generations", "1", "--runs", "2",
+                "--replicas", "trainer=2", "--state-dir", state.toString(), "--threads",
+                Integer.toString(E2eEnvironment.torchThreads()), "--json-file", json.toString());
+
+        assertEquals(0, result.exitCode(), result.err());
+        JsonNode bench = new ObjectMapper().readTree(json.toFile());
+        JsonNode configurations = bench.get("configurations");
+        assertEquals(2, configurations.size(), bench.toString());
+        assertEquals("trainer=1,generator=1,evaluator=1", configurations.get(0).get("replicas").asText());
+        assertEquals("trainer=2,generator=1,evaluator=1", configurations.get(1).get("replicas").asText());
+        Set<String> allRuns = new HashSet<>();
+        for (JsonNode configuration : configurations) {
+            assertTrue(configuration.get("runsPerHour").asDouble() > 0, configuration.toString());
+            assertEquals(2, configuration.get("runIds").size(), configuration.toString());
+            configuration.get("runIds").forEach(id -> allRuns.add(id.asText()));
+            int work = 0;
+            for (JsonNode published : configuration.get("workByInstance")) {
+                work += published.asInt();
+            }
+            assertEquals(2 * 2 * 3, work, "two runs of generations 0 and 1, a checkpoint, corpus and evaluation "
+                    + "each: " + configuration);
+        }
+        assertEquals(4, allRuns.size(), "each configuration its own runs");
+        assertTrue(Set.of("local-trainer", "local-trainer-2", "local-generator", "local-evaluator").containsAll(
+                iterate(configurations.get(1).get("workByInstance").fieldNames())), configurations.get(1).toString());
+        double ratio = configurations.get(1).get("runsPerHour").asDouble()
+                / configurations.get(0).get("runsPerHour").asDouble();
+        assertEquals(ratio, bench.get("ratio").asDouble(), 1e-9);
+        assertTrue(result.out().contains("trainer=2,generator=1,evaluator=1") && result.out().contains("ratio: "),
+                result.out());
+        for (String configuration : List.of("trainer-1_generator-1_evaluator-1", "trainer-2_generator-1_evaluator-1")) {
+            assertEquals(List.of(), new LocalProcesses(state.resolve("bench-replicas").resolve(configuration),
+                    E2eEnvironment.repoRoot()).allStarted(), "the benchmark started each system, so it must stop it");
+        }
+    }
+
+    private static Set<String> iterate(java.util.Iterator<String> names) {
+        Set<String> set = new HashSet<>();
+        names.forEachRemaining(set::add);
+        return set;
+    }
+
+    @Test
     void downStopsEveryProcessThatUpStarted(@TempDir Path dir) {
         Path state = dir.resolve("state");
         LocalProcesses local = new LocalProcesses(state, E2eEnvironment.repoRoot());

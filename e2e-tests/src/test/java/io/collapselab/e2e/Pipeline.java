@@ -27,9 +27,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole system on this machine: a local stack (real Kafka broker and S3 server) in a temporary directory with
- * every topic of the system, and the trainer, generator and evaluator as separate JVMs pointed at it. Each
- * service's output goes to {@code <logs>/<test>/<module>.log}; a restarted service writes
- * {@code <module>.<n>.log}, so the log of the process that was killed stays for inspection.
+ * every topic of the system, and the trainer, generator and evaluator as separate JVMs pointed at it, one or more
+ * replicas of each in the service's consumer groups. Each replica's output goes to
+ * {@code <logs>/<test>/<module>.log} (the first replica) or {@code <module>-<r>.log} (replica r); a restarted
+ * replica writes {@code <name>.<n>.log}, so the log of the process that was killed stays for inspection.
  */
 final class Pipeline implements AutoCloseable {
 
@@ -56,20 +57,31 @@ final class Pipeline implements AutoCloseable {
     private final S3FaultProxy faultProxy;
     private final ArtifactStore store;
     private final RunSubmitter submitter;
-    private final Map<Service, ServiceProcess> processes = new EnumMap<>(Service.class);
-    private final Map<Service, Integer> starts = new EnumMap<>(Service.class);
+    private final Map<Service, List<ServiceProcess>> processes = new EnumMap<>(Service.class);
+    private final Map<String, Integer> starts = new HashMap<>();
 
     /**
      * How the services are set up beyond the defaults: whether they reach S3 through a {@link S3FaultProxy} the
-     * test controls (the test's own clients always talk to the server directly), and system properties for their
-     * JVMs (configuration keys, e.g. a shorter consumer session timeout).
+     * test controls (the test's own clients always talk to the server directly), system properties for their
+     * JVMs (configuration keys, e.g. a shorter consumer session timeout), and how many replicas of each service
+     * run (a service left out runs once).
      */
-    record Setup(boolean s3ThroughFaultProxy, Map<String, String> serviceProperties) {
+    record Setup(boolean s3ThroughFaultProxy, Map<String, String> serviceProperties, Map<Service, Integer> replicas) {
 
         static final Setup DEFAULT = new Setup(false, Map.of());
 
+        /** One replica of each service. */
+        Setup(boolean s3ThroughFaultProxy, Map<String, String> serviceProperties) {
+            this(s3ThroughFaultProxy, serviceProperties, Map.of());
+        }
+
         Setup {
             serviceProperties = Map.copyOf(serviceProperties);
+            replicas = Map.copyOf(replicas);
+        }
+
+        int replicas(Service service) {
+            return replicas.getOrDefault(service, 1);
         }
     }
 
@@ -109,7 +121,9 @@ final class Pipeline implements AutoCloseable {
         try {
             List<ServiceProcess> launched = new ArrayList<>();
             for (Service service : Service.values()) {
-                launched.add(pipeline.launch(service));
+                for (int replica = 1; replica <= setup.replicas(service); replica++) {
+                    launched.add(pipeline.launch(service, replica));
+                }
             }
             // Launched together, awaited one by one: they boot in parallel.
             launched.forEach(process -> process.awaitReady(READY_TIMEOUT));
@@ -181,34 +195,55 @@ final class Pipeline implements AutoCloseable {
         return new RunObserver(stack.bootstrapServers());
     }
 
+    /** The first replica of the service. */
     ServiceProcess process(Service service) {
-        return processes.get(service);
+        return process(service, 1);
     }
 
-    /** SIGKILL: the service dies mid-work, as in a crash or an out-of-memory kill. */
+    /** Replica {@code replica} (from 1) of the service, in its latest start. */
+    ServiceProcess process(Service service, int replica) {
+        return processes.get(service).get(replica - 1);
+    }
+
+    /** The replicas of the service, the first first. */
+    List<ServiceProcess> replicas(Service service) {
+        return List.copyOf(processes.get(service));
+    }
+
+    /** SIGKILL to the first replica: the service dies mid-work, as in a crash or an out-of-memory kill. */
     void kill(Service service) {
-        ServiceProcess process = processes.get(service);
+        kill(service, 1);
+    }
+
+    /** SIGKILL to replica {@code replica} (from 1) of the service. */
+    void kill(Service service, int replica) {
+        ServiceProcess process = process(service, replica);
         int exit = process.kill();
         LOG.info("Killed {} (exit code {})", process, exit);
     }
 
-    /**
-     * Starts the service again, with the same instance name, as a container restarted in its pod would be, and
-     * waits until it is ready.
-     */
+    /** Starts the first replica again; see {@link #restart(Service, int)}. */
     void restart(Service service) {
-        ServiceProcess previous = processes.get(service);
-        if (previous != null && previous.isAlive()) {
-            throw new IllegalStateException(previous + " is still running; kill or stop it first");
-        }
-        launch(service).awaitReady(READY_TIMEOUT);
-        LOG.info("Restarted {}", processes.get(service));
+        restart(service, 1);
     }
 
-    private ServiceProcess launch(Service service) {
-        int start = starts.merge(service, 1, Integer::sum);
-        Path log = E2eEnvironment.logRoot().resolve(testName)
-                .resolve(service.module() + (start == 1 ? "" : "." + start) + ".log");
+    /**
+     * Starts the replica again, with the same instance name, as a container restarted in its pod would be, and
+     * waits until it is ready.
+     */
+    void restart(Service service, int replica) {
+        ServiceProcess previous = process(service, replica);
+        if (previous.isAlive()) {
+            throw new IllegalStateException(previous + " is still running; kill or stop it first");
+        }
+        launch(service, replica).awaitReady(READY_TIMEOUT);
+        LOG.info("Restarted {}", process(service, replica));
+    }
+
+    private ServiceProcess launch(Service service, int replica) {
+        String name = service.module() + (replica == 1 ? "" : "-" + replica);
+        int start = starts.merge(name, 1, Integer::sum);
+        Path log = E2eEnvironment.logRoot().resolve(testName).resolve(name + (start == 1 ? "" : "." + start) + ".log");
         int port = freePort();
         List<String> command = new ArrayList<>(E2eEnvironment.javaWithEngineSettings());
         // Three services and the test JVM share the machine: a bounded heap and the serial collector keep each
@@ -224,11 +259,15 @@ final class Pipeline implements AutoCloseable {
                 "COLLAPSE_S3_SECRET_KEY", stack.s3SecretKey(),
                 "COLLAPSE_S3_BUCKET", stack.bucket(),
                 "COLLAPSE_S3_REGION", stack.s3Region(),
-                "COLLAPSE_INSTANCE", service.module() + "-1",
+                "COLLAPSE_INSTANCE", service.module() + "-" + replica,
                 "QUARKUS_HTTP_PORT", Integer.toString(port)));
-        ServiceProcess process = ServiceProcess.start(
-                new ServiceProcess.Spec(service.module(), command, environment, port, log));
-        processes.put(service, process);
+        ServiceProcess process = ServiceProcess.start(new ServiceProcess.Spec(name, command, environment, port, log));
+        List<ServiceProcess> replicas = processes.computeIfAbsent(service, s -> new ArrayList<>());
+        if (replica <= replicas.size()) {
+            replicas.set(replica - 1, process);
+        } else {
+            replicas.add(process);
+        }
         return process;
     }
 
@@ -236,7 +275,7 @@ final class Pipeline implements AutoCloseable {
     @Override
     public void close() {
         List<Exception> failures = new ArrayList<>();
-        for (ServiceProcess process : processes.values()) {
+        for (ServiceProcess process : processes.values().stream().flatMap(List::stream).toList()) {
             if (process.isAlive()) {
                 try {
                     process.stop(STOP_GRACE);

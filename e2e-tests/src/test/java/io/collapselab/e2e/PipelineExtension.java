@@ -37,8 +37,10 @@ final class PipelineExtension implements BeforeEachCallback, ParameterResolver {
         E2eEnvironment.runnerJars();
         Pipeline pipeline = pipeline(context);
         for (Service service : Service.values()) {
-            if (!pipeline.process(service).isAlive()) {
-                pipeline.restart(service);
+            for (int replica = 1; replica <= setup.replicas(service); replica++) {
+                if (!pipeline.process(service, replica).isAlive()) {
+                    pipeline.restart(service, replica);
+                }
             }
         }
         if (setup.s3ThroughFaultProxy()) {

@@ -78,7 +78,7 @@ public final class BenchTable {
     }
 
     /** Prints {@code rows} as aligned columns: the first left-aligned, the others right-aligned. */
-    static void printColumns(PrintStream out, List<String[]> rows) {
+    public static void printColumns(PrintStream out, List<String[]> rows) {
         int columns = rows.get(0).length;
         int[] widths = new int[columns];
         for (String[] row : rows) {
@@ -132,7 +132,7 @@ public final class BenchTable {
     }
 
     /** The machine's load while measuring, with a warning when it was busy enough to spoil the numbers. */
-    static void printLoad(PrintStream out, double loadAtStart, double loadAtEnd, int cores) {
+    public static void printLoad(PrintStream out, double loadAtStart, double loadAtEnd, int cores) {
         if (loadAtStart < 0) {
             out.println("load average: not available on this system; other work on the machine makes these numbers "
                     + "lower and noisier");
@@ -152,7 +152,7 @@ public final class BenchTable {
         return Double.isNaN(tokensPerSecond) ? "-" : String.format(Locale.ROOT, "%,.0f", tokensPerSecond);
     }
 
-    static String ratio(double value) {
+    public static String ratio(double value) {
         return Double.isFinite(value) ? String.format(Locale.ROOT, "%.2fx", value) : "-";
     }
 
