@@ -5,6 +5,7 @@ import io.collapselab.artifacts.S3Settings;
 import io.collapselab.cli.local.LocalProcesses;
 import io.collapselab.cli.runs.KafkaClientConfig;
 import io.collapselab.events.kafka.KafkaRole;
+import io.collapselab.localstack.ScramLogin;
 import io.collapselab.localstack.StackConnection;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -29,9 +30,10 @@ import java.util.function.Function;
  * Where the cluster is, for commands that talk to Kafka and the object store. Two ways to say it:
  * <ul>
  *   <li>a real cluster: {@code --bootstrap-servers} and {@code --s3-endpoint} (or {@code $KAFKA_BOOTSTRAP_SERVERS}
- *       and {@code $COLLAPSE_S3_ENDPOINT}), signed in to Kafka with {@code $KAFKA_SECURITY_PROTOCOL},
- *       {@code $KAFKA_SASL_MECHANISM} and {@code $KAFKA_SASL_JAAS_CONFIG} where the cluster asks for it (the names
- *       the services read), with the access key from {@code --s3-access-key} or
+ *       and {@code $COLLAPSE_S3_ENDPOINT}), signed in to Kafka as {@code --kafka-user} with the password in
+ *       {@code --kafka-password-file} (SCRAM-SHA-512 over {@code $KAFKA_SECURITY_PROTOCOL}, else SASL_PLAINTEXT),
+ *       or with {@code $KAFKA_SECURITY_PROTOCOL}, {@code $KAFKA_SASL_MECHANISM} and {@code $KAFKA_SASL_JAAS_CONFIG}
+ *       (the names the services read), with the access key from {@code --s3-access-key} or
  *       {@code $COLLAPSE_S3_ACCESS_KEY} and the secret key from {@code $COLLAPSE_S3_SECRET_KEY} or
  *       {@code --s3-secret-key-file}. The secret is never an option value, which would land in the shell's history
  *       and the process list, and is never printed;</li>
@@ -87,6 +89,15 @@ public final class ClusterOptions {
     @Option(names = "--s3-secret-key-file", paramLabel = "FILE",
             description = "File holding the S3 secret key (default: $" + S3_SECRET_KEY_ENV + ").")
     Path s3SecretKeyFile;
+
+    @Option(names = "--kafka-user", paramLabel = "NAME",
+            description = "Kafka user to sign in as, with SCRAM-SHA-512 (default: the one in"
+                    + " $KAFKA_SASL_JAAS_CONFIG; for the local stack, the user of the command's role).")
+    String kafkaUser;
+
+    @Option(names = "--kafka-password-file", paramLabel = "FILE",
+            description = "File holding the password of --kafka-user.")
+    Path kafkaPasswordFile;
 
     // Accepted only to be refused without echoing it: an unknown option's value would be printed back.
     @Option(names = "--s3-secret-key", hidden = true, paramLabel = "SECRET")
@@ -150,7 +161,23 @@ public final class ClusterOptions {
     public Map<String, Object> kafkaClientConfig(KafkaRole role) {
         String servers = bootstrapServers();
         if (!isLocalStack()) {
-            return KafkaClientConfig.fromEnvironment(servers, environment);
+            Map<String, Object> fromEnvironment = KafkaClientConfig.fromEnvironment(servers, environment);
+            if (kafkaUser == null) {
+                if (kafkaPasswordFile != null) {
+                    throw new UsageError("--kafka-password-file is given but not --kafka-user: pass both");
+                }
+                return fromEnvironment;
+            }
+            String protocol = setting(null, "KAFKA_SECURITY_PROTOCOL").orElse(ScramLogin.PLAINTEXT_PROTOCOL);
+            try {
+                return ScramLogin.clientConfig(servers, protocol, kafkaUser, kafkaPassword());
+            } catch (IllegalArgumentException e) {
+                throw new UsageError(e.getMessage() + "; check --kafka-user and --kafka-password-file");
+            }
+        }
+        if (kafkaUser != null || kafkaPasswordFile != null) {
+            throw new UsageError("--kafka-user and --kafka-password-file are for a cluster given with"
+                    + " --bootstrap-servers; the local stack signs each command in as its role");
         }
         try {
             return localStack(bucket()).kafkaClientConfig(role.user());
@@ -272,6 +299,24 @@ public final class ClusterOptions {
         }
         return setting(null, S3_SECRET_KEY_ENV).orElseThrow(() -> new UsageError("no S3 secret key for " + endpoint
                 + ": set $" + S3_SECRET_KEY_ENV + " or pass --s3-secret-key-file FILE"));
+    }
+
+    private String kafkaPassword() {
+        if (kafkaPasswordFile == null) {
+            throw new UsageError("--kafka-user " + kafkaUser + " needs its password: pass --kafka-password-file FILE");
+        }
+        String password;
+        try {
+            password = Files.readString(kafkaPasswordFile, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new UsageError("cannot read the Kafka password file " + kafkaPasswordFile + " ("
+                    + e.getClass().getSimpleName() + "); check --kafka-password-file");
+        }
+        if (password.isEmpty()) {
+            throw new UsageError("the Kafka password file " + kafkaPasswordFile + " is empty; check"
+                    + " --kafka-password-file");
+        }
+        return password;
     }
 
     private static S3Settings settings(String endpoint, String accessKey, String secretKey, String bucket,

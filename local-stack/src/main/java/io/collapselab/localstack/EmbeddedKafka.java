@@ -118,7 +118,7 @@ final class EmbeddedKafka implements AutoCloseable {
         p.put("sasl.mechanism.inter.broker.protocol", KafkaCredentials.MECHANISM);
         p.put("listener.name.client.sasl.enabled.mechanisms", KafkaCredentials.MECHANISM);
         p.put("listener.name.client.scram-sha-512.sasl.jaas.config",
-                KafkaCredentials.scramJaas(KafkaCredentials.ADMIN, adminPassword));
+                ScramLogin.jaas(KafkaCredentials.ADMIN, adminPassword));
         p.put("sasl.mechanism.controller.protocol", "PLAIN");
         p.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
         // The broker's login to its controller and the controller's only account, one and the same line.
@@ -155,6 +155,10 @@ final class EmbeddedKafka implements AutoCloseable {
 
     String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    String password(String user) {
+        return credentials.password(user);
     }
 
     /** What a client needs to sign in as {@code user}. */

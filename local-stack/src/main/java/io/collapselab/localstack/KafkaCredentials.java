@@ -16,9 +16,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.common.config.SaslConfigs;
-
 /**
  * The SCRAM-SHA-512 passwords of a data directory's broker, kept in {@value #FILE_NAME} with owner-only
  * permissions: the {@value #ADMIN} super user's (the broker's own identity and the stack's administration) and one
@@ -29,7 +26,7 @@ final class KafkaCredentials {
 
     static final String FILE_NAME = "kafka-credentials.properties";
     static final String ADMIN = "admin";
-    static final String MECHANISM = "SCRAM-SHA-512";
+    static final String MECHANISM = ScramLogin.MECHANISM;
 
     private static final String KEY_SUFFIX = ".password";
     private static final int PASSWORD_LENGTH = 32;
@@ -105,16 +102,7 @@ final class KafkaCredentials {
 
     /** The client settings that sign {@code user} in over SASL/SCRAM on {@code bootstrapServers}. */
     Map<String, Object> clientConfig(String bootstrapServers, String user) {
-        return Map.of(
-                CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT",
-                SaslConfigs.SASL_MECHANISM, MECHANISM,
-                SaslConfigs.SASL_JAAS_CONFIG, scramJaas(user, password(user)));
-    }
-
-    static String scramJaas(String user, String password) {
-        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
-                + "\" password=\"" + password + "\";";
+        return ScramLogin.clientConfig(bootstrapServers, ScramLogin.PLAINTEXT_PROTOCOL, user, password(user));
     }
 
     /** Written atomically and owner-only, like the state file. */

@@ -98,6 +98,11 @@ public final class LocalStack implements AutoCloseable {
         return kafka.clientConfig(user);
     }
 
+    /** The SCRAM password of {@code user}, generated on the first start that named it; never logged. */
+    public String kafkaPassword(String user) {
+        return kafka.password(user);
+    }
+
     /** {@code http://127.0.0.1:PORT}; path-style addressing. */
     public String s3Endpoint() {
         return s3.endpoint();

@@ -74,7 +74,7 @@ class KafkaAuthorizationIT {
                 "a plaintext client gets no answer from a SASL listener");
 
         Map<String, Object> wrongPassword = new HashMap<>(stack.kafkaClientConfig("writer"));
-        wrongPassword.put("sasl.jaas.config", KafkaCredentials.scramJaas("writer", "not-the-password"));
+        wrongPassword.put("sasl.jaas.config", ScramLogin.jaas("writer", "not-the-password"));
         ExecutionException e = assertThrows(ExecutionException.class, () -> listTopics(wrongPassword));
         assertInstanceOf(SaslAuthenticationException.class, e.getCause(), e.toString());
     }
