@@ -168,7 +168,7 @@ public final class ClusterOptions {
                 }
                 return fromEnvironment;
             }
-            String protocol = setting(null, "KAFKA_SECURITY_PROTOCOL").orElse(ScramLogin.PLAINTEXT_PROTOCOL);
+            String protocol = setting(null, KafkaClientConfig.SECURITY_PROTOCOL_ENV).orElse(ScramLogin.PLAINTEXT_PROTOCOL);
             try {
                 return ScramLogin.clientConfig(servers, protocol, kafkaUser, kafkaPassword());
             } catch (IllegalArgumentException e) {

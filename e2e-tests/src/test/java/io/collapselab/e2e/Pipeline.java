@@ -2,8 +2,11 @@ package io.collapselab.e2e;
 
 import io.collapselab.artifacts.ArtifactStore;
 import io.collapselab.artifacts.S3Settings;
+import io.collapselab.cli.local.StackMain;
+import io.collapselab.cli.runs.KafkaClientConfig;
 import io.collapselab.cli.runs.RunObserver;
 import io.collapselab.cli.runs.RunSubmitter;
+import io.collapselab.events.kafka.KafkaRole;
 import io.collapselab.events.kafka.Topics;
 import io.collapselab.lm.ComputeEnvironment;
 import io.collapselab.localstack.LocalStack;
@@ -54,7 +57,7 @@ final class Pipeline implements AutoCloseable {
         this.stack = stack;
         this.store = new ArtifactStore(new S3Settings(stack.s3Endpoint(), stack.s3AccessKey(),
                 stack.s3SecretKey(), stack.bucket(), stack.s3Region()));
-        this.submitter = new RunSubmitter(stack.bootstrapServers(), store);
+        this.submitter = new RunSubmitter(kafka(KafkaRole.SUBMITTER), store);
     }
 
     /**
@@ -76,6 +79,7 @@ final class Pipeline implements AutoCloseable {
                 .topics(Topics.ALL.stream()
                         .map(topic -> new TopicSpec(topic.name(), topic.partitions(), topic.configs()))
                         .toList())
+                .kafkaUsers(StackMain.kafkaUsers())
                 .start();
         Pipeline pipeline = new Pipeline(testName, dataDir, jars, stack);
         try {
@@ -99,6 +103,11 @@ final class Pipeline implements AutoCloseable {
         return stack.bootstrapServers();
     }
 
+    /** Kafka client settings that sign in as {@code role}'s user, as the CLI and the services do. */
+    Map<String, Object> kafka(KafkaRole role) {
+        return stack.kafkaClientConfig(role.user());
+    }
+
     String bucket() {
         return stack.bucket();
     }
@@ -113,7 +122,7 @@ final class Pipeline implements AutoCloseable {
 
     /** A new observer of this pipeline's runs; the caller closes it. */
     RunObserver observer() {
-        return new RunObserver(stack.bootstrapServers());
+        return new RunObserver(kafka(KafkaRole.AUDITOR));
     }
 
     ServiceProcess process(Service service) {
@@ -150,8 +159,9 @@ final class Pipeline implements AutoCloseable {
         // service's footprint and background threads small.
         command.addAll(List.of("-Xmx512m", "-XX:+UseSerialGC", "-jar", jars.get(service).toString()));
         Map<String, String> environment = new HashMap<>(ComputeEnvironment.forComputeProcess());
+        // Each service signs in as its own user, as `collapse up` starts them.
+        environment.putAll(KafkaClientConfig.asEnvironment(kafka(service.role())));
         environment.putAll(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers(),
                 "COLLAPSE_S3_ENDPOINT", stack.s3Endpoint(),
                 "COLLAPSE_S3_ACCESS_KEY", stack.s3AccessKey(),
                 "COLLAPSE_S3_SECRET_KEY", stack.s3SecretKey(),

@@ -5,7 +5,6 @@ import org.apache.kafka.common.config.SaslConfigs;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
@@ -18,9 +17,15 @@ import java.util.function.Function;
  */
 public final class KafkaClientConfig {
 
-    /** The security settings a cluster's clients take from the environment, as the services do. */
-    private static final List<String> SECURITY_KEYS = List.of(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG,
-            SaslConfigs.SASL_MECHANISM, SaslConfigs.SASL_JAAS_CONFIG);
+    public static final String SECURITY_PROTOCOL_ENV = "KAFKA_SECURITY_PROTOCOL";
+    public static final String SASL_MECHANISM_ENV = "KAFKA_SASL_MECHANISM";
+    public static final String SASL_JAAS_CONFIG_ENV = "KAFKA_SASL_JAAS_CONFIG";
+
+    /** The security settings a cluster's clients take from the environment, by variable, as the services do. */
+    private static final Map<String, String> SECURITY_KEYS = Map.of(
+            SECURITY_PROTOCOL_ENV, CommonClientConfigs.SECURITY_PROTOCOL_CONFIG,
+            SASL_MECHANISM_ENV, SaslConfigs.SASL_MECHANISM,
+            SASL_JAAS_CONFIG_ENV, SaslConfigs.SASL_JAAS_CONFIG);
 
     private KafkaClientConfig() {
     }
@@ -32,12 +37,12 @@ public final class KafkaClientConfig {
     public static Map<String, Object> fromEnvironment(String bootstrapServers, Function<String, String> environment) {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        for (String key : SECURITY_KEYS) {
-            String value = environment.apply(environmentVariable(key));
+        SECURITY_KEYS.forEach((variable, key) -> {
+            String value = environment.apply(variable);
             if (value != null && !value.isBlank()) {
                 config.put(key, value.strip());
             }
-        }
+        });
         return config;
     }
 

@@ -7,18 +7,21 @@ import java.util.Set;
  * the consumer groups it may join (by id prefix). Everything else is denied. The local stack and the Kubernetes
  * manifests both grant exactly this table.
  *
- * <p>Every service writes {@link Topics#DEAD_LETTER}, the records it refused. Two roles write {@link Topics#RUNS}:
- * the evaluator ({@code RunCompleted}) and the submitter ({@code RunRequested}); the broker cannot tell event types
- * apart, so which of them may send which event is the lineage check's to enforce (the services accept a
- * {@code RunCompleted} only from the evaluator's producer, for a run that was requested).
+ * <p>Every service writes {@link Topics#DEAD_LETTER}, the records it refused, and {@link Topics#RUNS}: the evaluator
+ * ends a run with {@code RunCompleted}, and any service ends one it cannot go on with {@code RunCompleted(failed)}.
+ * The submitter writes {@link Topics#RUNS} too, for {@code RunRequested}. The broker cannot tell event types apart,
+ * so who may send which event on that topic is the lineage check's to enforce: a {@code RunCompleted} counts only
+ * when it equals the one its sender recorded in the object store, where the submitter cannot write events.
  */
 public enum KafkaRole {
 
     /** trainer-service: consumes runs and corpora, publishes checkpoints. */
-    TRAINER("trainer", Set.of(Topics.CHECKPOINTS, Topics.DEAD_LETTER), Set.of(Topics.RUNS, Topics.CORPORA),
+    TRAINER("trainer", Set.of(Topics.CHECKPOINTS, Topics.RUNS, Topics.DEAD_LETTER),
+            Set.of(Topics.RUNS, Topics.CORPORA),
             Set.of("collapse-trainer", "trainer-service-registry-")),
     /** generator-service: consumes checkpoints, publishes corpora. */
-    GENERATOR("generator", Set.of(Topics.CORPORA, Topics.DEAD_LETTER), Set.of(Topics.RUNS, Topics.CHECKPOINTS),
+    GENERATOR("generator", Set.of(Topics.CORPORA, Topics.RUNS, Topics.DEAD_LETTER),
+            Set.of(Topics.RUNS, Topics.CHECKPOINTS),
             Set.of("collapse-generator", "generator-service-registry-")),
     /** evaluator-service: consumes checkpoints and corpora, publishes evaluations and {@code RunCompleted}. */
     EVALUATOR("evaluator", Set.of(Topics.EVALUATIONS, Topics.RUNS, Topics.DEAD_LETTER),
