@@ -329,7 +329,8 @@ class AuditCommandIT {
     void anUnreachableObjectStoreIsOneLineAndNoAudit() {
         Result result = run("audit", "audit-clean", "--bootstrap-servers", stack.bootstrapServers(),
                 "--s3-endpoint", "http://127.0.0.1:1", "--s3-access-key", stack.s3AccessKey(),
-                "--s3-secret-key-file", secretFile.toString());
+                "--s3-secret-key-file", secretFile.toString(), "--kafka-user", KafkaRole.AUDITOR.user(),
+                "--kafka-password-file", auditorPasswordFile().toString());
 
         assertEquals(AuditCommand.NOT_AUDITED, result.exitCode(), result.describe());
         assertEquals("", result.out());
