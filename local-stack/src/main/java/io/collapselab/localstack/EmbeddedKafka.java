@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -25,6 +26,7 @@ import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -42,7 +44,7 @@ final class EmbeddedKafka implements AutoCloseable {
     private static final int NODE_ID = 1;
     private static final String CLIENT_LISTENER = "CLIENT";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
-    private static final String SCRAM_ITERATIONS = "4096";
+    private static final int SCRAM_ITERATIONS = 4096;
     // Written by the formatter; its presence is how a restart knows not to format (which would wipe the log).
     private static final String META_PROPERTIES = "meta.properties";
     private static final long ADMIN_TIMEOUT_SECONDS = 60;
@@ -168,7 +170,8 @@ final class EmbeddedKafka implements AutoCloseable {
 
     /**
      * Gives each user its password and exactly the ACLs of its spec. Run on every start: setting a credential or
-     * creating an ACL that already exists changes nothing, and users added since the last start get theirs.
+     * creating an ACL that already exists changes nothing, users added since the last start get theirs, and ACLs a
+     * user's spec no longer lists are deleted.
      */
     void configureUsers(List<KafkaUserSpec> users) throws Exception {
         if (users.isEmpty()) {
@@ -177,12 +180,21 @@ final class EmbeddedKafka implements AutoCloseable {
         try (Admin admin = Admin.create(clientConfig(KafkaCredentials.ADMIN))) {
             List<UserScramCredentialAlteration> passwords = users.stream()
                     .<UserScramCredentialAlteration>map(u -> new UserScramCredentialUpsertion(u.name(),
-                            new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, Integer.parseInt(SCRAM_ITERATIONS)),
+                            new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, SCRAM_ITERATIONS),
                             credentials.password(u.name())))
                     .toList();
             admin.alterUserScramCredentials(passwords).all().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             List<AclBinding> acls = users.stream().flatMap(u -> KafkaAcls.of(u).stream()).toList();
             admin.createAcls(acls).all().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            Set<String> principals = users.stream().map(KafkaAcls::principal).collect(Collectors.toSet());
+            List<AclBindingFilter> stale = admin.describeAcls(AclBindingFilter.ANY).values()
+                    .get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS).stream()
+                    .filter(acl -> principals.contains(acl.entry().principal()) && !acls.contains(acl))
+                    .map(AclBinding::toFilter)
+                    .toList();
+            if (!stale.isEmpty()) {
+                admin.deleteAcls(stale).all().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            }
         }
     }
 

@@ -13,7 +13,7 @@ import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * The ACLs that grant a {@link KafkaUserSpec} what it lists and nothing more. WRITE and READ imply DESCRIBE on a
- * topic, and since Kafka 3.0 WRITE on a topic also lets an idempotent producer initialise, so no cluster-wide
+ * topic, and WRITE on any topic also lets an idempotent producer initialise (KIP-679), so no cluster-wide
  * permission is needed.
  */
 final class KafkaAcls {
@@ -23,8 +23,12 @@ final class KafkaAcls {
     private KafkaAcls() {
     }
 
+    static String principal(KafkaUserSpec user) {
+        return "User:" + user.name();
+    }
+
     static List<AclBinding> of(KafkaUserSpec user) {
-        String principal = "User:" + user.name();
+        String principal = principal(user);
         List<AclBinding> acls = new ArrayList<>();
         for (String topic : user.writes()) {
             acls.add(allow(principal, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.WRITE));
