@@ -168,7 +168,8 @@ public final class ClusterOptions {
                 }
                 return fromEnvironment;
             }
-            String protocol = setting(null, KafkaClientConfig.SECURITY_PROTOCOL_ENV).orElse(ScramLogin.PLAINTEXT_PROTOCOL);
+            String protocol = setting(null, KafkaClientConfig.SECURITY_PROTOCOL_ENV)
+                    .orElse(ScramLogin.PLAINTEXT_PROTOCOL);
             try {
                 return ScramLogin.clientConfig(servers, protocol, kafkaUser, kafkaPassword());
             } catch (IllegalArgumentException e) {

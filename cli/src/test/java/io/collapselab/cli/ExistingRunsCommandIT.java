@@ -56,8 +56,8 @@ class ExistingRunsCommandIT {
             submitter.submit("taken", Presets.get("smoke"), Files.readAllBytes(train), Files.readAllBytes(heldout));
         }
 
-        Result result = run(withCluster(KafkaRole.SUBMITTER, "submit", "--preset", "smoke", "--run-id", "taken", "--train-text",
-                train.toString(), "--heldout-text", heldout.toString()));
+        Result result = run(withCluster(KafkaRole.SUBMITTER, "submit", "--preset", "smoke", "--run-id", "taken",
+                "--train-text", train.toString(), "--heldout-text", heldout.toString()));
 
         assertEquals(CollapseMain.BAD_INPUT, result.exitCode(), result.describe());
         assertTrue(result.err().contains("run taken already exists (status running; run taken: requested at "),

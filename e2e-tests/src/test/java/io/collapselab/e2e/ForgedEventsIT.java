@@ -25,6 +25,7 @@ import io.collapselab.events.kafka.KafkaRole;
 import io.collapselab.events.kafka.Topics;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.lm.loop.GenerationReport;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -146,6 +147,15 @@ class ForgedEventsIT {
         DeadLetter oversized = refusalsOf(deadLetters, forgeries.get(forgeries.size() - 1)).get(0);
         assertEquals(900 * 1024, oversized.originalSize(), "the 900 KB record's size");
         assertFalse(oversized.hasWholeOriginal(), "the 900 KB record's dead letter keeps only its start");
+
+        // The services were handed their Kafka logins; none may show up in what they wrote.
+        for (Service service : Service.values()) {
+            String log = Files.readString(pipeline.process(service).logFile());
+            for (KafkaRole role : KafkaRole.values()) {
+                assertFalse(log.contains(pipeline.kafkaPassword(role)), service + "'s log shows " + role
+                        + "'s Kafka password");
+            }
+        }
     }
 
     /** A checkpoint of {@code generation} whose object is said to lie at {@code objectGeneration}'s key. */

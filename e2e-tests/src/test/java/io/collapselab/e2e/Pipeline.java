@@ -108,6 +108,11 @@ final class Pipeline implements AutoCloseable {
         return stack.kafkaClientConfig(role.user());
     }
 
+    /** The password of {@code role}'s Kafka user, for tests that check it is written nowhere. */
+    String kafkaPassword(KafkaRole role) {
+        return stack.kafkaPassword(role.user());
+    }
+
     String bucket() {
         return stack.bucket();
     }

@@ -277,7 +277,8 @@ public final class LocalStack implements AutoCloseable {
                 s3Start = inBackground("local-stack-s3-start", () -> EmbeddedS3.start(s3DataDir(dir), state.s3Port(),
                         state.s3AccessKey(), state.s3SecretKey(), bucket));
                 KafkaCredentials credentials = KafkaCredentials.loadOrCreate(dir,
-                        kafkaUsers.stream().map(KafkaUserSpec::name).toList(), EmbeddedKafka.isFormatted(kafkaDir(dir)));
+                        kafkaUsers.stream().map(KafkaUserSpec::name).toList(),
+                        EmbeddedKafka.isFormatted(kafkaDir(dir)));
                 kafka = EmbeddedKafka.start(kafkaDir(dir), state.clusterId(), state.kafkaPort(),
                         state.controllerPort(), credentials);
                 kafka.configureUsers(kafkaUsers);

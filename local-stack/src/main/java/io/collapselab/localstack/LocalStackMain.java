@@ -13,7 +13,8 @@ import java.util.concurrent.CountDownLatch;
  * ({@code bootstrap.servers}, {@code s3.endpoint}, {@code s3.bucket}, {@code s3.region}, {@code s3.access-key},
  * {@code s3.credentials-file}, {@code kafka.credentials-file}, then {@code ready=true} last) and runs until it
  * receives SIGTERM or SIGINT, which shut both servers down cleanly. No secret is printed: read {@code s3.secret-key}
- * from the S3 credentials file, and the Kafka admin's password ({@code admin.password}) from the Kafka one. Logs go to standard error. Exit status 2 means bad arguments, 1 a failed start.
+ * from the S3 credentials file, and the Kafka admin's password ({@code admin.password}) from the Kafka one. Logs go
+ * to standard error. Exit status 2 means bad arguments, 1 a failed start.
  */
 public final class LocalStackMain {
 
@@ -40,8 +41,8 @@ public final class LocalStackMain {
     }
 
     /**
-     * Starts a stack with {@code topics} and {@code kafkaUsers} on {@code dataDir}, prints its {@code key=value} lines and
-     * {@code ready=true} as the class comment describes, and returns only once SIGTERM or SIGINT has shut it down.
+     * Starts a stack with {@code topics} and {@code kafkaUsers} on {@code dataDir}, prints its {@code key=value} lines
+     * and {@code ready=true} as the class comment describes, and returns only once SIGTERM or SIGINT has shut it down.
      * Exits with status 1 when it cannot start. For other mains that run a stack as a process.
      */
     public static void serve(Path dataDir, List<TopicSpec> topics, List<KafkaUserSpec> kafkaUsers)

@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * The local stack as a background process for {@code collapse up}: a KRaft broker with every collapse-lab topic
- * (partitions and configs as in {@link Topics}), a Kafka user per {@link KafkaRole} and an S3 server, on a data directory; otherwise the same process
+ * (partitions and configs as in {@link Topics}), a Kafka user per {@link KafkaRole} and an S3 server, on a data
+ * directory; otherwise the same process
  * as {@link LocalStackMain}, whose topics are given on the command line without configs.
  */
 public final class StackMain {

@@ -46,7 +46,7 @@ public final class KafkaClientConfig {
         return config;
     }
 
-    /** The environment variables a service reads {@code config} from ({@code bootstrap.servers} as $KAFKA_BOOTSTRAP_SERVERS). */
+    /** The environment variables a service reads {@code config} from, e.g. {@code $KAFKA_BOOTSTRAP_SERVERS}. */
     public static Map<String, String> asEnvironment(Map<String, Object> config) {
         Map<String, String> env = new LinkedHashMap<>();
         config.forEach((key, value) -> env.put(environmentVariable(key), value.toString()));
@@ -57,7 +57,8 @@ public final class KafkaClientConfig {
     public static String bootstrapServers(Map<String, Object> config) {
         Object servers = config.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
         if (servers == null) {
-            throw new IllegalArgumentException("Kafka client settings without " + CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+            throw new IllegalArgumentException("Kafka client settings without "
+                    + CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
         }
         return servers.toString();
     }
