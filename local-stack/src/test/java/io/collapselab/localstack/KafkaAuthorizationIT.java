@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
@@ -51,7 +52,7 @@ class KafkaAuthorizationIT {
     void aTopicNotListedIsRefused() {
         Exception e = assertThrows(Exception.class, () ->
                 KafkaClients.produce(stack.kafkaClientConfig("writer"), OTHER, "run-a", List.of("forged")));
-        assertInstanceOf(TopicAuthorizationException.class, rootOrExecutionCause(e), e.toString());
+        assertInstanceOf(TopicAuthorizationException.class, refusal(e), e.toString());
     }
 
     @Test
@@ -59,7 +60,7 @@ class KafkaAuthorizationIT {
         Exception write = assertThrows(Exception.class, () ->
                 KafkaClients.produce(stack.kafkaClientConfig("reader"), OWN, "run-a", List.of("forged")));
         // A user that may write nowhere is refused before any topic: its idempotent producer cannot even start.
-        assertInstanceOf(ClusterAuthorizationException.class, rootOrExecutionCause(write), write.toString());
+        assertInstanceOf(ClusterAuthorizationException.class, refusal(write), write.toString());
         KafkaException group = assertThrows(KafkaException.class, () ->
                 KafkaClients.consumeValues(stack.kafkaClientConfig("reader"), OWN, "someone-elses-group", 1));
         assertInstanceOf(GroupAuthorizationException.class, group, group.toString());
@@ -85,7 +86,12 @@ class KafkaAuthorizationIT {
         }
     }
 
-    private static Throwable rootOrExecutionCause(Throwable e) {
-        return e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+    /** The refusal, whether the send's future or (for a producer that failed for good) {@code send} reported it. */
+    private static Throwable refusal(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && !(cause instanceof AuthorizationException)) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 }
