@@ -7,6 +7,7 @@ import io.collapselab.cli.audit.AuditReport;
 import io.collapselab.cli.audit.RunAuditor;
 import io.collapselab.cli.runs.RunIds;
 import io.collapselab.lm.loop.Progress;
+import io.collapselab.events.kafka.KafkaRole;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -82,7 +83,6 @@ final class AuditCommand implements Callable<Integer> {
         }
         threads.apply();
         cluster.localStackDir = state.processes().stackDir();
-        String bootstrapServers = cluster.bootstrapServers();
         S3Settings s3 = cluster.s3Settings();
         Optional<String> unreachable = cluster.brokerProblem(BROKER_TIMEOUT).or(cluster::s3Problem);
         if (unreachable.isPresent()) {
@@ -90,7 +90,7 @@ final class AuditCommand implements Callable<Integer> {
         }
         AuditReport report;
         try (ArtifactStore store = new ArtifactStore(s3)) {
-            RunAuditor auditor = new RunAuditor(bootstrapServers, store);
+            RunAuditor auditor = new RunAuditor(cluster.kafkaClientConfig(KafkaRole.AUDITOR), store);
             report = recompute == null
                     ? auditor.audit(runId)
                     : auditor.audit(runId, recompute, ThreadOptions.effective(), new RecomputeProgress(err));

@@ -3,11 +3,15 @@ package io.collapselab.cli;
 import io.collapselab.artifacts.ArtifactStore;
 import io.collapselab.artifacts.S3Settings;
 import io.collapselab.cli.local.LocalProcesses;
+import io.collapselab.cli.runs.KafkaClientConfig;
+import io.collapselab.events.kafka.KafkaRole;
+import io.collapselab.localstack.ScramLogin;
 import io.collapselab.localstack.StackConnection;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthenticationException;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -26,14 +30,18 @@ import java.util.function.Function;
  * Where the cluster is, for commands that talk to Kafka and the object store. Two ways to say it:
  * <ul>
  *   <li>a real cluster: {@code --bootstrap-servers} and {@code --s3-endpoint} (or {@code $KAFKA_BOOTSTRAP_SERVERS}
- *       and {@code $COLLAPSE_S3_ENDPOINT}), with the access key from {@code --s3-access-key} or
+ *       and {@code $COLLAPSE_S3_ENDPOINT}), signed in to Kafka as {@code --kafka-user} with the password in
+ *       {@code --kafka-password-file} (SCRAM-SHA-512 over {@code $KAFKA_SECURITY_PROTOCOL}, else SASL_PLAINTEXT),
+ *       or with {@code $KAFKA_SECURITY_PROTOCOL}, {@code $KAFKA_SASL_MECHANISM} and {@code $KAFKA_SASL_JAAS_CONFIG}
+ *       (the names the services read), with the access key from {@code --s3-access-key} or
  *       {@code $COLLAPSE_S3_ACCESS_KEY} and the secret key from {@code $COLLAPSE_S3_SECRET_KEY} or
  *       {@code --s3-secret-key-file}. The secret is never an option value, which would land in the shell's history
  *       and the process list, and is never printed;</li>
  *   <li>with neither an address option nor its variable given: the embedded local stack that {@code collapse up}
  *       keeps in {@value #LOCAL_STACK_DIR_NAME}, whose ports and credentials are those of its state there
- *       ({@link StackConnection}). Its credentials are its own; {@code --s3-bucket} and {@code --s3-region} still
- *       apply.</li>
+ *       ({@link StackConnection}). Its credentials are its own, a Kafka user per {@link KafkaRole}: each command
+ *       signs in as the role it plays ({@code submit} and {@code demo} as the submitter, the read-only commands as
+ *       the auditor); {@code --s3-bucket} and {@code --s3-region} still apply.</li>
  * </ul>
  * Giving only one of the two addresses is an error rather than a mix of a real cluster and the local stack. Every
  * problem is a {@link UsageError} that says what to pass.
@@ -82,6 +90,15 @@ public final class ClusterOptions {
             description = "File holding the S3 secret key (default: $" + S3_SECRET_KEY_ENV + ").")
     Path s3SecretKeyFile;
 
+    @Option(names = "--kafka-user", paramLabel = "NAME",
+            description = "Kafka user to sign in as, with SCRAM-SHA-512 (default: the one in"
+                    + " $KAFKA_SASL_JAAS_CONFIG; for the local stack, the user of the command's role).")
+    String kafkaUser;
+
+    @Option(names = "--kafka-password-file", paramLabel = "FILE",
+            description = "File holding the password of --kafka-user.")
+    Path kafkaPasswordFile;
+
     // Accepted only to be refused without echoing it: an unknown option's value would be printed back.
     @Option(names = "--s3-secret-key", hidden = true, paramLabel = "SECRET")
     String secretKeyOnCommandLine;
@@ -90,12 +107,18 @@ public final class ClusterOptions {
     Function<String, String> environment = System::getenv;
     Path localStackDir = LOCAL_STACK_DIR;
 
-    /** Where the events and objects are, for commands that need both. */
-    record Cluster(String bootstrapServers, S3Settings s3) {
+    /** Where the events and objects are, for commands that need both, and how each role signs in to Kafka. */
+    record Cluster(String bootstrapServers, S3Settings s3, Function<KafkaRole, Map<String, Object>> kafkaLogin) {
 
         static Cluster embedded(StackConnection stack) {
             return new Cluster(stack.bootstrapServers(), new S3Settings(stack.s3Endpoint(), stack.s3AccessKey(),
-                    stack.s3SecretKey(), stack.bucket(), stack.s3Region()));
+                    stack.s3SecretKey(), stack.bucket(), stack.s3Region()),
+                    role -> stack.kafkaClientConfig(role.user()));
+        }
+
+        /** Kafka client settings that sign in as {@code role} ({@link KafkaClientConfig}). */
+        Map<String, Object> kafka(KafkaRole role) {
+            return kafkaLogin.apply(role);
         }
     }
 
@@ -108,7 +131,7 @@ public final class ClusterOptions {
         brokerProblem(BROKER_TIMEOUT).ifPresent(problem -> {
             throw new UsageError(problem);
         });
-        return new Cluster(bootstrapServers(), s3Settings());
+        return new Cluster(bootstrapServers(), s3Settings(), this::kafkaClientConfig);
     }
 
     /** Whether these options name the local stack (no cluster given on the command line or in the environment). */
@@ -129,6 +152,40 @@ public final class ClusterOptions {
                     + " local stack");
         }
         return localStack(bucket()).bootstrapServers();
+    }
+
+    /**
+     * Kafka client settings that sign in as {@code role}: the local stack's user of that role, or for a cluster
+     * the security settings of the environment ({@link KafkaClientConfig#fromEnvironment}).
+     */
+    public Map<String, Object> kafkaClientConfig(KafkaRole role) {
+        String servers = bootstrapServers();
+        if (!isLocalStack()) {
+            Map<String, Object> fromEnvironment = KafkaClientConfig.fromEnvironment(servers, environment);
+            if (kafkaUser == null) {
+                if (kafkaPasswordFile != null) {
+                    throw new UsageError("--kafka-password-file is given but not --kafka-user: pass both");
+                }
+                return fromEnvironment;
+            }
+            String protocol = setting(null, KafkaClientConfig.SECURITY_PROTOCOL_ENV)
+                    .orElse(ScramLogin.PLAINTEXT_PROTOCOL);
+            try {
+                return ScramLogin.clientConfig(servers, protocol, kafkaUser, kafkaPassword());
+            } catch (IllegalArgumentException e) {
+                throw new UsageError(e.getMessage() + "; check --kafka-user and --kafka-password-file");
+            }
+        }
+        if (kafkaUser != null || kafkaPasswordFile != null) {
+            throw new UsageError("--kafka-user and --kafka-password-file are for a cluster given with"
+                    + " --bootstrap-servers; the local stack signs each command in as its role");
+        }
+        try {
+            return localStack(bucket()).kafkaClientConfig(role.user());
+        } catch (IllegalArgumentException e) {
+            throw new UsageError("the local stack in " + localStackDir + " has no Kafka user for the " + role.user()
+                    + " (it was started by an older version): stop it with ./collapse down and start it again");
+        }
     }
 
     /** Where the object store is and how to sign in; {@link S3Settings#toString()} hides the secret. */
@@ -160,9 +217,9 @@ public final class ClusterOptions {
         int timeoutMs = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         Admin admin;
         try {
-            admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
+            admin = Admin.create(KafkaClientConfig.with(kafkaClientConfig(KafkaRole.AUDITOR), Map.of(
                     AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs,
-                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs));
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs)));
         } catch (KafkaException e) {
             // Thrown for addresses that are not host:port or do not resolve.
             return Optional.of("cannot use Kafka bootstrap servers '" + servers + "': " + rootMessage(e) + "; "
@@ -172,7 +229,15 @@ public final class ClusterOptions {
             admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs)).clusterId()
                     .get(timeoutMs + 1_000L, TimeUnit.MILLISECONDS);
             return Optional.empty();
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof AuthenticationException) {
+                return Optional.of("Kafka at " + servers + " refused to sign in: " + e.getCause().getMessage() + "; "
+                        + (explicitlyAddressed() ? "check $KAFKA_SASL_JAAS_CONFIG and $KAFKA_SASL_MECHANISM"
+                        : "the local stack's credentials file may be damaged"));
+            }
+            return Optional.of("no Kafka broker answered at " + servers + " within " + timeout.toSeconds() + " s; "
+                    + hint());
+        } catch (TimeoutException e) {
             return Optional.of("no Kafka broker answered at " + servers + " within " + timeout.toSeconds() + " s; "
                     + hint());
         } catch (InterruptedException e) {
@@ -235,6 +300,24 @@ public final class ClusterOptions {
         }
         return setting(null, S3_SECRET_KEY_ENV).orElseThrow(() -> new UsageError("no S3 secret key for " + endpoint
                 + ": set $" + S3_SECRET_KEY_ENV + " or pass --s3-secret-key-file FILE"));
+    }
+
+    private String kafkaPassword() {
+        if (kafkaPasswordFile == null) {
+            throw new UsageError("--kafka-user " + kafkaUser + " needs its password: pass --kafka-password-file FILE");
+        }
+        String password;
+        try {
+            password = Files.readString(kafkaPasswordFile, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new UsageError("cannot read the Kafka password file " + kafkaPasswordFile + " ("
+                    + e.getClass().getSimpleName() + "); check --kafka-password-file");
+        }
+        if (password.isEmpty()) {
+            throw new UsageError("the Kafka password file " + kafkaPasswordFile + " is empty; check"
+                    + " --kafka-password-file");
+        }
+        return password;
     }
 
     private static S3Settings settings(String endpoint, String accessKey, String secretKey, String bucket,

@@ -3,6 +3,7 @@ package io.collapselab.cli;
 import io.collapselab.cli.report.ReportWriter;
 import io.collapselab.cli.runs.RunLog;
 import io.collapselab.cli.runs.RunObserver;
+import io.collapselab.events.kafka.KafkaRole;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -61,7 +62,7 @@ final class ReportCommand implements Callable<Integer> {
         }
         if (!runIds.isEmpty()) {
             ClusterOptions.Cluster target = cluster.resolve(state.processes());
-            try (RunObserver observer = new RunObserver(target.bootstrapServers())) {
+            try (RunObserver observer = new RunObserver(target.kafka(KafkaRole.AUDITOR))) {
                 Map<String, RunLog> all = observer.readAll(Duration.ofSeconds(60));
                 for (String id : runIds) {
                     RunLog log = all.get(id);

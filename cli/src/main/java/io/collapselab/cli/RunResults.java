@@ -5,6 +5,7 @@ import io.collapselab.cli.runs.RunLog;
 import io.collapselab.cli.runs.RunObserver;
 import io.collapselab.cli.runs.RunTimeoutException;
 import io.collapselab.events.CollapseEvent;
+import io.collapselab.events.kafka.KafkaRole;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -54,7 +55,7 @@ final class RunResults {
         });
         checks.scheduleWithFixedDelay(stall::check, STALL_CHECK.toSeconds(), STALL_CHECK.toSeconds(),
                 TimeUnit.SECONDS);
-        try (RunObserver observer = new RunObserver(cluster.bootstrapServers())) {
+        try (RunObserver observer = new RunObserver(cluster.kafka(KafkaRole.AUDITOR))) {
             Map<String, RunLog> logs = observer.awaitCompletion(runIds, timeout,
                     runId -> RunListener.both(RunListener.both(progress.listenerFor(runId), moved), listener));
             logs.forEach((id, log) -> progress.finish(id, log.status()));

@@ -3,6 +3,7 @@ package io.collapselab.cli;
 import io.collapselab.cli.runs.RunLog;
 import io.collapselab.cli.runs.RunObserver;
 import io.collapselab.lm.loop.GenerationReport;
+import io.collapselab.events.kafka.KafkaRole;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -42,7 +43,7 @@ final class RunsCommand implements Callable<Integer> {
     public Integer call() {
         ClusterOptions.Cluster target = cluster.resolve(state.processes());
         Map<String, RunLog> runs;
-        try (RunObserver observer = new RunObserver(target.bootstrapServers())) {
+        try (RunObserver observer = new RunObserver(target.kafka(KafkaRole.AUDITOR))) {
             runs = observer.readAll(Duration.ofSeconds(60));
         }
         List<RunRow> rows = runs.values().stream().filter(log -> group == null || log.inGroup(group))

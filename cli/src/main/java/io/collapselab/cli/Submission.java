@@ -6,6 +6,7 @@ import io.collapselab.cli.runs.RunIds;
 import io.collapselab.cli.runs.RunLog;
 import io.collapselab.cli.runs.RunObserver;
 import io.collapselab.cli.runs.RunSubmitter;
+import io.collapselab.events.kafka.KafkaRole;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ final class Submission {
         }
         List<String> ids = new ArrayList<>();
         try (ArtifactStore store = new ArtifactStore(cluster.s3());
-             RunSubmitter submitter = new RunSubmitter(cluster.bootstrapServers(), store)) {
+             RunSubmitter submitter = new RunSubmitter(cluster.kafka(KafkaRole.SUBMITTER), store)) {
             for (SweepOptions.Variant variant : variants) {
                 String id = runId != null ? runId : RunIds.fresh(variant.label());
                 submitter.submit(id, variant.config(), texts.train(), texts.heldout(), variant.baseModel(),
@@ -53,7 +54,7 @@ final class Submission {
      */
     private static void refuseExisting(ClusterOptions.Cluster cluster, String runId) {
         RunLog log;
-        try (RunObserver observer = new RunObserver(cluster.bootstrapServers())) {
+        try (RunObserver observer = new RunObserver(cluster.kafka(KafkaRole.SUBMITTER))) {
             log = observer.read(runId, LOOKUP_TIMEOUT);
         }
         if (!log.entries().isEmpty()) {

@@ -3,6 +3,7 @@ package io.collapselab.cli;
 import io.collapselab.cli.runs.RunIds;
 import io.collapselab.cli.runs.RunLog;
 import io.collapselab.cli.runs.RunObserver;
+import io.collapselab.events.kafka.KafkaRole;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -63,7 +64,7 @@ final class WatchCommand implements Callable<Integer> {
 
     /** A run id the log does not know is a typo far more often than a run about to be submitted: say so at once. */
     private void refuseUnknown(ClusterOptions.Cluster target) {
-        try (RunObserver observer = new RunObserver(target.bootstrapServers())) {
+        try (RunObserver observer = new RunObserver(target.kafka(KafkaRole.AUDITOR))) {
             for (String id : runIds) {
                 if (observer.read(id, LOOKUP_TIMEOUT).entries().isEmpty()) {
                     throw new UsageError("run " + id + " is unknown: the event log holds no event of it; check the"

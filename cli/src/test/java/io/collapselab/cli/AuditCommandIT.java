@@ -13,6 +13,8 @@ import io.collapselab.events.CheckpointPublished;
 import io.collapselab.events.CollapseEvent;
 import io.collapselab.events.ObjectRef;
 import io.collapselab.events.ProducerInfo;
+import io.collapselab.cli.local.StackMain;
+import io.collapselab.events.kafka.KafkaRole;
 import io.collapselab.events.kafka.Topics;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.experiment.RetentionSettings;
@@ -22,6 +24,8 @@ import io.collapselab.localstack.LocalStack;
 import io.collapselab.localstack.LocalStackExtension;
 import io.collapselab.localstack.TopicSpec;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -52,7 +56,7 @@ class AuditCommandIT {
     @RegisterExtension
     static LocalStackExtension extension = LocalStackExtension.withTopics(Topics.ALL.stream()
             .map(topic -> new TopicSpec(topic.name(), topic.partitions(), topic.configs()))
-            .toList());
+            .toList()).withKafkaUsers(StackMain.kafkaUsers());
 
     private static RunFixture fixture;
 
@@ -100,7 +104,8 @@ class AuditCommandIT {
             System.setOut(new PrintStream(standardOutput, true, StandardCharsets.UTF_8));
             result = run("runs", "--json", "--bootstrap-servers", stack.bootstrapServers(), "--s3-endpoint",
                     stack.s3Endpoint(), "--s3-access-key", stack.s3AccessKey(), "--s3-secret-key-file",
-                    secretFile.toString());
+                    secretFile.toString(), "--kafka-user", KafkaRole.AUDITOR.user(), "--kafka-password-file",
+                    auditorPasswordFile().toString());
         } finally {
             System.setOut(original);
         }
@@ -358,7 +363,8 @@ class AuditCommandIT {
     void anUnreachableObjectStoreIsOneLineAndNoAudit() {
         Result result = run("audit", "audit-clean", "--bootstrap-servers", stack.bootstrapServers(),
                 "--s3-endpoint", "http://127.0.0.1:1", "--s3-access-key", stack.s3AccessKey(),
-                "--s3-secret-key-file", secretFile.toString());
+                "--s3-secret-key-file", secretFile.toString(), "--kafka-user", KafkaRole.AUDITOR.user(),
+                "--kafka-password-file", auditorPasswordFile().toString());
 
         assertEquals(AuditCommand.NOT_AUDITED, result.exitCode(), result.describe());
         assertEquals("", result.out());
@@ -377,10 +383,20 @@ class AuditCommandIT {
                 + " checkpoint of it (it has checkpoints of generations 0..1)");
     }
 
+    private Path auditorPasswordFile() {
+        try {
+            return Files.writeString(secretFile.resolveSibling("auditor-password"),
+                    stack.kafkaPassword(KafkaRole.AUDITOR.user()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private Result audit(String runId, String... options) {
         List<String> args = new ArrayList<>(List.of("audit", runId, "--bootstrap-servers", stack.bootstrapServers(),
                 "--s3-endpoint", stack.s3Endpoint(), "--s3-access-key", stack.s3AccessKey(),
-                "--s3-secret-key-file", secretFile.toString()));
+                "--s3-secret-key-file", secretFile.toString(), "--kafka-user", KafkaRole.AUDITOR.user(),
+                "--kafka-password-file", auditorPasswordFile().toString()));
         args.addAll(List.of(options));
         return run(args.toArray(String[]::new));
     }
@@ -409,8 +425,7 @@ class AuditCommandIT {
     }
 
     private List<String> groups() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                stack.bootstrapServers()))) {
+        try (Admin admin = Admin.create(stack.kafkaClientConfig(LocalStack.ADMIN_USER))) {
             return admin.listGroups().all().get(30, TimeUnit.SECONDS).stream().map(GroupListing::groupId).toList();
         }
     }

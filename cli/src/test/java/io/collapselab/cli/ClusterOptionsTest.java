@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.collapselab.artifacts.S3Settings;
+import io.collapselab.events.kafka.KafkaRole;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Mixin;
 class ClusterOptionsTest {
 
     private static final String SECRET = "s3cr3t-never-shown";
+    private static final String KAFKA_PASSWORD = "kafka-pa55word-never-shown";
 
     @TempDir
     Path dir;
@@ -67,6 +69,47 @@ class ClusterOptionsTest {
         assertEquals("127.0.0.1:19092", options.bootstrapServers());
         assertEquals(new S3Settings("http://127.0.0.1:19000", "LOCALKEY", SECRET, "other-bucket", "us-east-1"),
                 options.s3Settings());
+    }
+
+    @Test
+    void theLocalStackSignsEachRoleInAsItsOwnUser() throws Exception {
+        ClusterOptions options = parse();
+        options.localStackDir = localStack("19092");
+
+        Map<String, Object> auditor = options.kafkaClientConfig(KafkaRole.AUDITOR);
+        assertEquals("127.0.0.1:19092", auditor.get("bootstrap.servers"));
+        assertEquals("SCRAM-SHA-512", auditor.get("sasl.mechanism"));
+        assertTrue(auditor.get("sasl.jaas.config").toString().contains("username=\"auditor\" password=\""
+                + KAFKA_PASSWORD + "\""), "the auditor's password");
+
+        UsageError error = assertThrows(UsageError.class, () -> options.kafkaClientConfig(KafkaRole.TRAINER));
+        assertTrue(error.getMessage().contains("has no Kafka user for the trainer"), error.getMessage());
+        assertFalse(error.getMessage().contains(KAFKA_PASSWORD), error.getMessage());
+    }
+
+    @Test
+    void aClusterSignsInAsTheKafkaUserOfTheOptionsOrWithTheEnvironmentsJaasLine() throws Exception {
+        Path passwordFile = Files.writeString(dir.resolve("kafka-password"), KAFKA_PASSWORD + "\n");
+        ClusterOptions options = parse("--bootstrap-servers", "kafka:9093", "--kafka-user", "auditor",
+                "--kafka-password-file", passwordFile.toString());
+        environment.put("KAFKA_SECURITY_PROTOCOL", "SASL_SSL");
+
+        Map<String, Object> config = options.kafkaClientConfig(KafkaRole.AUDITOR);
+        assertEquals("SASL_SSL", config.get("security.protocol"));
+        assertEquals("SCRAM-SHA-512", config.get("sasl.mechanism"));
+        assertTrue(config.get("sasl.jaas.config").toString().contains("username=\"auditor\" password=\""
+                + KAFKA_PASSWORD + "\";"), "the password is read from the file, stripped");
+
+        environment.put("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512");
+        environment.put("KAFKA_SASL_JAAS_CONFIG", "jaas-line-from-a-secret");
+        Map<String, Object> fromEnvironment = parse("--bootstrap-servers", "kafka:9093")
+                .kafkaClientConfig(KafkaRole.AUDITOR);
+        assertEquals(Map.of("bootstrap.servers", "kafka:9093", "security.protocol", "SASL_SSL", "sasl.mechanism",
+                "SCRAM-SHA-512", "sasl.jaas.config", "jaas-line-from-a-secret"), fromEnvironment);
+
+        UsageError noPassword = assertThrows(UsageError.class, () -> parse("--bootstrap-servers", "kafka:9093",
+                "--kafka-user", "auditor").kafkaClientConfig(KafkaRole.AUDITOR));
+        assertTrue(noPassword.getMessage().contains("pass --kafka-password-file FILE"), noPassword.getMessage());
     }
 
     @Test
@@ -161,6 +204,8 @@ class ClusterOptionsTest {
         Files.writeString(stack.resolve("local-stack.properties"), String.join("\n",
                 "cluster.id=abc", "kafka.port=" + kafkaPort, "kafka.controller.port=19093", "s3.port=19000",
                 "s3.access-key=LOCALKEY", "s3.secret-key=" + SECRET));
+        Files.writeString(stack.resolve("kafka-credentials.properties"), String.join("\n",
+                "admin.password=" + KAFKA_PASSWORD + "-admin", "auditor.password=" + KAFKA_PASSWORD));
         return stack;
     }
 

@@ -4,13 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.collapselab.artifacts.ArtifactStore;
+import io.collapselab.cli.local.StackMain;
 import io.collapselab.cli.runs.RunObserver;
 import io.collapselab.cli.runs.RunSubmitter;
+import io.collapselab.events.kafka.KafkaRole;
 import io.collapselab.events.kafka.Topics;
 import io.collapselab.experiment.Presets;
 import io.collapselab.localstack.LocalStack;
 import io.collapselab.localstack.LocalStackExtension;
 import io.collapselab.localstack.TopicSpec;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -32,7 +35,7 @@ class ExistingRunsCommandIT {
     @RegisterExtension
     static LocalStackExtension extension = LocalStackExtension.withTopics(Topics.ALL.stream()
             .map(topic -> new TopicSpec(topic.name(), topic.partitions(), topic.configs()))
-            .toList());
+            .toList()).withKafkaUsers(StackMain.kafkaUsers());
 
     private final LocalStack stack;
     private final Path train;
@@ -49,35 +52,39 @@ class ExistingRunsCommandIT {
     @Test
     void submitRefusesARunIdTheLogKnowsNamingItsStatus() throws Exception {
         try (ArtifactStore store = RunFixture.store(stack);
-             RunSubmitter submitter = new RunSubmitter(stack.bootstrapServers(), store)) {
+             RunSubmitter submitter = new RunSubmitter(stack.kafkaClientConfig(KafkaRole.SUBMITTER.user()), store)) {
             submitter.submit("taken", Presets.get("smoke"), Files.readAllBytes(train), Files.readAllBytes(heldout));
         }
 
-        Result result = run(withCluster("submit", "--preset", "smoke", "--run-id", "taken", "--train-text",
-                train.toString(), "--heldout-text", heldout.toString()));
+        Result result = run(withCluster(KafkaRole.SUBMITTER, "submit", "--preset", "smoke", "--run-id", "taken",
+                "--train-text", train.toString(), "--heldout-text", heldout.toString()));
 
         assertEquals(CollapseMain.BAD_INPUT, result.exitCode(), result.describe());
         assertTrue(result.err().contains("run taken already exists (status running; run taken: requested at "),
                 result.err());
-        try (RunObserver observer = new RunObserver(stack.bootstrapServers())) {
+        try (RunObserver observer = new RunObserver(stack.kafkaClientConfig(KafkaRole.AUDITOR.user()))) {
             assertEquals(1, observer.read("taken", Duration.ofSeconds(30)).entries().size(),
                     "a second RunRequested was published");
         }
     }
 
     @Test
-    void watchOfARunTheLogDoesNotKnowExitsAtOnce() {
-        Result result = run(withCluster("watch", "nobody-here"));
+    void watchOfARunTheLogDoesNotKnowExitsAtOnce() throws IOException {
+        Result result = run(withCluster(KafkaRole.AUDITOR, "watch", "nobody-here"));
 
         assertEquals(CollapseMain.BAD_INPUT, result.exitCode(), result.describe());
         assertTrue(result.err().contains("run nobody-here is unknown: the event log holds no event of it"),
                 result.err());
     }
 
-    private String[] withCluster(String... args) {
+    /** {@code args} against the stack as a cluster given by address, signed in as {@code role}'s user. */
+    private String[] withCluster(KafkaRole role, String... args) throws IOException {
+        Path passwordFile = Files.writeString(secretFile.resolveSibling(role.user() + "-password"),
+                stack.kafkaPassword(role.user()));
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--bootstrap-servers", stack.bootstrapServers(), "--s3-endpoint", stack.s3Endpoint(),
-                "--s3-access-key", stack.s3AccessKey(), "--s3-secret-key-file", secretFile.toString()));
+                "--s3-access-key", stack.s3AccessKey(), "--s3-secret-key-file", secretFile.toString(),
+                "--kafka-user", role.user(), "--kafka-password-file", passwordFile.toString()));
         return all.toArray(String[]::new);
     }
 

@@ -4,6 +4,7 @@ import io.collapselab.artifacts.ArtifactStore;
 import io.collapselab.artifacts.ObjectKey;
 import io.collapselab.artifacts.S3Settings;
 import io.collapselab.artifacts.StoredObject;
+import io.collapselab.cli.runs.KafkaClientConfig;
 import io.collapselab.cli.runs.RunSubmitter;
 import io.collapselab.events.CheckpointPublished;
 import io.collapselab.events.CollapseEvent;
@@ -15,6 +16,7 @@ import io.collapselab.events.RunCompleted;
 import io.collapselab.events.RunRequested;
 import io.collapselab.events.json.EventJson;
 import io.collapselab.events.kafka.EventRecords;
+import io.collapselab.events.kafka.KafkaRole;
 import io.collapselab.experiment.EvaluationSettings;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.experiment.Presets;
@@ -142,7 +144,7 @@ final class RunFixture {
     List<CollapseEvent> publishClaiming(LocalStack stack, String runId, ExperimentConfig claimed) throws Exception {
         List<CollapseEvent> events = new ArrayList<>();
         try (ArtifactStore store = store(stack);
-             RunSubmitter submitter = new RunSubmitter(stack.bootstrapServers(), store);
+             RunSubmitter submitter = new RunSubmitter(stack.kafkaClientConfig(KafkaRole.SUBMITTER.user()), store);
              KafkaProducer<String, byte[]> producer = producer(stack)) {
             RunRequested request = submitter.submit(runId, claimed, train, heldout).event();
             events.add(request);
@@ -212,8 +214,9 @@ final class RunFixture {
     }
 
     private static KafkaProducer<String, byte[]> producer(LocalStack stack) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all"),
+        // The admin stands in for the three services, whose events this fixture publishes in their place.
+        return new KafkaProducer<>(KafkaClientConfig.with(stack.kafkaClientConfig(LocalStack.ADMIN_USER), Map.of(
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all")),
                 new StringSerializer(), new ByteArraySerializer());
     }
 

@@ -28,7 +28,9 @@ final class ResourceSchemas {
             List.of("schemas/strimzi-1.0.1/040-Crd-kafka.yaml",
                     "schemas/strimzi-1.0.1/045-Crd-kafkanodepool.yaml",
                     "schemas/strimzi-1.0.1/043-Crd-kafkatopic.yaml",
+                    "schemas/strimzi-1.0.1/044-Crd-kafkauser.yaml",
                     "schemas/keda-2.20.2/keda.sh_scaledobjects.yaml",
+                    "schemas/keda-2.20.2/keda.sh_triggerauthentications.yaml",
                     "schemas/minio-operator-7.1.1/minio.min.io_tenants.yaml"));
 
     private static final String DEFINITIONS = "#/definitions/";

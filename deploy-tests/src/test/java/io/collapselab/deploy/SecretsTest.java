@@ -75,6 +75,14 @@ class SecretsTest {
             }
             Resources.ofKind(resources, "Tenant")
                     .forEach(tenant -> referenced.add(Yaml.string(tenant, "spec", "configuration", "name")));
+            // Read by the operators: KEDA's login, and a KafkaUser's password where it is not generated.
+            Resources.ofKind(resources, "TriggerAuthentication").forEach(auth -> Yaml.maps(auth, "spec",
+                    "secretTargetRef").forEach(ref -> referenced.add(Yaml.string(ref, "name"))));
+            Resources.ofKind(resources, "KafkaUser").stream()
+                    .map(user -> Yaml.string(user, "spec", "authentication", "password", "valueFrom", "secretKeyRef",
+                            "name"))
+                    .filter(name -> name != null)
+                    .forEach(referenced::add);
         }
         assertFalse(referenced.isEmpty());
         assertEquals(referenced, templates, "Secrets the workloads read against the templates in k8s/secrets");

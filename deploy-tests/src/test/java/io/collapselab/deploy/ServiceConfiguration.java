@@ -37,9 +37,11 @@ record ServiceConfiguration(String module, String applicationName, Set<String> k
 
     /**
      * Keys the services rely on that Quarkus extensions read without any file of ours naming them.
-     * {@code kafka.bootstrap.servers} is the Kafka extension's default for every channel's {@code bootstrap.servers}.
+     * {@code kafka.bootstrap.servers} is the Kafka extension's default for every channel's {@code bootstrap.servers},
+     * and the three others its defaults for how every channel signs in.
      */
-    static final Set<String> FRAMEWORK_KEYS = Set.of("kafka.bootstrap.servers");
+    static final Set<String> FRAMEWORK_KEYS = Set.of("kafka.bootstrap.servers", "kafka.security.protocol",
+            "kafka.sasl.mechanism", "kafka.sasl.jaas.config");
 
     private static final Pattern CONFIG_PROPERTY =
             Pattern.compile("@ConfigProperty\\s*\\(\\s*name\\s*=\\s*\"([^\"]+)\"");

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.collapselab.cli.CollapseMain;
 import io.collapselab.cli.local.LocalProcesses;
+import io.collapselab.localstack.LocalStack;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -199,8 +199,8 @@ class CommandsIT {
 
             Map<String, Integer> expectedMembers = Map.of(
                     "collapse-trainer", 2 * 2, "collapse-generator", 2, "collapse-evaluator", 1);
-            String bootstrap = local.connection().orElseThrow().bootstrapServers();
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            try (Admin admin = Admin.create(local.connection().orElseThrow()
+                    .kafkaClientConfig(LocalStack.ADMIN_USER))) {
                 assertEquals(expectedMembers, awaitMembers(admin, expectedMembers), "consumer group members");
             }
 

@@ -7,6 +7,7 @@ import io.collapselab.cli.RunJson;
 import io.collapselab.cli.runs.RunIds;
 import io.collapselab.cli.runs.RunLog;
 import io.collapselab.cli.runs.RunObserver;
+import io.collapselab.events.kafka.KafkaRole;
 import io.collapselab.experiment.EvaluationSettings;
 import io.collapselab.experiment.ExperimentConfig;
 import java.time.Duration;
@@ -90,7 +91,7 @@ class ConcurrentRunsIT {
             RunChecks.assertObjectsVerify(log, pipeline.store());
             RunChecks.assertOrderedPerRun(log);
         }
-        assertEquals(List.of(), RunChecks.deadLetters(pipeline.bootstrapServers()), "dead letters");
+        assertEquals(List.of(), RunChecks.deadLetters(pipeline.kafka(KafkaRole.AUDITOR)), "dead letters");
     }
 
     /** Generation 0 only, a shorter pre-training, a smaller corpus and held-out text: about a second of work. */

@@ -2,10 +2,13 @@ package io.collapselab.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.collapselab.artifacts.ObjectKey;
 import io.collapselab.cli.RunJson;
+import io.collapselab.cli.runs.KafkaClientConfig;
 import io.collapselab.cli.runs.RunIds;
 import io.collapselab.events.CheckpointPublished;
 import io.collapselab.events.CollapseEvent;
@@ -18,9 +21,11 @@ import io.collapselab.events.RunCompleted;
 import io.collapselab.events.RunRequested;
 import io.collapselab.events.json.EventJson;
 import io.collapselab.events.kafka.EventRecords;
+import io.collapselab.events.kafka.KafkaRole;
 import io.collapselab.events.kafka.Topics;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.lm.loop.GenerationReport;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -38,6 +44,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -46,17 +56,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Records a client that can write to the topics, but not to the object store, sends while a run is in flight, as
- * an attacker or a buggy client would: a RunCompleted for the live run and one for a run id nobody used yet, a
- * CheckpointPublished for a future generation and one naming another generation's object, a second RunRequested
- * with another seed, and a record of 900 KB that is no event. The victim run completes with exactly the digests and
- * measurements of {@code collapse loop}, and every forgery is dead-lettered with a reason naming what it conflicts
- * with.
+ * Records a client sends while a run is in flight, as an attacker or a buggy client would: a RunCompleted for the
+ * live run and one for a run id nobody used yet, a CheckpointPublished for a future generation and one naming
+ * another generation's object, a second RunRequested with another seed, and a record of 900 KB that is no event.
+ * Sent without credentials, or with those of a role that may not write the topic, the broker refuses them. Sent with
+ * the credentials of a role that may write the topic (but not to the object store), each is dead-lettered with a
+ * reason naming what it conflicts with. Either way the victim run completes with exactly the digests and
+ * measurements of {@code collapse loop}.
  */
 class ForgedEventsIT {
 
     private static final ProducerInfo INTRUDER = new ProducerInfo("trainer-service", "intruder", "0.1.0");
     private static final Duration DEAD_LETTER_TIMEOUT = Duration.ofMinutes(2);
+    private static final int REFUSAL_TIMEOUT_MS = 10_000;
 
     @RegisterExtension
     static PipelineExtension extension = new PipelineExtension();
@@ -70,23 +82,38 @@ class ForgedEventsIT {
         String unused = RunIds.fresh("e2e-unused");
 
         RunRequested request = pipeline.submitter().submit(victim, config, texts.train(), texts.heldout()).event();
+        RunCompleted completedVictim = RunCompleted.of(victim, 0, Instant.now(), INTRUDER,
+                RunCompleted.Reason.CANCELLED, "forged", null);
+        CheckpointPublished futureCheckpoint = checkpoint(pipeline, victim, config.generations(),
+                config.generations());
+        byte[] garbage = new byte[900 * 1024];
+        new Random(11).nextBytes(garbage);
+
+        // Refused by the broker: no credentials at all, or a role that may not write the topic.
+        assertNotSignedIn(pipeline, EventRecords.toRecord(completedVictim));
+        assertRefused(pipeline, KafkaRole.GENERATOR, EventRecords.toRecord(futureCheckpoint),
+                TopicAuthorizationException.class);
+        assertRefused(pipeline, KafkaRole.SUBMITTER, EventRecords.toRecord(futureCheckpoint),
+                TopicAuthorizationException.class);
+        assertRefused(pipeline, KafkaRole.AUDITOR, EventRecords.toRecord(completedVictim),
+                ClusterAuthorizationException.class);
+
+        // Let in by the broker, as the topic's writers: the lineage check dead-letters them.
         List<Forgery> forgeries = new ArrayList<>();
-        try (KafkaProducer<String, byte[]> producer = producer(pipeline)) {
-            forgeries.add(send(producer, RunCompleted.of(victim, 0, Instant.now(), INTRUDER,
-                    RunCompleted.Reason.CANCELLED, "forged", null), "RunCompleted(0) of run " + victim
-                    + " is not recorded"));
-            forgeries.add(send(producer, RunCompleted.of(unused, 0, Instant.now(), INTRUDER,
+        try (KafkaProducer<String, byte[]> submitter = producer(pipeline, KafkaRole.SUBMITTER);
+             KafkaProducer<String, byte[]> trainer = producer(pipeline, KafkaRole.TRAINER);
+             KafkaProducer<String, byte[]> generator = producer(pipeline, KafkaRole.GENERATOR)) {
+            forgeries.add(send(submitter, completedVictim, "RunCompleted(0) of run " + victim + " is not recorded"));
+            forgeries.add(send(submitter, RunCompleted.of(unused, 0, Instant.now(), INTRUDER,
                     RunCompleted.Reason.FAILED, "forged", null), "RunCompleted(0) of run " + unused
                     + " is not recorded"));
-            forgeries.add(send(producer, checkpoint(pipeline, victim, config.generations(), config.generations()),
+            forgeries.add(send(trainer, futureCheckpoint,
                     "CheckpointPublished(" + config.generations() + ") of run " + victim));
-            forgeries.add(send(producer, checkpoint(pipeline, victim, 0, 1), "CheckpointPublished(0) of run "
+            forgeries.add(send(trainer, checkpoint(pipeline, victim, 0, 1), "CheckpointPublished(0) of run "
                     + victim));
-            forgeries.add(send(producer, RunRequested.of(victim, Instant.now(), INTRUDER,
+            forgeries.add(send(submitter, RunRequested.of(victim, Instant.now(), INTRUDER,
                     config.withSeed(config.seed() + 1), request.inputs()), victim));
-            byte[] garbage = new byte[900 * 1024];
-            new Random(11).nextBytes(garbage);
-            forgeries.add(new Forgery(producer.send(new ProducerRecord<>(Topics.CORPORA, victim, garbage))
+            forgeries.add(new Forgery(generator.send(new ProducerRecord<>(Topics.CORPORA, victim, garbage))
                     .get(30, TimeUnit.SECONDS), ""));
         }
 
@@ -120,6 +147,15 @@ class ForgedEventsIT {
         DeadLetter oversized = refusalsOf(deadLetters, forgeries.get(forgeries.size() - 1)).get(0);
         assertEquals(900 * 1024, oversized.originalSize(), "the 900 KB record's size");
         assertFalse(oversized.hasWholeOriginal(), "the 900 KB record's dead letter keeps only its start");
+
+        // The services were handed their Kafka logins; none may show up in what they wrote.
+        for (Service service : Service.values()) {
+            String log = Files.readString(pipeline.process(service).logFile());
+            for (KafkaRole role : KafkaRole.values()) {
+                assertFalse(log.contains(pipeline.kafkaPassword(role)), service + "'s log shows " + role
+                        + "'s Kafka password");
+            }
+        }
     }
 
     /** A checkpoint of {@code generation} whose object is said to lie at {@code objectGeneration}'s key. */
@@ -174,10 +210,9 @@ class ForgedEventsIT {
     /** The dead letters, read until every forgery has at least one. */
     private static List<DeadLetter> awaitDeadLetters(Pipeline pipeline, List<Forgery> forgeries) {
         List<DeadLetter> deadLetters = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(KafkaClientConfig.with(
+                pipeline.kafka(KafkaRole.AUDITOR), Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.DEAD_LETTER, Duration.ofSeconds(30))
                     .stream().map(info -> new TopicPartition(Topics.DEAD_LETTER, info.partition())).toList();
             consumer.assign(partitions);
@@ -195,8 +230,37 @@ class ForgedEventsIT {
         return deadLetters;
     }
 
-    private static KafkaProducer<String, byte[]> producer(Pipeline pipeline) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+    private static KafkaProducer<String, byte[]> producer(Pipeline pipeline, KafkaRole role) {
+        return producer(pipeline.kafka(role));
+    }
+
+    private static KafkaProducer<String, byte[]> producer(Map<String, Object> login) {
+        return new KafkaProducer<>(KafkaClientConfig.with(login, Map.of(ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, REFUSAL_TIMEOUT_MS)), new StringSerializer(),
+                new ByteArraySerializer());
+    }
+
+    /** The broker answers a client that does not sign in with nothing: its send never gets the topic's metadata. */
+    private static void assertNotSignedIn(Pipeline pipeline, ProducerRecord<String, byte[]> record) {
+        try (KafkaProducer<String, byte[]> anonymous = producer(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                pipeline.bootstrapServers()))) {
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> anonymous.send(record).get(30, TimeUnit.SECONDS));
+            assertInstanceOf(TimeoutException.class, e.getCause(), e.toString());
+        }
+    }
+
+    private static void assertRefused(Pipeline pipeline, KafkaRole role, ProducerRecord<String, byte[]> record,
+                                      Class<? extends AuthorizationException> refusal) {
+        try (KafkaProducer<String, byte[]> producer = producer(pipeline, role)) {
+            // Through the send's future, or from send itself once the producer has failed for good.
+            Exception e = assertThrows(Exception.class, () -> producer.send(record).get(30, TimeUnit.SECONDS),
+                    role + " on " + record.topic());
+            Throwable cause = e;
+            while (cause != null && !refusal.isInstance(cause)) {
+                cause = cause.getCause();
+            }
+            assertInstanceOf(refusal, cause, role + " on " + record.topic() + ": " + e);
+        }
     }
 }

@@ -2,8 +2,11 @@ package io.collapselab.e2e;
 
 import io.collapselab.artifacts.ArtifactStore;
 import io.collapselab.artifacts.S3Settings;
+import io.collapselab.cli.local.StackMain;
+import io.collapselab.cli.runs.KafkaClientConfig;
 import io.collapselab.cli.runs.RunObserver;
 import io.collapselab.cli.runs.RunSubmitter;
+import io.collapselab.events.kafka.KafkaRole;
 import io.collapselab.events.kafka.Topics;
 import io.collapselab.lm.ComputeEnvironment;
 import io.collapselab.localstack.LocalStack;
@@ -94,7 +97,7 @@ final class Pipeline implements AutoCloseable {
         this.faultProxy = setup.s3ThroughFaultProxy() ? S3FaultProxy.start(stack.s3Endpoint(), FAULT_SEED) : null;
         this.store = new ArtifactStore(new S3Settings(stack.s3Endpoint(), stack.s3AccessKey(),
                 stack.s3SecretKey(), stack.bucket(), stack.s3Region()));
-        this.submitter = new RunSubmitter(stack.bootstrapServers(), store);
+        this.submitter = new RunSubmitter(kafka(KafkaRole.SUBMITTER), store);
     }
 
     /**
@@ -144,6 +147,7 @@ final class Pipeline implements AutoCloseable {
                 .topics(Topics.ALL.stream()
                         .map(topic -> new TopicSpec(topic.name(), topic.partitions(), topic.configs()))
                         .toList())
+                .kafkaUsers(StackMain.kafkaUsers())
                 .start();
     }
 
@@ -178,6 +182,16 @@ final class Pipeline implements AutoCloseable {
         return stack.bootstrapServers();
     }
 
+    /** Kafka client settings that sign in as {@code role}'s user, as the CLI and the services do. */
+    Map<String, Object> kafka(KafkaRole role) {
+        return stack.kafkaClientConfig(role.user());
+    }
+
+    /** The password of {@code role}'s Kafka user, for tests that check it is written nowhere. */
+    String kafkaPassword(KafkaRole role) {
+        return stack.kafkaPassword(role.user());
+    }
+
     String bucket() {
         return stack.bucket();
     }
@@ -192,7 +206,7 @@ final class Pipeline implements AutoCloseable {
 
     /** A new observer of this pipeline's runs; the caller closes it. */
     RunObserver observer() {
-        return new RunObserver(stack.bootstrapServers());
+        return new RunObserver(kafka(KafkaRole.AUDITOR));
     }
 
     /** The first replica of the service. */
@@ -252,8 +266,9 @@ final class Pipeline implements AutoCloseable {
         setup.serviceProperties().forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jars.get(service).toString()));
         Map<String, String> environment = new HashMap<>(ComputeEnvironment.forComputeProcess());
+        // Each service signs in as its own user, as `collapse up` starts them.
+        environment.putAll(KafkaClientConfig.asEnvironment(kafka(service.role())));
         environment.putAll(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers(),
                 "COLLAPSE_S3_ENDPOINT", faultProxy != null ? faultProxy.endpoint() : stack.s3Endpoint(),
                 "COLLAPSE_S3_ACCESS_KEY", stack.s3AccessKey(),
                 "COLLAPSE_S3_SECRET_KEY", stack.s3SecretKey(),

@@ -12,6 +12,7 @@ import io.collapselab.cli.audit.AuditReport;
 import io.collapselab.cli.runs.RunIds;
 import io.collapselab.cli.runs.RunLog;
 import io.collapselab.cli.runs.RunObserver;
+import io.collapselab.events.kafka.KafkaRole;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.experiment.RetentionSettings;
 import io.collapselab.lm.ComputeEnvironment;
@@ -96,6 +97,8 @@ class RetentionIT {
         S3Settings s3 = pipeline.store().settings();
         Path dir = Files.createDirectories(E2eEnvironment.logRoot().resolve("retention-audit"));
         Path secret = Files.writeString(dir.resolve("s3-secret"), s3.secretKey());
+        Path kafkaPassword = Files.writeString(dir.resolve("kafka-password"),
+                pipeline.kafkaPassword(KafkaRole.AUDITOR));
         Path log = dir.resolve("audit.log");
         List<String> command = new ArrayList<>(E2eEnvironment.javaWithEngineSettings());
         command.addAll(List.of("-cp", String.join(File.pathSeparator, E2eEnvironment.cliClasspath()),
@@ -103,7 +106,8 @@ class RetentionIT {
                 "--json", "--threads", Integer.toString(E2eEnvironment.torchThreads()),
                 "--bootstrap-servers", pipeline.bootstrapServers(), "--s3-endpoint", s3.endpoint(),
                 "--s3-bucket", s3.bucket(), "--s3-access-key", s3.accessKey(),
-                "--s3-secret-key-file", secret.toString()));
+                "--s3-secret-key-file", secret.toString(), "--kafka-user", KafkaRole.AUDITOR.user(),
+                "--kafka-password-file", kafkaPassword.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
         builder.environment().putAll(ComputeEnvironment.forComputeProcess());
         Process process = builder.start();

@@ -21,6 +21,7 @@ import io.collapselab.lm.loop.GenerationReport;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -171,11 +172,11 @@ final class RunChecks {
     }
 
     /** Every dead letter on {@code collapse.dead-letter}, read from its beginning to its end as it is now. */
-    static List<DeadLetter> deadLetters(String bootstrapServers) {
+    static List<DeadLetter> deadLetters(Map<String, Object> kafka) {
         List<DeadLetter> deadLetters = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
+        Map<String, Object> config = new HashMap<>(kafka);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.DEAD_LETTER, READ_TIMEOUT).stream()
                     .map(info -> new TopicPartition(Topics.DEAD_LETTER, info.partition())).toList();

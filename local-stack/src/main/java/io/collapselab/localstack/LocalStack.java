@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -28,12 +29,17 @@ import org.slf4j.LoggerFactory;
  * with all their state in one data directory:
  * <ul>
  *   <li>{@code local-stack.properties}: cluster id, ports and S3 credentials (owner-only permissions);</li>
+ *   <li>{@code kafka-credentials.properties}: the Kafka users' SCRAM passwords (owner-only permissions);</li>
  *   <li>{@code kafka/}: the broker's log directory (topics, records, committed consumer-group offsets);</li>
  *   <li>{@code s3/}: the S3 objects, one file per object at {@code s3/<bucket>/<key>}.</li>
  * </ul>
  * Starting again on the same directory brings back the same topics, records, offsets and objects, on the same
  * ports and with the same credentials, so clients configured against the first start keep working. Only one
  * stack at a time may use a data directory.
+ *
+ * <p>The broker lets no one in anonymously: clients sign in with SASL/SCRAM-SHA-512 as one of the
+ * {@linkplain Builder#kafkaUsers users} the stack was started with, or as the {@value #ADMIN_USER} super user, and
+ * may do only what their ACLs allow; {@link #kafkaClientConfig(String)} gives the settings for either.
  *
  * <p>Logging: the broker, S3Proxy and Jetty log hundreds of INFO lines per start. When SLF4J is bound to
  * slf4j-simple (as in the project's tests and CLI), {@link Builder#start()} turns them down to WARN by setting the
@@ -46,6 +52,8 @@ public final class LocalStack implements AutoCloseable {
 
     public static final String DEFAULT_BUCKET = "collapse";
     public static final String REGION = "us-east-1";
+    /** The broker's super user: the broker's own identity, and the stack's for creating topics and users. */
+    public static final String ADMIN_USER = KafkaCredentials.ADMIN;
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
     private static final String LOCK_FILE = "local-stack.lock";
@@ -74,9 +82,25 @@ public final class LocalStack implements AutoCloseable {
         return new Builder();
     }
 
-    /** {@code host:port} of the broker's PLAINTEXT listener. */
+    /** {@code host:port} of the broker's client listener (SASL/SCRAM-SHA-512). */
     public String bootstrapServers() {
         return kafka.bootstrapServers();
+    }
+
+    /**
+     * Kafka client settings that sign in as {@code user} (one of the stack's users, or {@value #ADMIN_USER}):
+     * bootstrap servers, security protocol, SASL mechanism and JAAS line. Kafka logs the JAAS line as
+     * {@code [hidden]}; do not log this map yourself.
+     *
+     * @throws IllegalArgumentException when the stack has no such user
+     */
+    public Map<String, Object> kafkaClientConfig(String user) {
+        return kafka.clientConfig(user);
+    }
+
+    /** The SCRAM password of {@code user}, generated on the first start that named it; never logged. */
+    public String kafkaPassword(String user) {
+        return kafka.password(user);
     }
 
     /** {@code http://127.0.0.1:PORT}; path-style addressing. */
@@ -113,6 +137,11 @@ public final class LocalStack implements AutoCloseable {
     /** The file that holds this data directory's ports and S3 credentials. */
     public Path stateFile() {
         return StackState.file(dataDir);
+    }
+
+    /** The file that holds the Kafka users' passwords. */
+    public Path kafkaCredentialsFile() {
+        return KafkaCredentials.file(dataDir);
     }
 
     /** Stops the S3 server and shuts the broker down cleanly (flushing its logs); safe to call twice. */
@@ -168,6 +197,7 @@ public final class LocalStack implements AutoCloseable {
 
         private Path dataDir;
         private List<TopicSpec> topics = List.of();
+        private List<KafkaUserSpec> kafkaUsers = List.of();
         private String bucket = DEFAULT_BUCKET;
         private int kafkaPort;
         private int s3Port;
@@ -188,6 +218,15 @@ public final class LocalStack implements AutoCloseable {
          */
         public Builder topics(List<TopicSpec> topics) {
             this.topics = List.copyOf(topics);
+            return this;
+        }
+
+        /**
+         * The Kafka users to give a password and ACLs. Those of earlier starts keep their passwords (and ACLs);
+         * every client other than the admin must be one of these.
+         */
+        public Builder kafkaUsers(List<KafkaUserSpec> kafkaUsers) {
+            this.kafkaUsers = List.copyOf(kafkaUsers);
             return this;
         }
 
@@ -237,8 +276,12 @@ public final class LocalStack implements AutoCloseable {
                 StackState state = resolveState(dir);
                 s3Start = inBackground("local-stack-s3-start", () -> EmbeddedS3.start(s3DataDir(dir), state.s3Port(),
                         state.s3AccessKey(), state.s3SecretKey(), bucket));
+                KafkaCredentials credentials = KafkaCredentials.loadOrCreate(dir,
+                        kafkaUsers.stream().map(KafkaUserSpec::name).toList(),
+                        EmbeddedKafka.isFormatted(kafkaDir(dir)));
                 kafka = EmbeddedKafka.start(kafkaDir(dir), state.clusterId(), state.kafkaPort(),
-                        state.controllerPort());
+                        state.controllerPort(), credentials);
+                kafka.configureUsers(kafkaUsers);
                 kafka.createMissingTopics(topics);
                 s3 = awaitS3(s3Start);
                 LocalStack stack = new LocalStack(dir, bucket, state, kafka, s3, lock);

@@ -36,18 +36,25 @@ public final class LocalStackExtension implements BeforeAllCallback, ParameterRe
             ExtensionContext.Namespace.create(LocalStackExtension.class);
 
     private final List<TopicSpec> topics;
+    private final List<KafkaUserSpec> kafkaUsers;
 
-    /** For {@code @ExtendWith}: a stack without topics. */
+    /** For {@code @ExtendWith}: a stack without topics, whose only Kafka user is the admin. */
     public LocalStackExtension() {
-        this(List.of());
+        this(List.of(), List.of());
     }
 
-    private LocalStackExtension(List<TopicSpec> topics) {
+    private LocalStackExtension(List<TopicSpec> topics, List<KafkaUserSpec> kafkaUsers) {
         this.topics = List.copyOf(topics);
+        this.kafkaUsers = List.copyOf(kafkaUsers);
     }
 
     public static LocalStackExtension withTopics(List<TopicSpec> topics) {
-        return new LocalStackExtension(topics);
+        return new LocalStackExtension(topics, List.of());
+    }
+
+    /** This extension's topics, with {@code kafkaUsers} as the broker's client users. */
+    public LocalStackExtension withKafkaUsers(List<KafkaUserSpec> kafkaUsers) {
+        return new LocalStackExtension(topics, kafkaUsers);
     }
 
     @Override
@@ -77,20 +84,22 @@ public final class LocalStackExtension implements BeforeAllCallback, ParameterRe
         // Stored values that are AutoCloseable are closed when their class context ends; lookups fall back to
         // enclosing contexts, which is how @Nested classes find their outer class's stack.
         return classContext.getStore(NAMESPACE)
-                .computeIfAbsent(RunningStack.class, type -> RunningStack.start(topics), RunningStack.class)
+                .computeIfAbsent(RunningStack.class, type -> RunningStack.start(topics, kafkaUsers),
+                        RunningStack.class)
                 .stack();
     }
 
     private record RunningStack(LocalStack stack, Path dataDir) implements AutoCloseable {
 
-        static RunningStack start(List<TopicSpec> topics) {
+        static RunningStack start(List<TopicSpec> topics, List<KafkaUserSpec> kafkaUsers) {
             Path dataDir;
             try {
                 dataDir = Files.createTempDirectory("collapse-local-stack-");
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create a temporary data directory for the local stack", e);
             }
-            return new RunningStack(LocalStack.builder().dataDir(dataDir).topics(topics).start(), dataDir);
+            return new RunningStack(LocalStack.builder().dataDir(dataDir).topics(topics).kafkaUsers(kafkaUsers).start(),
+                    dataDir);
         }
 
         @Override

@@ -11,9 +11,10 @@ import java.util.concurrent.CountDownLatch;
  *
  * <p>Once both servers accept connections it prints {@code key=value} lines to standard output
  * ({@code bootstrap.servers}, {@code s3.endpoint}, {@code s3.bucket}, {@code s3.region}, {@code s3.access-key},
- * {@code s3.credentials-file}, then {@code ready=true} last) and runs until it receives SIGTERM or SIGINT,
- * which shut both servers down cleanly. The S3 secret key is never printed: read {@code s3.secret-key} from the
- * credentials file. Logs go to standard error. Exit status 2 means bad arguments, 1 a failed start.
+ * {@code s3.credentials-file}, {@code kafka.credentials-file}, then {@code ready=true} last) and runs until it
+ * receives SIGTERM or SIGINT, which shut both servers down cleanly. No secret is printed: read {@code s3.secret-key}
+ * from the S3 credentials file, and the Kafka admin's password ({@code admin.password}) from the Kafka one. Logs go
+ * to standard error. Exit status 2 means bad arguments, 1 a failed start.
  */
 public final class LocalStackMain {
 
@@ -36,18 +37,19 @@ public final class LocalStackMain {
             System.exit(2);
             return;
         }
-        serve(Path.of(args[0]), topics);
+        serve(Path.of(args[0]), topics, List.of());
     }
 
     /**
-     * Starts a stack with {@code topics} on {@code dataDir}, prints its {@code key=value} lines and
-     * {@code ready=true} as the class comment describes, and returns only once SIGTERM or SIGINT has shut it down.
+     * Starts a stack with {@code topics} and {@code kafkaUsers} on {@code dataDir}, prints its {@code key=value} lines
+     * and {@code ready=true} as the class comment describes, and returns only once SIGTERM or SIGINT has shut it down.
      * Exits with status 1 when it cannot start. For other mains that run a stack as a process.
      */
-    public static void serve(Path dataDir, List<TopicSpec> topics) throws InterruptedException {
+    public static void serve(Path dataDir, List<TopicSpec> topics, List<KafkaUserSpec> kafkaUsers)
+            throws InterruptedException {
         LocalStack stack;
         try {
-            stack = LocalStack.builder().dataDir(dataDir).topics(topics).start();
+            stack = LocalStack.builder().dataDir(dataDir).topics(topics).kafkaUsers(kafkaUsers).start();
         } catch (RuntimeException e) {
             System.err.println("local stack failed to start: " + e.getMessage());
             System.exit(1);
@@ -67,6 +69,7 @@ public final class LocalStackMain {
         System.out.println("s3.region=" + stack.s3Region());
         System.out.println("s3.access-key=" + stack.s3AccessKey());
         System.out.println("s3.credentials-file=" + stack.stateFile());
+        System.out.println("kafka.credentials-file=" + stack.kafkaCredentialsFile());
         System.out.println("ready=true");
         System.out.flush();
         stopped.await();

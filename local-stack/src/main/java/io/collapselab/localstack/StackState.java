@@ -118,7 +118,7 @@ record StackState(String clusterId, int kafkaPort, int controllerPort, int s3Por
                 + RECOVERY);
     }
 
-    private static String randomString(String alphabet, int length) {
+    static String randomString(String alphabet, int length) {
         StringBuilder sb = new StringBuilder(length);
         for (int i = 0; i < length; i++) {
             sb.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));

@@ -2,6 +2,7 @@ package io.collapselab.localstack;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -24,10 +25,15 @@ final class KafkaClients {
     }
 
     static void produce(String bootstrapServers, String topic, String key, List<String> values) throws Exception {
-        Map<String, Object> config = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.ACKS_CONFIG, "all");
+        produce(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, key, values);
+    }
+
+    /** As {@link #produce(String, String, String, List)}, signed in with {@code client}'s settings. */
+    static void produce(Map<String, Object> client, String topic, String key, List<String> values) throws Exception {
+        Map<String, Object> config = new HashMap<>(client);
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
         try (KafkaProducer<String, String> producer =
                      new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
             for (String value : values) {
@@ -37,7 +43,7 @@ final class KafkaClients {
     }
 
     static void produce(LocalStack stack, String topic, String key, List<String> values) throws Exception {
-        produce(stack.bootstrapServers(), topic, key, values);
+        produce(stack.kafkaClientConfig(LocalStack.ADMIN_USER), topic, key, values);
     }
 
     /**
@@ -45,12 +51,16 @@ final class KafkaClients {
      * (or the beginning), and commits what it read.
      */
     static List<String> consumeValues(String bootstrapServers, String topic, String group, int count) {
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, group,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, count);
+        return consumeValues(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, group, count);
+    }
+
+    /** As {@link #consumeValues(String, String, String, int)}, signed in with {@code client}'s settings. */
+    static List<String> consumeValues(Map<String, Object> client, String topic, String group, int count) {
+        Map<String, Object> config = new HashMap<>(client);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, count);
         List<String> values = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer =
                      new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
@@ -67,6 +77,6 @@ final class KafkaClients {
     }
 
     static List<String> consumeValues(LocalStack stack, String topic, String group, int count) {
-        return consumeValues(stack.bootstrapServers(), topic, group, count);
+        return consumeValues(stack.kafkaClientConfig(LocalStack.ADMIN_USER), topic, group, count);
     }
 }

@@ -24,7 +24,6 @@ import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
@@ -108,6 +107,15 @@ class LocalStackIT {
     }
 
     @Test
+    void keepsTheKafkaPasswordsInAnOwnerOnlyFile() throws Exception {
+        assertTrue(Files.readString(stack.kafkaCredentialsFile()).contains("admin.password="));
+        if (Files.getFileStore(stack.kafkaCredentialsFile()).supportsFileAttributeView("posix")) {
+            assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+                    Files.getPosixFilePermissions(stack.kafkaCredentialsFile()));
+        }
+    }
+
+    @Test
     void refusesASecondStackOnTheSameDataDirectory(LocalStack running) {
         LocalStackException e = assertThrows(LocalStackException.class,
                 () -> LocalStack.builder().dataDir(running.dataDir()).start().close());
@@ -124,7 +132,7 @@ class LocalStackIT {
     }
 
     static Admin admin(LocalStack stack) {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()));
+        return Admin.create(stack.kafkaClientConfig(LocalStack.ADMIN_USER));
     }
 
     static MinioClient s3Client(LocalStack stack, String secretKey) {

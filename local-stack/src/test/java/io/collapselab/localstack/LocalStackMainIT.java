@@ -53,11 +53,15 @@ class LocalStackMainIT {
             LOG.info("LocalStackMain cold start: {} ms from launch to ready; {}", startupMs, memoryOf(process));
 
             assertEquals(List.of("bootstrap.servers", "s3.endpoint", "s3.bucket", "s3.region", "s3.access-key",
-                    "s3.credentials-file", "ready"), List.copyOf(printed.keySet()));
+                    "s3.credentials-file", "kafka.credentials-file", "ready"), List.copyOf(printed.keySet()));
             assertTrue(printed.get("s3.endpoint").startsWith("http://127.0.0.1:"), printed.toString());
             assertTrue(!printed.containsValue(secretIn(Path.of(printed.get("s3.credentials-file")))),
                     "the secret key must not be printed");
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", printed.get("bootstrap.servers")))) {
+            String adminPassword = valueIn(Path.of(printed.get("kafka.credentials-file")), "admin.password");
+            assertTrue(printed.values().stream().noneMatch(value -> value.contains(adminPassword)),
+                    "no Kafka password may be printed");
+            try (Admin admin = Admin.create(StackConnection.of(dataDir.resolve("stack"), printed.get("s3.bucket"))
+                    .orElseThrow().kafkaClientConfig(LocalStack.ADMIN_USER))) {
                 assertTrue(admin.listTopics().names().get(30, TimeUnit.SECONDS).contains("it.main"));
             }
         } finally {
@@ -99,9 +103,13 @@ class LocalStackMainIT {
     }
 
     private static String secretIn(Path credentialsFile) throws IOException {
-        return Files.readAllLines(credentialsFile).stream()
-                .filter(line -> line.startsWith("s3.secret-key="))
-                .map(line -> line.substring("s3.secret-key=".length()))
+        return valueIn(credentialsFile, "s3.secret-key");
+    }
+
+    private static String valueIn(Path propertiesFile, String key) throws IOException {
+        return Files.readAllLines(propertiesFile).stream()
+                .filter(line -> line.startsWith(key + "="))
+                .map(line -> line.substring(key.length() + 1))
                 .findFirst().orElseThrow();
     }
 

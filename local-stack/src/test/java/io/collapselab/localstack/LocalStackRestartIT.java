@@ -2,6 +2,7 @@ package io.collapselab.localstack;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.minio.GetObjectArgs;
@@ -26,6 +28,7 @@ class LocalStackRestartIT {
 
     private static final String TOPIC = "it.restart";
     private static final String GROUP = "restart-group";
+    private static final String USER = "writer";
     private static final String OBJECT_KEY = "runs/restart/gen-0000/checkpoint.bin";
 
     @TempDir
@@ -38,21 +41,32 @@ class LocalStackRestartIT {
         String s3Endpoint;
         String accessKey;
         String secretKey;
-        try (LocalStack first = start(List.of(new TopicSpec(TOPIC, 2, Map.of("retention.ms", "-1"))))) {
+        String writerPassword;
+        try (LocalStack first = start(List.of(new TopicSpec(TOPIC, 2, Map.of("retention.ms", "-1"))),
+                List.of(new KafkaUserSpec(USER, Set.of(TOPIC), Set.of(), Set.of())))) {
+            writerPassword = first.kafkaPassword(USER);
+            KafkaClients.produce(first.kafkaClientConfig(USER), TOPIC, "run-1", List.of("by the user"));
             bootstrapServers = first.bootstrapServers();
             s3Endpoint = first.s3Endpoint();
             accessKey = first.s3AccessKey();
             secretKey = first.s3SecretKey();
             KafkaClients.produce(first, TOPIC, "run-1", List.of("a", "b", "c"));
-            assertEquals(List.of("a", "b", "c"), KafkaClients.consumeValues(first, TOPIC, GROUP, 3));
+            assertEquals(List.of("by the user", "a", "b", "c"), KafkaClients.consumeValues(first, TOPIC, GROUP, 4));
             try (MinioClient s3 = LocalStackIT.s3Client(first, first.s3SecretKey())) {
                 s3.putObject(PutObjectArgs.builder().bucket(first.bucket()).object(OBJECT_KEY)
                         .stream(new ByteArrayInputStream(object), (long) object.length, -1L).build());
             }
         }
 
-        // Asking for more partitions and other configs must not touch the existing topic.
-        try (LocalStack second = start(List.of(new TopicSpec(TOPIC, 4, Map.of("retention.ms", "1000"))))) {
+        // Asking for more partitions and other configs must not touch the existing topic; a user keeps its password
+        // and has the ACLs of its new spec only.
+        try (LocalStack second = start(List.of(new TopicSpec(TOPIC, 4, Map.of("retention.ms", "1000"))),
+                List.of(new KafkaUserSpec(USER, Set.of(), Set.of(TOPIC), Set.of(USER))))) {
+            assertEquals(writerPassword, second.kafkaPassword(USER));
+            assertThrows(Exception.class, () -> KafkaClients.produce(second.kafkaClientConfig(USER), TOPIC, "run-1",
+                    List.of("no longer allowed")), "the write ACL of the first start is gone");
+            assertEquals(List.of("by the user"), KafkaClients.consumeValues(second.kafkaClientConfig(USER), TOPIC,
+                    USER + "-group", 1), "the user signs in with its old password and reads as its new spec says");
             assertEquals(bootstrapServers, second.bootstrapServers(), "clients keep their bootstrap servers");
             assertEquals(s3Endpoint, second.s3Endpoint());
             assertEquals(accessKey, second.s3AccessKey());
@@ -70,8 +84,8 @@ class LocalStackRestartIT {
             KafkaClients.produce(second, TOPIC, "run-1", List.of("d", "e"));
             assertEquals(List.of("d", "e"), KafkaClients.consumeValues(second, TOPIC, GROUP, 2),
                     "the group resumes after its offsets committed before the restart");
-            assertEquals(List.of("a", "b", "c", "d", "e"),
-                    KafkaClients.consumeValues(second, TOPIC, "new-group", 5),
+            assertEquals(List.of("by the user", "a", "b", "c", "d", "e"),
+                    KafkaClients.consumeValues(second, TOPIC, "new-group", 6),
                     "records written before the restart are still in the log");
 
             try (MinioClient s3 = LocalStackIT.s3Client(second, second.s3SecretKey());
@@ -95,6 +109,10 @@ class LocalStackRestartIT {
     }
 
     private LocalStack start(List<TopicSpec> topics) {
-        return LocalStack.builder().dataDir(dataDir).topics(topics).start();
+        return start(topics, List.of());
+    }
+
+    private LocalStack start(List<TopicSpec> topics, List<KafkaUserSpec> users) {
+        return LocalStack.builder().dataDir(dataDir).topics(topics).kafkaUsers(users).start();
     }
 }

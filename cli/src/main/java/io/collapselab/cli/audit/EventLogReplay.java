@@ -2,6 +2,7 @@ package io.collapselab.cli.audit;
 
 import io.collapselab.events.CollapseEvent;
 import io.collapselab.events.json.EventJson;
+import io.collapselab.cli.runs.KafkaClientConfig;
 import io.collapselab.events.kafka.TopicDefinition;
 import io.collapselab.events.kafka.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -45,6 +46,7 @@ final class EventLogReplay {
                     .thenComparingInt(ConsumerRecord::partition)
                     .thenComparingLong(ConsumerRecord::offset);
 
+    private final Map<String, Object> kafkaClient;
     private final String bootstrapServers;
     private final Duration stallTimeout;
 
@@ -52,8 +54,9 @@ final class EventLogReplay {
      * @param stallTimeout how long the replay may go without receiving a record while it has not reached the end
      *                     offsets; a large log takes as long as it takes, a stuck broker does not
      */
-    EventLogReplay(String bootstrapServers, Duration stallTimeout) {
-        this.bootstrapServers = bootstrapServers;
+    EventLogReplay(Map<String, Object> kafkaClient, Duration stallTimeout) {
+        this.kafkaClient = Map.copyOf(kafkaClient);
+        this.bootstrapServers = KafkaClientConfig.bootstrapServers(kafkaClient);
         this.stallTimeout = stallTimeout;
     }
 
@@ -63,13 +66,12 @@ final class EventLogReplay {
      * @throws AuditException when the log cannot be read or a topic does not exist
      */
     List<ConsumerRecord<String, byte[]>> read(String runId) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(KafkaClientConfig.with(kafkaClient, Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG, "collapse-audit-" + UUID.randomUUID(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 // An audit reads; a mistyped address or topic must fail, not create topics.
                 ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = partitions(consumer);
             consumer.assign(partitions);

@@ -3,6 +3,7 @@ package io.collapselab.cli.audit;
 import io.collapselab.artifacts.ArtifactStore;
 import io.collapselab.cli.audit.AuditReport.LineageEntry;
 import io.collapselab.cli.audit.AuditReport.RecordCounts;
+import io.collapselab.cli.runs.KafkaClientConfig;
 import io.collapselab.cli.runs.RunIds;
 import io.collapselab.cli.runs.RunLog.Generation;
 import io.collapselab.cli.runs.RunLog;
@@ -17,6 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -38,12 +40,17 @@ public final class RunAuditor {
     private static final Duration REPLAY_STALL_TIMEOUT = Duration.ofSeconds(30);
     private static final String S3_SCHEME = "s3://";
 
+    private final Map<String, Object> kafkaClient;
     private final String bootstrapServers;
     private final ArtifactStore store;
 
-    /** @param store the store the run's objects are in; the caller's to close */
-    public RunAuditor(String bootstrapServers, ArtifactStore store) {
-        this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+    /**
+     * @param kafkaClient where the brokers are and how to sign in ({@link KafkaClientConfig})
+     * @param store       the store the run's objects are in; the caller's to close
+     */
+    public RunAuditor(Map<String, Object> kafkaClient, ArtifactStore store) {
+        this.kafkaClient = Map.copyOf(kafkaClient);
+        this.bootstrapServers = KafkaClientConfig.bootstrapServers(kafkaClient);
         this.store = Objects.requireNonNull(store, "store");
     }
 
@@ -79,7 +86,7 @@ public final class RunAuditor {
             throw new AuditException("'" + runId + "' is not a run id (1 to 63 characters of a-z, 0-9 and '-',"
                     + " starting with a letter or digit); `collapse runs` lists the runs");
         }
-        List<ConsumerRecord<String, byte[]>> records = new EventLogReplay(bootstrapServers, REPLAY_STALL_TIMEOUT)
+        List<ConsumerRecord<String, byte[]>> records = new EventLogReplay(kafkaClient, REPLAY_STALL_TIMEOUT)
                 .read(runId);
         if (records.isEmpty()) {
             throw new AuditException("unknown run " + runId + ": the event log at " + bootstrapServers + " holds no"

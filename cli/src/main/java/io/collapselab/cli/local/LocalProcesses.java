@@ -1,5 +1,7 @@
 package io.collapselab.cli.local;
 
+import io.collapselab.cli.runs.KafkaClientConfig;
+import io.collapselab.events.kafka.KafkaRole;
 import io.collapselab.lm.ComputeEnvironment;
 import io.collapselab.localstack.LocalStack;
 import io.collapselab.localstack.StackConnection;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -240,7 +243,9 @@ public final class LocalProcesses {
 
     private Map<String, String> serviceEnvironment(String name, StackConnection c, int port) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", c.bootstrapServers());
+        // Each service signs in as its own Kafka user, which may write only that service's topics.
+        env.putAll(KafkaClientConfig.asEnvironment(c.kafkaClientConfig(KafkaRole.valueOf(
+                Replicas.serviceOf(name).toUpperCase(Locale.ROOT)).user())));
         env.put("COLLAPSE_S3_ENDPOINT", c.s3Endpoint());
         env.put("COLLAPSE_S3_ACCESS_KEY", c.s3AccessKey());
         env.put("COLLAPSE_S3_SECRET_KEY", c.s3SecretKey());

@@ -50,15 +50,15 @@ public final class RunObserver implements AutoCloseable {
     private final String bootstrapServers;
     private final KafkaConsumer<String, byte[]> consumer;
 
-    public RunObserver(String bootstrapServers) {
-        this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    /** @param kafkaClient where the brokers are and how to sign in ({@link KafkaClientConfig}) */
+    public RunObserver(Map<String, Object> kafkaClient) {
+        this.bootstrapServers = KafkaClientConfig.bootstrapServers(kafkaClient);
+        this.consumer = new KafkaConsumer<>(KafkaClientConfig.with(kafkaClient, Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG, "collapse-run-observer-" + UUID.randomUUID(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 // Reading must never create a topic: a mistyped cluster address should fail, not grow topics.
                 ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
                 new StringDeserializer(), new ByteArrayDeserializer());
     }
 

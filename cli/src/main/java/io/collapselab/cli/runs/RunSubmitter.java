@@ -67,16 +67,16 @@ public final class RunSubmitter implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
 
     /** A submitter that signs its events as {@value #SERVICE} on this host. */
-    public RunSubmitter(String bootstrapServers, ArtifactStore store) {
-        this(bootstrapServers, store, new ProducerInfo(SERVICE, localInstance(), version()));
+    public RunSubmitter(Map<String, Object> kafkaClient, ArtifactStore store) {
+        this(kafkaClient, store, new ProducerInfo(SERVICE, localInstance(), version()));
     }
 
-    public RunSubmitter(String bootstrapServers, ArtifactStore store, ProducerInfo producerInfo) {
-        this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+    /** @param kafkaClient where the brokers are and how to sign in ({@link KafkaClientConfig}) */
+    public RunSubmitter(Map<String, Object> kafkaClient, ArtifactStore store, ProducerInfo producerInfo) {
+        this.bootstrapServers = KafkaClientConfig.bootstrapServers(kafkaClient);
         this.store = Objects.requireNonNull(store, "store");
         this.producerInfo = Objects.requireNonNull(producerInfo, "producerInfo");
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.producer = new KafkaProducer<>(KafkaClientConfig.with(kafkaClient, Map.of(
                 ProducerConfig.CLIENT_ID_CONFIG, "collapse-submitter-" + producerInfo.instance(),
                 // Retries after a lost acknowledgement must not write the request twice, and an acknowledged
                 // request must survive the loss of the partition leader.
@@ -84,7 +84,7 @@ public final class RunSubmitter implements AutoCloseable {
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, MAX_BLOCK_MS,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, DELIVERY_TIMEOUT_MS,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS),
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS)),
                 new StringSerializer(), new ByteArraySerializer());
     }
 

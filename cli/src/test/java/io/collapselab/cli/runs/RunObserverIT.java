@@ -9,6 +9,7 @@ import io.collapselab.events.CheckpointPublished;
 import io.collapselab.events.CollapseEvent;
 import io.collapselab.events.ProducerInfo;
 import io.collapselab.events.kafka.EventRecords;
+import io.collapselab.events.kafka.KafkaRole;
 import io.collapselab.events.kafka.Topics;
 import io.collapselab.lm.loop.GenerationReport;
 import io.collapselab.localstack.LocalStack;
@@ -22,7 +23,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -49,10 +49,10 @@ class RunObserverIT {
 
     RunObserverIT(LocalStack stack) {
         this.stack = stack;
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all"),
+        this.producer = new KafkaProducer<>(KafkaClientConfig.with(StackFixtures.admin(stack), Map.of(
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all")),
                 new StringSerializer(), new ByteArraySerializer());
-        this.observer = new RunObserver(stack.bootstrapServers());
+        this.observer = new RunObserver(StackFixtures.kafka(stack, KafkaRole.AUDITOR));
     }
 
     @AfterEach
@@ -223,8 +223,7 @@ class RunObserverIT {
     }
 
     private List<String> groups() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                stack.bootstrapServers()))) {
+        try (Admin admin = Admin.create(StackFixtures.admin(stack))) {
             return admin.listGroups().all().get(30, TimeUnit.SECONDS).stream()
                     .map(group -> group.groupId())
                     .toList();

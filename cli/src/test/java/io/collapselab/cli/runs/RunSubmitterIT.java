@@ -12,6 +12,7 @@ import io.collapselab.events.RunRequested;
 import io.collapselab.events.kafka.CloudEventHeaders;
 import io.collapselab.events.kafka.DecodedEvent;
 import io.collapselab.events.kafka.EventRecords;
+import io.collapselab.events.kafka.KafkaRole;
 import io.collapselab.events.kafka.Topics;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.experiment.ModelSettings;
@@ -45,7 +46,7 @@ class RunSubmitterIT {
     RunSubmitterIT(LocalStack stack) {
         this.stack = stack;
         this.store = StackFixtures.store(stack);
-        this.submitter = new RunSubmitter(stack.bootstrapServers(), store);
+        this.submitter = new RunSubmitter(StackFixtures.kafka(stack, KafkaRole.SUBMITTER), store);
     }
 
     @AfterEach

@@ -2,6 +2,8 @@ package io.collapselab.cli.runs;
 
 import io.collapselab.artifacts.ArtifactStore;
 import io.collapselab.artifacts.S3Settings;
+import io.collapselab.cli.local.StackMain;
+import io.collapselab.events.kafka.KafkaRole;
 import io.collapselab.events.kafka.Topics;
 import io.collapselab.localstack.LocalStack;
 import io.collapselab.localstack.LocalStackExtension;
@@ -29,7 +31,17 @@ final class StackFixtures {
     static LocalStackExtension stackWithTopics() {
         return LocalStackExtension.withTopics(Topics.ALL.stream()
                 .map(topic -> new TopicSpec(topic.name(), topic.partitions(), topic.configs()))
-                .toList());
+                .toList()).withKafkaUsers(StackMain.kafkaUsers());
+    }
+
+    /** Client settings of the stack's user for {@code role}. */
+    static Map<String, Object> kafka(LocalStack stack, KafkaRole role) {
+        return stack.kafkaClientConfig(role.user());
+    }
+
+    /** Client settings of the stack's admin, for tests that stand in for services or inspect the broker. */
+    static Map<String, Object> admin(LocalStack stack) {
+        return stack.kafkaClientConfig(LocalStack.ADMIN_USER);
     }
 
     static ArtifactStore store(LocalStack stack) {
@@ -39,9 +51,8 @@ final class StackFixtures {
 
     /** Every record of {@code topic} keyed {@code key}, read with a plain consumer from the start to the end. */
     static List<ConsumerRecord<String, byte[]>> recordsKeyed(LocalStack stack, String topic, String key) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(KafkaClientConfig.with(admin(stack),
+                Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)), new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, TIMEOUT).stream()
                     .map(info -> new TopicPartition(topic, info.partition()))

@@ -68,7 +68,7 @@ class EventsKafkaIT {
     @Test
     void theBrokerAcceptsEveryTopicDefinition() throws Exception {
         Properties properties = new Properties();
-        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        properties.putAll(stack.kafkaClientConfig(LocalStack.ADMIN_USER));
         List<String> names = Topics.ALL.stream().map(TopicDefinition::name).toList();
         try (Admin admin = Admin.create(properties)) {
             Map<String, TopicDescription> described =
@@ -195,7 +195,7 @@ class EventsKafkaIT {
 
     private <V> KafkaProducer<String, V> producer(Serializer<V> valueSerializer) {
         Properties properties = new Properties();
-        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        properties.putAll(stack.kafkaClientConfig(LocalStack.ADMIN_USER));
         properties.put(ProducerConfig.ACKS_CONFIG, "all");
         properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         return new KafkaProducer<>(properties, new StringSerializer(), valueSerializer);
@@ -207,7 +207,7 @@ class EventsKafkaIT {
      */
     private <V> List<ConsumerRecord<String, V>> readBack(List<RecordMetadata> sent, Deserializer<V> deserializer) {
         Properties properties = new Properties();
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        properties.putAll(stack.kafkaClientConfig(LocalStack.ADMIN_USER));
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         Map<TopicPartition, Long> firstOffsets = sent.stream().collect(Collectors.toMap(
                 metadata -> new TopicPartition(metadata.topic(), metadata.partition()), RecordMetadata::offset,
