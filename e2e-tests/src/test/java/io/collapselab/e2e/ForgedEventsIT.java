@@ -58,7 +58,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Records a client sends while a run is in flight, as an attacker or a buggy client would: a RunCompleted for the
  * live run and one for a run id nobody used yet, a CheckpointPublished for a future generation and one naming
- * another generation's object, a second RunRequested with another seed, and a record of 900 KB that is no event.
+ * another generation's object, an EvaluationCompleted claiming a perplexity of 1.5, a second RunRequested with another
+ * seed, a record of 900 KB that is no event, and a CheckpointPublished of a run nobody requested, which the services
+ * defer (without holding their channels) until {@code collapse.run-wait-timeout}, shortened here, has passed.
  * Sent without credentials, or with those of a role that may not write the topic, the broker refuses them. Sent with
  * the credentials of a role that may write the topic (but not to the object store), each is dead-lettered with a
  * reason naming what it conflicts with. Either way the victim run completes with exactly the digests and
@@ -69,9 +71,11 @@ class ForgedEventsIT {
     private static final ProducerInfo INTRUDER = new ProducerInfo("trainer-service", "intruder", "0.1.0");
     private static final Duration DEAD_LETTER_TIMEOUT = Duration.ofMinutes(2);
     private static final int REFUSAL_TIMEOUT_MS = 10_000;
+    private static final Duration RUN_WAIT_TIMEOUT = Duration.ofSeconds(30);
 
     @RegisterExtension
-    static PipelineExtension extension = new PipelineExtension();
+    static PipelineExtension extension = new PipelineExtension(new Pipeline.Setup(false,
+            Map.of("collapse.run-wait-timeout", RUN_WAIT_TIMEOUT.toSeconds() + "s")));
 
     @Test
     void forgedEventsAreDeadLetteredAndTheVictimRunCompletesUnchanged(Pipeline pipeline) throws Exception {
@@ -80,12 +84,22 @@ class ForgedEventsIT {
         CompletableFuture<RunJson> reference = Experiments.startReference(config);
         String victim = RunIds.fresh("e2e-victim");
         String unused = RunIds.fresh("e2e-unused");
+        String nobodys = RunIds.fresh("e2e-nobodys");
+        List<Forgery> forgeries = new ArrayList<>();
+        try (KafkaProducer<String, byte[]> trainer = producer(pipeline, KafkaRole.TRAINER)) {
+            forgeries.add(send(trainer, checkpoint(pipeline, nobodys, 0, 0), "run " + nobodys + " is unknown: no"
+                    + " RunRequested for it on collapse.runs within " + RUN_WAIT_TIMEOUT.toSeconds() + " s"));
+        }
 
         RunRequested request = pipeline.submitter().submit(victim, config, texts.train(), texts.heldout()).event();
         RunCompleted completedVictim = RunCompleted.of(victim, 0, Instant.now(), INTRUDER,
                 RunCompleted.Reason.CANCELLED, "forged", null);
         CheckpointPublished futureCheckpoint = checkpoint(pipeline, victim, config.generations(),
                 config.generations());
+        EvaluationCompleted flattering = EvaluationCompleted.of(victim, 0, Instant.now(), INTRUDER,
+                new EvaluationCompleted.Metrics(Math.log(1.5), 1.5, "whole", 1_000L, 0.1, 1.5, Math.log(1.5), 1.5, 0.1,
+                        1.5, 1_000L, 0.9, 0.9, 0.9, 0.0, 9.0, 0.1, 0.0, 0), "forged", false, "a".repeat(64),
+                "b".repeat(64));
         byte[] garbage = new byte[900 * 1024];
         new Random(11).nextBytes(garbage);
 
@@ -97,12 +111,14 @@ class ForgedEventsIT {
                 TopicAuthorizationException.class);
         assertRefused(pipeline, KafkaRole.AUDITOR, EventRecords.toRecord(completedVictim),
                 ClusterAuthorizationException.class);
+        assertRefused(pipeline, KafkaRole.TRAINER, EventRecords.toRecord(flattering),
+                TopicAuthorizationException.class);
 
         // Let in by the broker, as the topic's writers: the lineage check dead-letters them.
-        List<Forgery> forgeries = new ArrayList<>();
         try (KafkaProducer<String, byte[]> submitter = producer(pipeline, KafkaRole.SUBMITTER);
              KafkaProducer<String, byte[]> trainer = producer(pipeline, KafkaRole.TRAINER);
-             KafkaProducer<String, byte[]> generator = producer(pipeline, KafkaRole.GENERATOR)) {
+             KafkaProducer<String, byte[]> generator = producer(pipeline, KafkaRole.GENERATOR);
+             KafkaProducer<String, byte[]> evaluator = producer(pipeline, KafkaRole.EVALUATOR)) {
             forgeries.add(send(submitter, completedVictim, "RunCompleted(0) of run " + victim + " is not recorded"));
             forgeries.add(send(submitter, RunCompleted.of(unused, 0, Instant.now(), INTRUDER,
                     RunCompleted.Reason.FAILED, "forged", null), "RunCompleted(0) of run " + unused
@@ -111,6 +127,7 @@ class ForgedEventsIT {
                     "CheckpointPublished(" + config.generations() + ") of run " + victim));
             forgeries.add(send(trainer, checkpoint(pipeline, victim, 0, 1), "CheckpointPublished(0) of run "
                     + victim));
+            forgeries.add(send(evaluator, flattering, "EvaluationCompleted(0) of run " + victim));
             forgeries.add(send(submitter, RunRequested.of(victim, Instant.now(), INTRUDER,
                     config.withSeed(config.seed() + 1), request.inputs()), victim));
             forgeries.add(new Forgery(generator.send(new ProducerRecord<>(Topics.CORPORA, victim, garbage))
