@@ -49,7 +49,7 @@ final class SweepOptions {
      */
     static final String INTERVENTION = "intervention";
 
-    private static final String INTERVENTIONS_LISTED = "none, kl-anchor, real-gradient, perplexity-filter, mix-10, "
+    static final String INTERVENTIONS_LISTED = "none, kl-anchor, real-gradient, perplexity-filter, mix-10, "
             + "accumulate";
 
     /** The most runs one grid submits: a typo in a grid should not flood the cluster. */
