@@ -117,7 +117,7 @@ class CurationSettingsTest {
         }
         assertEquals(base, Interventions.apply("none", base));
         assertEquals(1.0, Interventions.apply("kl-anchor", base).selfTraining().klAnchor());
-        assertEquals(new CurationSettings(2.5, 8.0, null, 2),
+        assertEquals(new CurationSettings(2.0, 16.0, null, 2),
                 Interventions.apply("perplexity-filter", base).sampling().curation());
         assertEquals(new MixingSettings(MixingSettings.MIX, 0.1), Interventions.apply("mix-10", base).mixing());
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,

@@ -10,6 +10,7 @@ import io.collapselab.artifacts.ObjectKey;
 import io.collapselab.events.CheckpointPublished;
 import io.collapselab.events.CorpusGenerated;
 import io.collapselab.events.EventValidator;
+import io.collapselab.events.ObjectRef;
 import io.collapselab.events.RunRequested;
 import io.collapselab.events.json.EventJson;
 import io.collapselab.experiment.CorpusSize;
@@ -34,6 +35,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 import jakarta.enterprise.inject.Any;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -125,8 +127,12 @@ class GeneratorServiceIT implements LongWorkChannels {
         TrainedCheckpoint generation1 = GenerationSteps.trainNext(config, generation0.checkpoint(),
                 TestRuns.trainText(), 1, Progress.NONE);
 
-        events.send(GeneratorService.CHECKPOINTS_CHANNEL,
-                TestRuns.checkpointPublished(store, request, generation1, 1));
+        ObjectRef checkpoint1 = TestRuns.ref(store.put(ObjectKey.checkpoint("curated", 1),
+                generation1.checkpoint()));
+        events.send(GeneratorService.CHECKPOINTS_CHANNEL, TestRuns.record(store, ObjectOutbox.CHECKPOINT_EVENT,
+                CheckpointPublished.of("curated", 1, Instant.now(), TestRuns.SUBMITTER, checkpoint1,
+                        generation0.sha256(), request.inputs().train().sha256(), generation1.steps(),
+                        generation1.tokensSeen(), generation1.trainLoss(), 1)));
         CorpusGenerated published = events.awaitPublished(CorpusGenerated.class, "curated", 1);
 
         SampledCorpus expected = GenerationSteps.sample(config, generation1.checkpoint(), generation0.checkpoint(),
