@@ -20,6 +20,7 @@ import io.minio.GetObjectResponse;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
 import io.minio.Result;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
@@ -208,6 +209,17 @@ public final class ArtifactStore implements AutoCloseable {
 
     public boolean exists(ObjectKey key) {
         return stat(key).isPresent();
+    }
+
+    /**
+     * Removes the object under the key; nothing happens when there is none. On a bucket with versioning the object's
+     * data stays as a noncurrent version until the bucket's lifecycle rules expire it.
+     */
+    public void delete(ObjectKey key) {
+        bucket.call("delete " + key, key, () -> {
+            client.removeObject(RemoveObjectArgs.builder().bucket(settings.bucket()).object(key.key()).build());
+            return null;
+        });
     }
 
     /**

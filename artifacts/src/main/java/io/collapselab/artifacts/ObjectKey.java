@@ -1,5 +1,6 @@
 package io.collapselab.artifacts;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -63,6 +64,11 @@ public final class ObjectKey {
 
     public static ObjectKey checkpoint(String runId, int generation) {
         return new ObjectKey(requireRunId(runId), generationPrefix(runId, generation) + CHECKPOINT);
+    }
+
+    /** The objects of generation {@code generation}'s checkpoint: what a retention policy removes. */
+    public static List<ObjectKey> checkpointObjects(String runId, int generation) {
+        return List.of(checkpoint(runId, generation));
     }
 
     public static ObjectKey corpus(String runId, int generation) {

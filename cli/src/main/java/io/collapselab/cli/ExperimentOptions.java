@@ -7,6 +7,7 @@ import io.collapselab.experiment.CurationSettings;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.experiment.ExperimentJson;
 import io.collapselab.experiment.MixingSettings;
+import io.collapselab.experiment.RetentionSettings;
 import io.collapselab.experiment.TrainingSettings;
 import io.collapselab.experiment.Presets;
 import io.collapselab.lm.pretrained.BaseModels;
@@ -101,6 +102,16 @@ final class ExperimentOptions {
                     + "perplexity band's centre (needs both --perplexity-min and --perplexity-max).")
     Integer oversample;
 
+    @Option(names = "--keep-every", paramLabel = "K",
+            description = "retention.keepEvery: keep every K-th generation's checkpoint (0, K, 2K, ...) once it is "
+                    + "evaluated and no longer among the newest; the others are removed. 1 keeps them all.")
+    Integer keepEvery;
+
+    @Option(names = "--keep-last", paramLabel = "N",
+            description = "retention.keepLast: keep the N newest checkpoints (default 1 under --keep-every); alone, "
+                    + "keeps only those and generation 0.")
+    Integer keepLast;
+
     @Option(names = "--seed", paramLabel = "N", description = "Run seed; every random choice derives from it.")
     Long seed;
 
@@ -162,6 +173,12 @@ final class ExperimentOptions {
                     perplexityMax != null ? perplexityMax : c.perplexityMax(),
                     dedupeNgram != null ? dedupeNgram : c.dedupeNgram(),
                     oversample != null ? oversample : c.oversample())));
+        }
+        if (keepEvery != null || keepLast != null) {
+            RetentionSettings r = config.retention();
+            config = config.withRetention(new RetentionSettings(
+                    keepEvery != null ? keepEvery : r != null ? r.keepEvery() : RetentionSettings.MAX,
+                    keepLast != null ? keepLast : r != null ? r.keepLast() : 1));
         }
         if (seed != null) {
             config = config.withSeed(seed);

@@ -1,6 +1,7 @@
 package io.collapselab.cli;
 
 import io.collapselab.cli.runs.RunListener;
+import io.collapselab.events.CheckpointPublished;
 import io.collapselab.events.CollapseEvent;
 import io.collapselab.events.RunRequested;
 import io.collapselab.lm.loop.GenerationReport;
@@ -13,7 +14,8 @@ import java.util.Map;
 
 /**
  * One progress bar per run while the services work: generation reached, latest held-out perplexity and distinct-2,
- * and an estimate of the time left from the mean time per generation so far. Redrawn in place on a terminal; a line
+ * how many generations the evaluator trails the trainer's checkpoints, and an estimate of the time left from the mean
+ * time per generation so far. Redrawn in place on a terminal; a line
  * per finished generation in a log.
  */
 final class RunProgress {
@@ -28,6 +30,7 @@ final class RunProgress {
         long startedNanos = System.nanoTime();
         GenerationReport latest;
         int done;
+        int newestCheckpoint = -1;
         String status = "waiting";
     }
 
@@ -46,6 +49,8 @@ final class RunProgress {
                     if (event instanceof RunRequested requested) {
                         state.generations = requested.config().generations();
                         state.status = "running";
+                    } else if (event instanceof CheckpointPublished checkpoint) {
+                        state.newestCheckpoint = Math.max(state.newestCheckpoint, checkpoint.generation());
                     }
                     redraw(null);
                 }
@@ -106,12 +111,21 @@ final class RunProgress {
             line.append(String.format(Locale.ROOT, "  ppl %8.3f  distinct-2 %.3f", state.latest.heldoutPerplexity(),
                     state.latest.distinct2()));
             if (state.done < total) {
+                line.append(String.format(Locale.ROOT, "  eval lag %d", evaluatorLag(state)));
                 double perGeneration = (System.nanoTime() - state.startedNanos) / 1e9 / state.done;
                 line.append(String.format(Locale.ROOT, "  ETA %s", duration(perGeneration * (total - state.done))));
             }
         }
         line.append("  ").append(state.status);
         return line.toString();
+    }
+
+    /**
+     * Checkpoints published whose generation is not evaluated yet: 1 while a generation's corpus is sampled, more when
+     * the evaluator falls behind the trainer.
+     */
+    private static int evaluatorLag(State state) {
+        return Math.max(0, state.newestCheckpoint + 1 - state.done);
     }
 
     /** {@code 4m05s}, or {@code 1h02m} from an hour on. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.collapselab.artifacts.ArtifactStore;
 import io.collapselab.artifacts.ObjectKey;
 import io.collapselab.events.CheckpointPublished;
 import io.collapselab.events.CollapseEvent;
@@ -16,6 +17,7 @@ import io.collapselab.events.ProducerInfo;
 import io.collapselab.events.kafka.Topics;
 import io.collapselab.experiment.CurationSettings;
 import io.collapselab.experiment.ExperimentConfig;
+import io.collapselab.experiment.RetentionSettings;
 import io.collapselab.lm.Sha256;
 import io.collapselab.lm.data.Wikitext2;
 import io.collapselab.localstack.LocalStack;
@@ -201,6 +203,33 @@ class AuditCommandIT {
                 "the corpus holds 4 samples at most: " + corpus1.curation());
         assertEquals(AuditCommand.DISCREPANCIES, unclaimed.exitCode(), "a run recorded without its curation does "
                 + "not recompute to the curated corpus: " + unclaimed.describe());
+    }
+
+    /**
+     * Checkpoints the retention policy removed are reported as such, and a generation after them recomputes from the
+     * nearest kept ancestor through each removed one, every digest as recorded.
+     */
+    @Test
+    void removedCheckpointsAreReportedAndRecomputedFromTheNearestKeptAncestor() throws Exception {
+        ExperimentConfig retained = RunFixture.CONFIG.withGenerations(3).withRetention(new RetentionSettings(3, 1));
+        RunFixture run = RunFixture.compute(retained, Wikitext2.shippedTrainText(), Wikitext2.shippedHeldoutText());
+        run.publish(stack, "audit-retained");
+        try (ArtifactStore store = RunFixture.store(stack)) {
+            store.delete(ObjectKey.checkpoint("audit-retained", 1));
+            store.delete(ObjectKey.checkpoint("audit-retained", 2));
+        }
+
+        Result audit = audit("audit-retained");
+        Result recompute = audit("audit-retained", "--recompute", "3");
+
+        assertEquals(AuditCommand.CONSISTENT, audit.exitCode(), audit.describe());
+        assertTrue(audit.out().contains("removed by the retention policy (keep every 3rd generation's checkpoint and"
+                + " the last 1): checkpoint 1, checkpoint 2"), audit.out());
+        assertEquals(AuditCommand.CONSISTENT, recompute.exitCode(), recompute.describe());
+        assertTrue(recompute.out().contains("checkpoint " + run.checkpointSha256(3).substring(0, 12) + " matches;"
+                + " corpus " + run.corpusSha256(3).substring(0, 12) + " matches"), recompute.out());
+        assertTrue(recompute.out().contains("note: checkpoints 1, 2, removed by the retention policy, recomputed on"
+                + " the way from the nearest kept ancestor"), recompute.out());
     }
 
     @Test

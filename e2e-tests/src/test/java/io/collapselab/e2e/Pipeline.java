@@ -36,22 +36,45 @@ final class Pipeline implements AutoCloseable {
     /** Three JVMs start at once on two cores; loading the tensor engine alone takes seconds there. */
     static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+    /**
+     * The seed of the fault proxy's draws: every run of a test draws the same sequence, though which request
+     * meets which draw depends on how the services' requests interleave.
+     */
+    private static final long FAULT_SEED = 14;
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
 
     private final String testName;
     private final Path dataDir;
     private final Map<Service, Path> jars;
-    private final LocalStack stack;
+    private final Setup setup;
+    private LocalStack stack;
+    private final S3FaultProxy faultProxy;
     private final ArtifactStore store;
     private final RunSubmitter submitter;
     private final Map<Service, ServiceProcess> processes = new EnumMap<>(Service.class);
     private final Map<Service, Integer> starts = new EnumMap<>(Service.class);
 
-    private Pipeline(String testName, Path dataDir, Map<Service, Path> jars, LocalStack stack) {
+    /**
+     * How the services are set up beyond the defaults: whether they reach S3 through a {@link S3FaultProxy} the
+     * test controls (the test's own clients always talk to the server directly), and system properties for their
+     * JVMs (configuration keys, e.g. a shorter consumer session timeout).
+     */
+    record Setup(boolean s3ThroughFaultProxy, Map<String, String> serviceProperties) {
+
+        static final Setup DEFAULT = new Setup(false, Map.of());
+
+        Setup {
+            serviceProperties = Map.copyOf(serviceProperties);
+        }
+    }
+
+    private Pipeline(String testName, Path dataDir, Map<Service, Path> jars, Setup setup, LocalStack stack) {
         this.testName = testName;
         this.dataDir = dataDir;
         this.jars = jars;
+        this.setup = setup;
         this.stack = stack;
+        this.faultProxy = setup.s3ThroughFaultProxy() ? S3FaultProxy.start(stack.s3Endpoint(), FAULT_SEED) : null;
         this.store = new ArtifactStore(new S3Settings(stack.s3Endpoint(), stack.s3AccessKey(),
                 stack.s3SecretKey(), stack.bucket(), stack.s3Region()));
         this.submitter = new RunSubmitter(stack.bootstrapServers(), store);
@@ -62,6 +85,11 @@ final class Pipeline implements AutoCloseable {
      * when the services' runner jars have not been built.
      */
     static Pipeline start(String testName) {
+        return start(testName, Setup.DEFAULT);
+    }
+
+    /** As {@link #start(String)}, with the services set up as {@code setup} says. */
+    static Pipeline start(String testName, Setup setup) {
         Map<Service, Path> jars = E2eEnvironment.runnerJars();
         long started = System.nanoTime();
         Path dataDir;
@@ -71,13 +99,8 @@ final class Pipeline implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        LocalStack stack = LocalStack.builder()
-                .dataDir(dataDir)
-                .topics(Topics.ALL.stream()
-                        .map(topic -> new TopicSpec(topic.name(), topic.partitions(), topic.configs()))
-                        .toList())
-                .start();
-        Pipeline pipeline = new Pipeline(testName, dataDir, jars, stack);
+        LocalStack stack = startStack(dataDir);
+        Pipeline pipeline = new Pipeline(testName, dataDir, jars, setup, stack);
         try {
             List<ServiceProcess> launched = new ArrayList<>();
             for (Service service : Service.values()) {
@@ -93,6 +116,43 @@ final class Pipeline implements AutoCloseable {
                 Duration.ofNanos(System.nanoTime() - started).toSeconds(), stack.bootstrapServers(),
                 stack.s3Endpoint(), pipeline.processes.values());
         return pipeline;
+    }
+
+    /** The stack on {@code dataDir}, new or as a previous start left it, with every topic of the system. */
+    private static LocalStack startStack(Path dataDir) {
+        return LocalStack.builder()
+                .dataDir(dataDir)
+                .topics(Topics.ALL.stream()
+                        .map(topic -> new TopicSpec(topic.name(), topic.partitions(), topic.configs()))
+                        .toList())
+                .start();
+    }
+
+    /**
+     * Stops the local stack, broker and S3 server, for {@code downtime}, then starts it again on the same data
+     * directory, ports and credentials, as an operator's restart of the cluster would; the services are left
+     * running throughout.
+     */
+    void stopStackFor(Duration downtime) {
+        stack.close();
+        LOG.info("Stopped the local stack of {} for {} s", testName, downtime.toSeconds());
+        try {
+            Thread.sleep(downtime.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the stack was stopped", e);
+        }
+        stack = startStack(dataDir);
+        LOG.info("Started the local stack of {} again", testName);
+    }
+
+    /** The proxy between the services and S3; only for a pipeline set up with {@link Setup#s3ThroughFaultProxy}. */
+    S3FaultProxy faultProxy() {
+        if (faultProxy == null) {
+            throw new IllegalStateException("the services of " + testName + " reach S3 directly; set the pipeline"
+                    + " up with s3ThroughFaultProxy");
+        }
+        return faultProxy;
     }
 
     String bootstrapServers() {
@@ -148,11 +208,13 @@ final class Pipeline implements AutoCloseable {
         List<String> command = new ArrayList<>(E2eEnvironment.javaWithEngineSettings());
         // Three services and the test JVM share the machine: a bounded heap and the serial collector keep each
         // service's footprint and background threads small.
-        command.addAll(List.of("-Xmx512m", "-XX:+UseSerialGC", "-jar", jars.get(service).toString()));
+        command.addAll(List.of("-Xmx512m", "-XX:+UseSerialGC"));
+        setup.serviceProperties().forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.addAll(List.of("-jar", jars.get(service).toString()));
         Map<String, String> environment = new HashMap<>(ComputeEnvironment.forComputeProcess());
         environment.putAll(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers(),
-                "COLLAPSE_S3_ENDPOINT", stack.s3Endpoint(),
+                "COLLAPSE_S3_ENDPOINT", faultProxy != null ? faultProxy.endpoint() : stack.s3Endpoint(),
                 "COLLAPSE_S3_ACCESS_KEY", stack.s3AccessKey(),
                 "COLLAPSE_S3_SECRET_KEY", stack.s3SecretKey(),
                 "COLLAPSE_S3_BUCKET", stack.bucket(),
@@ -178,7 +240,11 @@ final class Pipeline implements AutoCloseable {
                 }
             }
         }
-        for (AutoCloseable resource : List.<AutoCloseable>of(submitter, store, stack)) {
+        List<AutoCloseable> resources = new ArrayList<>(List.of(submitter, store, stack));
+        if (faultProxy != null) {
+            resources.add(faultProxy);
+        }
+        for (AutoCloseable resource : resources) {
             try {
                 resource.close();
             } catch (Exception e) {

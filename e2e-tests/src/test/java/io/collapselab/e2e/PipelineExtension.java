@@ -12,12 +12,24 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * <p>Before each test: the test is skipped, with a message saying what is missing, where the real texts or the
  * services' runner jars are not there (checked per test so that every skipped test shows the reason, and before
  * anything is started); and a service that an earlier test left dead (a crash test that failed between its kill
- * and its restart) is started again, so that one failure does not cascade into the next test.
+ * and its restart) is started again, and faults a test left switched on in the {@link S3FaultProxy} are switched
+ * off, so that one failure does not cascade into the next test.
  */
 final class PipelineExtension implements BeforeEachCallback, ParameterResolver {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(
             PipelineExtension.class);
+
+    private final Pipeline.Setup setup;
+
+    PipelineExtension() {
+        this(Pipeline.Setup.DEFAULT);
+    }
+
+    /** A pipeline whose services are set up as {@code setup} says. */
+    PipelineExtension(Pipeline.Setup setup) {
+        this.setup = setup;
+    }
 
     @Override
     public void beforeEach(ExtensionContext context) {
@@ -28,6 +40,9 @@ final class PipelineExtension implements BeforeEachCallback, ParameterResolver {
             if (!pipeline.process(service).isAlive()) {
                 pipeline.restart(service);
             }
+        }
+        if (setup.s3ThroughFaultProxy()) {
+            pipeline.faultProxy().heal();
         }
     }
 
@@ -42,10 +57,10 @@ final class PipelineExtension implements BeforeEachCallback, ParameterResolver {
     }
 
     /** The class's pipeline, started on first use; stored values that are AutoCloseable close with the class. */
-    private static Pipeline pipeline(ExtensionContext context) {
+    private Pipeline pipeline(ExtensionContext context) {
         ExtensionContext classContext = context.getParent().orElseThrow();
         String testName = classContext.getRequiredTestClass().getSimpleName();
-        return classContext.getStore(NAMESPACE).computeIfAbsent(Pipeline.class, type -> Pipeline.start(testName),
-                Pipeline.class);
+        return classContext.getStore(NAMESPACE).computeIfAbsent(Pipeline.class,
+                type -> Pipeline.start(testName, setup), Pipeline.class);
     }
 }

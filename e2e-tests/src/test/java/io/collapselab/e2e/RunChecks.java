@@ -2,6 +2,7 @@ package io.collapselab.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.collapselab.artifacts.ArtifactStore;
 import io.collapselab.artifacts.ObjectKey;
@@ -9,23 +10,35 @@ import io.collapselab.cli.RunJson;
 import io.collapselab.cli.runs.RunLog;
 import io.collapselab.events.CheckpointPublished;
 import io.collapselab.events.CollapseEvent;
+import io.collapselab.events.DeadLetter;
 import io.collapselab.events.EventType;
 import io.collapselab.events.ObjectRef;
 import io.collapselab.events.RunCompleted;
 import io.collapselab.events.RunRequested;
+import io.collapselab.events.json.EventJson;
+import io.collapselab.events.kafka.Topics;
 import io.collapselab.lm.loop.GenerationReport;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** What every finished run of the pipeline must satisfy, checked on its event log and its objects. */
 final class RunChecks {
 
     private static final List<EventType> GENERATION_EVENTS = List.of(EventType.CHECKPOINT_PUBLISHED,
             EventType.CORPUS_GENERATED, EventType.EVALUATION_COMPLETED);
+
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
     private RunChecks() {
     }
@@ -152,6 +165,30 @@ final class RunChecks {
             assertEquals(inOffsetOrder.stream().sorted().toList(), inOffsetOrder,
                     log.runId() + " on " + topic.getKey() + " in generation order");
         }
+    }
+
+    /** Every dead letter on {@code collapse.dead-letter}, read from its beginning to its end as it is now. */
+    static List<DeadLetter> deadLetters(String bootstrapServers) {
+        List<DeadLetter> deadLetters = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.DEAD_LETTER, READ_TIMEOUT).stream()
+                    .map(info -> new TopicPartition(Topics.DEAD_LETTER, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, READ_TIMEOUT);
+            long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p, READ_TIMEOUT) < end.get(p))) {
+                assertTrue(System.nanoTime() < deadline, "could not read " + Topics.DEAD_LETTER + " to its end"
+                        + " within " + READ_TIMEOUT.toSeconds() + " s");
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    deadLetters.add(EventJson.readDeadLetter(record.value()));
+                }
+            }
+        }
+        return deadLetters;
     }
 
     private static List<GenerationReport> withoutWallTime(List<GenerationReport> reports) {

@@ -98,7 +98,7 @@ final class ServiceProcess {
      *         the message ends with the last lines of its log
      */
     void awaitReady(Duration timeout) {
-        URI ready = URI.create("http://127.0.0.1:" + spec.httpPort() + "/q/health/ready");
+        URI ready = readinessUri();
         HttpRequest request = HttpRequest.newBuilder(ready).timeout(PROBE_TIMEOUT).GET().build();
         long deadline = System.nanoTime() + timeout.toNanos();
         String lastAnswer = "no answer";
@@ -124,6 +124,40 @@ final class ServiceProcess {
         kill();
         throw new IllegalStateException(spec.name() + " was not ready at " + ready + " within " + timeout.toSeconds()
                 + " s (last answer: " + lastAnswer + "); it was killed" + logTail());
+    }
+
+    /**
+     * The status its readiness endpoint answers now (200 ready, 503 not), or -1 when it does not answer within
+     * the probe's timeout.
+     */
+    int readiness() {
+        HttpRequest request = HttpRequest.newBuilder(readinessUri()).timeout(PROBE_TIMEOUT).GET().build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while probing " + spec.name(), e);
+        }
+    }
+
+    /** The text of its metrics endpoint ({@code /q/metrics}, Prometheus' format). */
+    String metrics() {
+        URI metrics = URI.create("http://127.0.0.1:" + spec.httpPort() + "/q/metrics");
+        HttpRequest request = HttpRequest.newBuilder(metrics).timeout(PROBE_TIMEOUT).GET().build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no metrics from " + spec.name() + " at " + metrics, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the metrics of " + spec.name(), e);
+        }
+    }
+
+    private URI readinessUri() {
+        return URI.create("http://127.0.0.1:" + spec.httpPort() + "/q/health/ready");
     }
 
     /**

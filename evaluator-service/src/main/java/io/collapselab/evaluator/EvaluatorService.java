@@ -27,10 +27,13 @@ import io.collapselab.service.RunArtifacts;
 import io.collapselab.service.ServiceIdentity;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
@@ -67,6 +70,9 @@ public class EvaluatorService {
     /** Real-text profile per run id: built once per run instead of once per corpus (it reads the whole text). */
     private final Map<String, RealTextProfile> realTextProfiles = leastRecentlyUsed(PROFILED_RUNS);
 
+    /** Per run in progress on this replica: what its lag gauge and evaluation delay are computed from. */
+    private final Map<String, Backlog> backlogs = new ConcurrentHashMap<>();
+
     private final EventIntake intake;
     private final ObjectOutbox outbox;
     private final RunArtifacts artifacts;
@@ -95,6 +101,7 @@ public class EvaluatorService {
     private void evaluate(CollapseEvent event, Run run, ComputeTime compute) {
         // The channel's topics carry only these two types; the intake refuses anything else found on them.
         if (event instanceof CheckpointPublished checkpoint) {
+            backlog(run).checkpointTaken(checkpoint.generation(), checkpoint.occurredAt());
             measureHeldout(checkpoint, run, compute);
         } else {
             measureCorpus((CorpusGenerated) event, run, compute);
@@ -185,7 +192,46 @@ public class EvaluatorService {
         }
         EvaluationCompleted evaluation = (EvaluationCompleted) outbox.publishOnce(runId, generation,
                 ObjectOutbox.EVALUATION_EVENT, () -> evaluation(run, generation, heldout.get(), corpus.get()));
+        backlog(run).evaluated(generation, evaluation.occurredAt());
         endRunIfOver(run, evaluation);
+    }
+
+    private Backlog backlog(Run run) {
+        return backlogs.computeIfAbsent(run.runId(), id -> new Backlog(id, metrics));
+    }
+
+    /**
+     * How far a run's evaluations trail the checkpoints this replica has taken. Kept in memory only: after a restart
+     * the records read again rebuild it.
+     */
+    private static final class Backlog {
+        private final String runId;
+        private final PipelineMetrics metrics;
+        private final Map<Integer, Instant> publishedAt = new HashMap<>();
+        private int newestCheckpoint = -1;
+        private int newestEvaluated = -1;
+
+        Backlog(String runId, PipelineMetrics metrics) {
+            this.runId = runId;
+            this.metrics = metrics;
+        }
+
+        synchronized void checkpointTaken(int generation, Instant occurredAt) {
+            if (generation > newestEvaluated) {
+                publishedAt.putIfAbsent(generation, occurredAt);
+            }
+            newestCheckpoint = Math.max(newestCheckpoint, generation);
+            metrics.evaluatorLag(runId, newestCheckpoint - newestEvaluated);
+        }
+
+        synchronized void evaluated(int generation, Instant evaluatedAt) {
+            Instant checkpointAt = publishedAt.remove(generation);
+            if (checkpointAt != null) {
+                metrics.evaluationDelay(Duration.between(checkpointAt, evaluatedAt));
+            }
+            newestEvaluated = Math.max(newestEvaluated, generation);
+            metrics.evaluatorLag(runId, Math.max(0, newestCheckpoint - newestEvaluated));
+        }
     }
 
     private EvaluationCompleted evaluation(Run run, int generation, HeldoutResult heldout, CorpusResult corpus) {
@@ -209,6 +255,7 @@ public class EvaluatorService {
         if (end.isEmpty()) {
             return;
         }
+        backlogs.remove(run.runId());
         RunCompleted.Reason reason = RunCompleted.Reason.of(end.get());
         String detail = switch (end.get()) {
             case COLLAPSE_DETECTED -> "generation " + generation + " collapsed (distinct-2 " + evaluation.distinct2()

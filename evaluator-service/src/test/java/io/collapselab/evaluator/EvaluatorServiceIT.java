@@ -87,6 +87,8 @@ class EvaluatorServiceIT implements LongWorkChannels {
         await().atMost(InMemoryEvents.TIMEOUT).until(() -> store.exists(
                 ObjectKey.generationFile("both", 0, EvaluatorService.HELDOUT_EVALUATION)));
         assertEquals(List.of(), events.published(EvaluationCompleted.class, "both"), "only one half is known");
+        assertEquals(1.0, evaluatorLag("both"), "checkpoint 0 taken, no generation evaluated yet");
+        long delaysBefore = evaluationDelays();
         events.send(EvaluatorService.GENERATIONS_CHANNEL, corpusGenerated(request, checkpoint, corpus,
                 sampled.tokens(), 0));
         EvaluationCompleted evaluation = events.awaitPublished(EvaluationCompleted.class, "both", 0);
@@ -117,6 +119,16 @@ class EvaluatorServiceIT implements LongWorkChannels {
         assertEquals(checkpoint.sha256(), evaluation.checkpointSha256());
         assertEquals(Sha256.hex(corpus), evaluation.corpusSha256());
         assertEquals(List.of(), events.published(RunCompleted.class, "both"), "generation 0 of 2 is not the last");
+        await().atMost(InMemoryEvents.TIMEOUT).until(() -> evaluatorLag("both") == 0.0);
+        assertEquals(delaysBefore + 1, evaluationDelays(), "one checkpoint's delay until its evaluation");
+    }
+
+    private double evaluatorLag(String runId) {
+        return meters.get("collapse.evaluator.lag").tag("run", runId).gauge().value();
+    }
+
+    private long evaluationDelays() {
+        return meters.find("collapse.evaluation.delay").timers().stream().mapToLong(timer -> timer.count()).sum();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.collapselab.experiment;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,7 +23,15 @@ public record ExperimentConfig(
         MixingSettings mixing,
         EvaluationSettings evaluation,
         CollapsePolicy collapse,
-        long seed) {
+        long seed,
+        @JsonInclude(JsonInclude.Include.NON_NULL) RetentionSettings retention) {
+
+    /** A config whose run keeps every checkpoint (no {@code retention} policy). */
+    public ExperimentConfig(String name, ModelSettings model, TrainingSettings pretraining,
+                            TrainingSettings selfTraining, int generations, SamplingSettings sampling,
+                            MixingSettings mixing, EvaluationSettings evaluation, CollapsePolicy collapse, long seed) {
+        this(name, model, pretraining, selfTraining, generations, sampling, mixing, evaluation, collapse, seed, null);
+    }
 
     /** The problems with this config, each naming the field and what would be valid; empty when valid. */
     public List<String> problems() {
@@ -42,6 +51,9 @@ public record ExperimentConfig(
         require(problems, mixing, "mixing", () -> mixing.problems(problems));
         require(problems, evaluation, "evaluation", () -> evaluation.problems(problems));
         require(problems, collapse, "collapse", () -> collapse.problems(problems));
+        if (retention != null) {
+            retention.problems(problems);
+        }
         // Only meaningful once every section is individually valid; otherwise it would repeat their complaints.
         // A size relative to the real text is checked against the window once it is resolved (corpusTokens).
         if (problems.isEmpty() && !sampling.tokensPerGeneration().isRelative()) {
@@ -106,47 +118,58 @@ public record ExperimentConfig(
 
     public ExperimentConfig withName(String newName) {
         return new ExperimentConfig(newName, model, pretraining, selfTraining, generations, sampling, mixing,
-                evaluation, collapse, seed);
+                evaluation, collapse, seed, retention);
     }
 
     public ExperimentConfig withModel(ModelSettings newModel) {
         return new ExperimentConfig(name, newModel, pretraining, selfTraining, generations, sampling, mixing,
-                evaluation, collapse, seed);
+                evaluation, collapse, seed, retention);
     }
 
     public ExperimentConfig withGenerations(int newGenerations) {
         return new ExperimentConfig(name, model, pretraining, selfTraining, newGenerations, sampling, mixing,
-                evaluation, collapse, seed);
+                evaluation, collapse, seed, retention);
     }
 
     public ExperimentConfig withSeed(long newSeed) {
         return new ExperimentConfig(name, model, pretraining, selfTraining, generations, sampling, mixing,
-                evaluation, collapse, newSeed);
+                evaluation, collapse, newSeed, retention);
     }
 
     public ExperimentConfig withSelfTraining(TrainingSettings newSelfTraining) {
         return new ExperimentConfig(name, model, pretraining, newSelfTraining, generations, sampling, mixing,
-                evaluation, collapse, seed);
+                evaluation, collapse, seed, retention);
     }
 
     public ExperimentConfig withPretraining(TrainingSettings newPretraining) {
         return new ExperimentConfig(name, model, newPretraining, selfTraining, generations, sampling, mixing,
-                evaluation, collapse, seed);
+                evaluation, collapse, seed, retention);
     }
 
     public ExperimentConfig withSampling(SamplingSettings newSampling) {
         return new ExperimentConfig(name, model, pretraining, selfTraining, generations, newSampling, mixing,
-                evaluation, collapse, seed);
+                evaluation, collapse, seed, retention);
     }
 
     public ExperimentConfig withEvaluation(EvaluationSettings newEvaluation) {
         return new ExperimentConfig(name, model, pretraining, selfTraining, generations, sampling, mixing,
-                newEvaluation, collapse, seed);
+                newEvaluation, collapse, seed, retention);
     }
 
     public ExperimentConfig withMixing(MixingSettings newMixing) {
         return new ExperimentConfig(name, model, pretraining, selfTraining, generations, sampling, newMixing,
-                evaluation, collapse, seed);
+                evaluation, collapse, seed, retention);
+    }
+
+    /** This config with a retention policy; {@code null} keeps every checkpoint. */
+    public ExperimentConfig withRetention(RetentionSettings newRetention) {
+        return new ExperimentConfig(name, model, pretraining, selfTraining, generations, sampling, mixing,
+                evaluation, collapse, seed, newRetention);
+    }
+
+    /** Whether generation {@code generation}'s checkpoint stays once {@code newestCheckpoint}'s is published. */
+    public boolean keepsCheckpoint(int generation, int newestCheckpoint) {
+        return retention == null || retention.keeps(generation, newestCheckpoint);
     }
 
     /** Tokens in one training window: the context and the token after it. */

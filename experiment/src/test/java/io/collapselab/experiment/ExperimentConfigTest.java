@@ -243,6 +243,32 @@ class ExperimentConfigTest {
     }
 
     @Test
+    void retentionBoundsBothCountsAndNamesTheField() {
+        ExperimentConfig valid = ConfigMutations.valid();
+
+        assertEquals(List.of(), valid.withRetention(new RetentionSettings(1, 1)).problems());
+        assertEquals(List.of(), valid.withRetention(new RetentionSettings(10_000, 10_000)).problems());
+        assertEquals(List.of("retention.keepEvery must be between 1 (keep every generation) and 10000, was 0",
+                        "retention.keepLast must be between 1 and 10000 (the newest checkpoint is what the run"
+                                + " continues from), was 0"),
+                valid.withRetention(new RetentionSettings(0, 0)).problems());
+    }
+
+    @Test
+    void retentionKeepsEveryKthGenerationAndTheLastNOnly() {
+        ExperimentConfig every3Last2 = ConfigMutations.valid().withRetention(new RetentionSettings(3, 2));
+
+        List<Integer> keptAtNine = IntStream.rangeClosed(0, 9)
+                .filter(g -> every3Last2.keepsCheckpoint(g, 9)).boxed().toList();
+        assertEquals(List.of(0, 3, 6, 8, 9), keptAtNine);
+        assertTrue(every3Last2.keepsCheckpoint(7, 8), "7 is among the last two while 8 is the newest");
+        assertTrue(ConfigMutations.valid().keepsCheckpoint(7, 9), "without a policy every checkpoint stays");
+        assertEquals("keep every 3rd generation's checkpoint and the last 2", every3Last2.retention().describe());
+        assertEquals("keep every 12th generation's checkpoint and the last 1", new RetentionSettings(12, 1).describe());
+        assertEquals("keep every generation's checkpoint and the last 1", new RetentionSettings(1, 1).describe());
+    }
+
+    @Test
     void aRunEndsAtItsLastGenerationOrAtACollapseWhenItStopsOnCollapse() {
         ExperimentConfig stopping = ConfigMutations.valid();
         ExperimentConfig continuing = with(stopping, "collapse.stopOnCollapse", false);

@@ -50,6 +50,19 @@ class ExperimentJsonTest {
     }
 
     @Test
+    void aRetentionPolicyReadsBackAsWrittenAndAConfigWithoutOneWritesNone() throws IOException {
+        ExperimentConfig plain = ConfigMutations.valid();
+        ExperimentConfig retained = plain.withRetention(new RetentionSettings(3, 2));
+
+        String retainedJson = ExperimentJson.toPrettyJson(retained);
+
+        assertEquals(retained, ExperimentJson.read(bytes(retainedJson)));
+        assertTrue(retainedJson.contains("\"retention\" : {\n    \"keepEvery\" : 3,\n    \"keepLast\" : 2\n  }"),
+                retainedJson);
+        assertFalse(ExperimentJson.toPrettyJson(plain).contains("retention"), "older configs and their digests stay");
+    }
+
+    @Test
     void theDescriptionIsReadApartFromTheExperiment() throws IOException {
         ExperimentConfig config = ConfigMutations.valid();
         String described = ExperimentJson.toPrettyJson(config)

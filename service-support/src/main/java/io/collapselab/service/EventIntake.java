@@ -374,6 +374,7 @@ public class EventIntake {
                 }
                 LOG.warnf("%s failed (attempt %d), retrying in %d ms: %s", what, attempt, backoff.toMillis(),
                         e.getMessage());
+                metrics.workRetried(e instanceof PublishException ? "kafka" : "s3");
                 Thread.sleep(backoff.toMillis());
                 backoff = min(backoff.multipliedBy(2), config.retry().maxBackoff());
             }

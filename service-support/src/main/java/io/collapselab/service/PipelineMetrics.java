@@ -19,6 +19,10 @@ import java.util.function.IntSupplier;
  *   <li>{@code collapse.events.deduplicated} [{@code collapse_events_deduplicated_total}], by channel: records
  *       dropped because this process had already handled their event id;</li>
  *   <li>{@code collapse.events.dead.lettered} [{@code collapse_events_dead_lettered_total}], by channel;</li>
+ *   <li>{@code collapse.work.retried} [{@code collapse_work_retried_total}], by what could not be reached
+ *       ({@code s3}, {@code kafka}): attempts at handling an event that failed for a transient reason and are
+ *       tried again after a back-off; it keeps rising through an outage, a full disk of the object store or a
+ *       broker that refuses writes;</li>
  *   <li>{@code collapse.events.republished} [{@code collapse_events_republished_total}], by event type: events
  *       published again from the object outbox instead of being recomputed;</li>
  *   <li>{@code collapse.generation.duration} [{@code collapse_generation_duration_seconds}], by handled event
@@ -35,7 +39,13 @@ import java.util.function.IntSupplier;
  *   <li>{@code collapse.tokens.per.second} [{@code collapse_tokens_per_second}], by phase ({@code train},
  *       {@code sample}, {@code evaluate}): throughput of each computation, tokens over its compute time;</li>
  *   <li>{@code collapse.run.generation} [{@code collapse_run_generation}], by run: the newest generation this
- *       service has handled for each run still in progress.</li>
+ *       service has handled for each run still in progress;</li>
+ *   <li>{@code collapse.evaluator.lag} [{@code collapse_evaluator_lag_generations}], by run, evaluator only: the
+ *       newest generation whose checkpoint the evaluator has taken minus the newest it has published an evaluation
+ *       for. 1 while a generation's corpus is being sampled; a value that keeps growing is an evaluator falling
+ *       behind the trainer;</li>
+ *   <li>{@code collapse.evaluation.delay} [{@code collapse_evaluation_delay_seconds}], evaluator only: from a
+ *       checkpoint's {@code occurredAt} to the publication of its generation's evaluation.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -43,6 +53,7 @@ public class PipelineMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, AtomicInteger> runGenerations = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> evaluatorLags = new ConcurrentHashMap<>();
 
     PipelineMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -73,6 +84,10 @@ public class PipelineMetrics {
 
     public void deadLettered(String channel) {
         registry.counter("collapse.events.dead.lettered", "channel", channel).increment();
+    }
+
+    public void workRetried(String unreachable) {
+        registry.counter("collapse.work.retried", "unreachable", unreachable).increment();
     }
 
     public void republished(String eventType) {
@@ -125,10 +140,34 @@ public class PipelineMetrics {
         }).accumulateAndGet(generation, Math::max);
     }
 
-    /** Drops a finished run's gauge, so that only runs in progress are exported. */
+    /** Sets how many generations the evaluator's published evaluations trail the checkpoints it has taken. */
+    public void evaluatorLag(String runId, int generations) {
+        evaluatorLags.computeIfAbsent(runId, id -> {
+            AtomicInteger value = new AtomicInteger(generations);
+            Gauge.builder("collapse.evaluator.lag", value, AtomicInteger::get)
+                    .description("Newest checkpoint generation taken minus newest generation evaluated")
+                    .baseUnit("generations")
+                    .tag("run", id)
+                    .register(registry);
+            return value;
+        }).set(generations);
+    }
+
+    /** Records the time from a checkpoint's publication to the publication of its generation's evaluation. */
+    public void evaluationDelay(Duration delay) {
+        Timer.builder("collapse.evaluation.delay")
+                .description("From a checkpoint's occurredAt to its generation's evaluation")
+                .register(registry)
+                .record(delay.isNegative() ? Duration.ZERO : delay);
+    }
+
+    /** Drops a finished run's gauges, so that only runs in progress are exported. */
     public void runEnded(String runId) {
         if (runGenerations.remove(runId) != null) {
             registry.find("collapse.run.generation").tag("run", runId).meters().forEach(registry::remove);
+        }
+        if (evaluatorLags.remove(runId) != null) {
+            registry.find("collapse.evaluator.lag").tag("run", runId).meters().forEach(registry::remove);
         }
     }
 }

@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -68,14 +69,15 @@ class EventIntakeTest {
     static Path keptDir;
 
     /**
-     * The defaults, but a short wait for unknown runs, tried often, and dead letters kept in a test directory; no
-     * test here reaches the object store.
+     * The defaults, but a short wait for unknown runs, tried often, a short back-off, and dead letters kept in a
+     * test directory; no test here reaches the object store.
      */
     private final CollapseConfig config = new SmallRyeConfigBuilder()
             .withMapping(CollapseConfig.class)
             .withDefaultValues(Map.of(
                     "collapse.run-wait-timeout", "PT1S",
                     "collapse.deferred-retry-interval", "PT0.05S",
+                    "collapse.retry.initial-backoff", "PT0.01S",
                     "collapse.dead-letter-dir", keptDir.toString(),
                     "collapse.s3.endpoint", "http://object-store.invalid",
                     "collapse.s3.access-key", "unused",
@@ -114,6 +116,27 @@ class EventIntakeTest {
         assertFalse(EventIntake.isTransient(new PublishException("too large",
                 new RecordTooLargeException("1 MB"))));
         assertFalse(EventIntake.isTransient(new IllegalArgumentException("corrupt checkpoint")));
+    }
+
+    @Test
+    void workThatMetAnUnreachableStoreIsTriedAgainInPlaceAndCounted() throws InterruptedException {
+        RunRequested request = request("outage");
+        AtomicInteger attempts = new AtomicInteger();
+
+        CompletionStage<Void> done = intake.process(WORK_CHANNEL, Message.of(ConsumedRecords.of(request)),
+                RunRequested.class, (event, run, compute) -> {
+                    if (attempts.incrementAndGet() <= 2) {
+                        throw new ArtifactStoreException("S3 put at http://s3 failed after 5 attempts:"
+                                + " InternalError (HTTP 500): An internal error occurred. Try again.");
+                    }
+                    workedRuns.add(run.runId());
+                });
+
+        assertTrue(done.toCompletableFuture().isDone());
+        assertEquals(List.of("outage"), workedRuns, "done once, on the third attempt");
+        assertEquals(2.0, meters.counter("collapse.work.retried", "unreachable", "s3").count());
+        assertEquals(List.of(), emitter.published().deadLetters(), "a transient failure refuses nothing");
+        assertEquals(List.of(), emitter.published().events(CollapseEvent.class, "outage"), "nor ends the run");
     }
 
     @Test

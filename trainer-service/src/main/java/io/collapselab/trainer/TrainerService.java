@@ -3,6 +3,7 @@ package io.collapselab.trainer;
 import io.collapselab.events.CheckpointPublished;
 import io.collapselab.events.CollapseEvent;
 import io.collapselab.events.CorpusGenerated;
+import io.collapselab.events.EvaluationCompleted;
 import io.collapselab.events.ObjectRef;
 import io.collapselab.events.RunRequested;
 import io.collapselab.events.kafka.DecodedEvent;
@@ -37,7 +38,8 @@ import org.jboss.logging.Logger;
 /**
  * Trains every generation of every run: generation 0 on the run's real training text when the run is requested,
  * generation g+1 on the training mix of the run's policy once corpus g exists. Each checkpoint is uploaded, then
- * announced with {@code CheckpointPublished}.
+ * announced with {@code CheckpointPublished}. Under a {@code retention} policy it also removes the checkpoints that
+ * nothing needs any more ({@link CheckpointRetention}), for which it reads the evaluations.
  */
 @ApplicationScoped
 public class TrainerService {
@@ -46,6 +48,8 @@ public class TrainerService {
     public static final String RUNS_CHANNEL = "runs";
     /** The channel of {@code collapse.corpora}. */
     public static final String CORPORA_CHANNEL = "corpora";
+    /** The channel of {@code collapse.evaluations}: only what the retention policy needs to know. */
+    public static final String EVALUATIONS_CHANNEL = "evaluations";
 
     private static final Logger LOG = Logger.getLogger(TrainerService.class);
 
@@ -55,15 +59,17 @@ public class TrainerService {
     private final GenerationFiles files;
     private final ServiceIdentity identity;
     private final PipelineMetrics metrics;
+    private final CheckpointRetention retention;
 
     TrainerService(EventIntake intake, ObjectOutbox outbox, RunArtifacts artifacts, GenerationFiles files,
-                   ServiceIdentity identity, PipelineMetrics metrics) {
+                   ServiceIdentity identity, PipelineMetrics metrics, CheckpointRetention retention) {
         this.intake = intake;
         this.outbox = outbox;
         this.artifacts = artifacts;
         this.files = files;
         this.identity = identity;
         this.metrics = metrics;
+        this.retention = retention;
     }
 
     @Incoming(RUNS_CHANNEL)
@@ -80,6 +86,15 @@ public class TrainerService {
     public CompletionStage<Void> onCorpus(Message<ConsumerRecord<String, DecodedEvent>> message)
             throws InterruptedException {
         return intake.process(CORPORA_CHANNEL, message, CorpusGenerated.class, this::trainNext);
+    }
+
+    @Incoming(EVALUATIONS_CHANNEL)
+    @Blocking
+    @Acknowledgment(Acknowledgment.Strategy.MANUAL)
+    public CompletionStage<Void> onEvaluation(Message<ConsumerRecord<String, DecodedEvent>> message)
+            throws InterruptedException {
+        return intake.process(EVALUATIONS_CHANNEL, message, EvaluationCompleted.class,
+                (evaluation, run, compute) -> retention.evaluated(run, evaluation.generation()));
     }
 
     private void pretrain(RunRequested request, Run run, ComputeTime compute) {
@@ -120,6 +135,7 @@ public class TrainerService {
                     return published(run, generation, trained, corpus.checkpointSha256(),
                             Sha256.hex(inputs.mix()), started);
                 });
+        retention.checkpointPublished(run, generation);
     }
 
     /**

@@ -6,16 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.collapselab.artifacts.ArtifactStore;
 import io.collapselab.artifacts.ObjectKey;
 import io.collapselab.events.CheckpointPublished;
 import io.collapselab.events.CorpusGenerated;
+import io.collapselab.events.EvaluationCompleted;
 import io.collapselab.events.ObjectRef;
 import io.collapselab.events.RunRequested;
 import io.collapselab.events.json.EventJson;
+import io.collapselab.experiment.EvaluationSettings;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.experiment.MixingSettings;
+import io.collapselab.experiment.RetentionSettings;
 import io.collapselab.lm.Sha256;
 import io.collapselab.lm.loop.AnchorInputs;
 import io.collapselab.lm.loop.GenerationSteps.SampledCorpus;
@@ -23,6 +27,7 @@ import io.collapselab.lm.loop.GenerationSteps.TrainedCheckpoint;
 import io.collapselab.lm.loop.GenerationSteps;
 import io.collapselab.lm.loop.Progress;
 import io.collapselab.lm.loop.TrainingMix;
+import io.collapselab.lm.model.Checkpoint;
 import io.collapselab.lm.random.Rng;
 import io.collapselab.lm.random.SeedRole;
 import io.collapselab.lm.sample.CorpusTokens;
@@ -68,7 +73,8 @@ class TrainerServiceIT implements LongWorkChannels {
 
     @Override
     public List<String> workChannels() {
-        return List.of(TrainerService.RUNS_CHANNEL, TrainerService.CORPORA_CHANNEL);
+        return List.of(TrainerService.RUNS_CHANNEL, TrainerService.CORPORA_CHANNEL,
+                TrainerService.EVALUATIONS_CHANNEL);
     }
 
     @Test
@@ -228,6 +234,70 @@ class TrainerServiceIT implements LongWorkChannels {
         assertEquals(recorded, events.awaitPublished(CheckpointPublished.class, "crashed", 0));
         assertEquals(trainingsBefore, ServiceMeters.computations(meters, "train"));
         assertFalse(store.exists(ObjectKey.checkpoint("crashed", 0)));
+    }
+
+    @Test
+    void retentionRemovesACheckpointOnceItIsEvaluatedAndNoLongerAmongTheNewest() {
+        ExperimentConfig config = TestRuns.tinyConfig().withGenerations(3)
+                .withRetention(new RetentionSettings(3, 1));
+        submit("retained", config);
+        CheckpointPublished checkpoint0 = events.awaitPublished(CheckpointPublished.class, "retained", 0);
+        sendCorpusOf("retained", config, checkpoint0);
+        CheckpointPublished checkpoint1 = events.awaitPublished(CheckpointPublished.class, "retained", 1);
+
+        double evaluationsHandled = ServiceMeters.handled(meters, "EvaluationCompleted");
+        sendEvaluationOf("retained", checkpoint1);
+        await().atMost(InMemoryEvents.TIMEOUT)
+                .until(() -> ServiceMeters.handled(meters, "EvaluationCompleted") > evaluationsHandled);
+        assertTrue(store.exists(ObjectKey.checkpoint("retained", 1)), "checkpoint 1 is still the newest");
+
+        sendCorpusOf("retained", config, checkpoint1);
+        CheckpointPublished checkpoint2 = events.awaitPublished(CheckpointPublished.class, "retained", 2);
+        await().atMost(InMemoryEvents.TIMEOUT).until(() -> !store.exists(ObjectKey.checkpoint("retained", 1)));
+
+        sendCorpusOf("retained", config, checkpoint2);
+        CheckpointPublished checkpoint3 = events.awaitPublished(CheckpointPublished.class, "retained", 3);
+        assertTrue(store.exists(ObjectKey.checkpoint("retained", 2)), "generation 2 is not evaluated yet");
+        sendEvaluationOf("retained", checkpoint2);
+        await().atMost(InMemoryEvents.TIMEOUT).until(() -> !store.exists(ObjectKey.checkpoint("retained", 2)));
+
+        assertTrue(store.exists(ObjectKey.checkpoint("retained", 0)), "every 3rd generation stays");
+        assertTrue(store.exists(ObjectKey.checkpoint("retained", 3)), "the newest stays");
+        assertEquals(checkpoint3.checkpoint().sha256(),
+                store.stat(ObjectKey.checkpoint("retained", 3)).orElseThrow().sha256());
+        assertTrue(files("retained").containsAll(List.of(ObjectKey.generationFile("retained", 1,
+                ObjectOutbox.CHECKPOINT_EVENT), ObjectKey.corpus("retained", 1))), "only checkpoints are removed");
+    }
+
+    /** Samples and records the corpus of a published checkpoint as the generator would, and sends its event. */
+    private void sendCorpusOf(String runId, ExperimentConfig config, CheckpointPublished published) {
+        byte[] checkpoint = store.get(ObjectKey.checkpoint(runId, published.generation()),
+                published.checkpoint().sha256());
+        int generation = published.generation();
+        SampledCorpus corpus = GenerationSteps.sample(config, checkpoint,
+                GenerationSteps.corpusTokens(config, Checkpoint.readTokenizer(checkpoint), TestRuns::trainText),
+                generation, Progress.NONE);
+        ObjectRef stored = TestRuns.ref(store.put(ObjectKey.corpus(runId, generation), corpus.corpus()));
+        ObjectRef tokens = TestRuns.ref(store.put(ObjectKey.corpusTokens(runId, generation),
+                CorpusTokens.toBytes(corpus.tokens())));
+        events.send(TrainerService.CORPORA_CHANNEL, TestRuns.record(store, ObjectOutbox.CORPUS_EVENT,
+                CorpusGenerated.of(runId, generation, Instant.now(), TestRuns.SUBMITTER, stored, tokens,
+                        corpus.tokenCount(), published.checkpoint().sha256(), config.sampling(),
+                        Rng.derive(config.seed(), generation, SeedRole.SAMPLING))));
+    }
+
+    /** Records an evaluation of the checkpoint's generation as the evaluator would, and sends its event. */
+    private void sendEvaluationOf(String runId, CheckpointPublished checkpoint) {
+        EvaluationCompleted evaluation = EvaluationCompleted.of(runId, checkpoint.generation(), Instant.now(),
+                TestRuns.SUBMITTER, new EvaluationCompleted.Metrics(1.5, Math.exp(1.5), EvaluationSettings.WHOLE_TEXT,
+                        1_000L, 2.0, 9.0, 1.5, Math.exp(1.5), 2.0, 9.0, 1_000L, 0.5, 0.6, 0.7, 0.1, 5.0, 0.2, 0.0, 0),
+                "excerpt", false, checkpoint.checkpoint().sha256(), "b".repeat(64));
+        events.send(TrainerService.EVALUATIONS_CHANNEL, TestRuns.record(store, ObjectOutbox.EVALUATION_EVENT,
+                evaluation));
+    }
+
+    private List<ObjectKey> files(String runId) {
+        return store.list(runId).stream().map(stored -> stored.key()).toList();
     }
 
     private RunRequested submit(String runId, ExperimentConfig config) {

@@ -26,11 +26,13 @@ import java.util.Locale;
  * @param lineage        one entry per generation from 0 to the last the log names
  * @param recomputation  {@code null} unless a generation was recomputed
  * @param discrepancies  run-level ones first, then by generation
+ * @param removedByPolicy objects the run's retention policy removed, as it allowed (not discrepancies)
  * @param warnings       what is worth knowing but not wrong, such as a run that has not completed
  */
 public record AuditReport(String runId, String verdict, String status, ExperimentConfig config, RunInputs inputs,
                           RecordCounts records, List<LineageEntry> lineage, Recomputation recomputation,
-                          List<Discrepancy> discrepancies, List<String> warnings) {
+                          List<Discrepancy> discrepancies, List<RemovedObject> removedByPolicy,
+                          List<String> warnings) {
 
     public static final String CONSISTENT = "CONSISTENT";
     public static final String DISCREPANCIES = "DISCREPANCIES";
@@ -49,6 +51,7 @@ public record AuditReport(String runId, String verdict, String status, Experimen
         }
         lineage = List.copyOf(lineage);
         discrepancies = List.copyOf(discrepancies);
+        removedByPolicy = List.copyOf(removedByPolicy);
         warnings = List.copyOf(warnings);
     }
 
@@ -92,7 +95,10 @@ public record AuditReport(String runId, String verdict, String status, Experimen
         }
     }
 
-    /** The lineage, one line per generation, the recomputation, the discrepancies and the verdict line last. */
+    /**
+     * The lineage, one line per generation, the recomputation, what the retention policy removed, the discrepancies
+     * and the verdict line last.
+     */
     public void print(PrintWriter out) {
         if (config == null) {
             out.printf(Locale.ROOT, "run %s: config unknown; status %s%n", runId, status);
@@ -120,6 +126,10 @@ public record AuditReport(String runId, String verdict, String status, Experimen
         }
         if (recomputation != null) {
             printRecomputation(out);
+        }
+        if (!removedByPolicy.isEmpty()) {
+            out.printf(Locale.ROOT, "removed by the retention policy (%s): %s%n", removedByPolicy.get(0).policy(),
+                    String.join(", ", removedByPolicy.stream().map(RemovedObject::what).toList()));
         }
         warnings.forEach(warning -> out.println("warning: " + warning));
         if (!discrepancies.isEmpty()) {

@@ -35,12 +35,15 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * Re-executes one generation in this process with exactly the functions and seeds the services use
  * ({@link GenerationSteps}, {@link TrainingMix}, {@link Rng#derive}), from the run's recorded, verified inputs:
  * generation 0 from the training text, generation g from checkpoint g-1 and the training mix of corpora 0..g-1.
+ * A checkpoint on the way that the run's retention policy removed is recomputed first, from the nearest kept ancestor,
+ * and must give its recorded digest again.
  * The corpus is re-sampled from the generation's checkpoint, so the generator's step is checked as well as the
  * trainer's.
  */
@@ -91,50 +94,16 @@ final class GenerationRecompute {
         if (train.isEmpty()) {
             return notRecomputed("the training text is missing or altered");
         }
-        GenerationSteps.TrainedCheckpoint trained;
-        if (generation == 0) {
-            Optional<Path> baseModel = baseModel(request.inputs().baseModel());
-            if (config.model().startsPretrained() && baseModel.isEmpty()) {
-                return notRecomputed("the base model is missing or altered");
-            }
-            try {
-                trained = GenerationSteps.pretrain(config, train.get(), baseModel.orElse(null), progress);
-            } finally {
-                baseModel.ifPresent(GenerationRecompute::deleteDirectory);
-            }
-        } else {
-            Optional<byte[]> parent = log.generation(generation - 1)
-                    .map(Generation::checkpoint)
-                    .flatMap(checkpoint -> verified(checkpoint.checkpoint()));
-            if (parent.isEmpty()) {
-                return notRecomputed("checkpoint " + (generation - 1) + " is absent from the log, missing or"
-                        + " altered");
-            }
-            List<byte[]> corpora = new ArrayList<>();
-            for (int c : TrainingMix.corpusGenerations(config.mixing(), generation)) {
-                Optional<byte[]> corpus = log.generation(c)
-                        .map(Generation::corpus)
-                        .flatMap(recorded -> verified(recorded.corpus()));
-                if (corpus.isEmpty()) {
-                    return notRecomputed("corpus " + c + " is absent from the log, missing or altered");
-                }
-                corpora.add(corpus.get());
-            }
-            byte[] mix = TrainingMix.forGeneration(config, train.get(), corpora, generation);
-            AnchorInputs anchors = null;
-            if (config.selfTraining().anchored()) {
-                Optional<byte[]> generation0 = generation == 1 ? parent : log.generation(0)
-                        .map(Generation::checkpoint)
-                        .flatMap(checkpoint -> verified(checkpoint.checkpoint()));
-                if (generation0.isEmpty()) {
-                    return notRecomputed("the run is anchored to generation 0, but checkpoint 0 is absent from the"
-                            + " log, missing or altered");
-                }
-                anchors = new AnchorInputs(generation0.get(), train.get());
-            }
-            trained = GenerationSteps.trainNext(config, parent.get(), mix, generation, anchors, progress);
-        }
         List<Discrepancy> mismatches = new ArrayList<>();
+        List<Integer> recomputedAncestors = new ArrayList<>();
+        GenerationSteps.TrainedCheckpoint trained;
+        try {
+            trained = train(new Inputs(config, request, train.get(), progress, mismatches, recomputedAncestors),
+                    generation);
+        } catch (NotRecomputable e) {
+            return new Outcome(new Recomputation(generation, intraOpThreads, null, null, "generation " + generation
+                    + " was not recomputed: " + e.getMessage() + " (see the discrepancies)"), mismatches);
+        }
         CheckpointPublished recordedCheckpoint = target.checkpoint();
         DigestComparison checkpoint = DigestComparison.of(recordedCheckpoint.checkpoint().sha256(),
                 trained.sha256());
@@ -144,6 +113,12 @@ final class GenerationRecompute {
                             + RunLog.label(recordedCheckpoint) + " records " + checkpoint.recorded()));
         }
         List<String> notes = new ArrayList<>();
+        if (!recomputedAncestors.isEmpty()) {
+            notes.add("checkpoint" + (recomputedAncestors.size() == 1 ? " " : "s ")
+                    + recomputedAncestors.stream().sorted().map(String::valueOf).collect(Collectors.joining(", "))
+                    + ", removed by the retention policy, recomputed on the way from the nearest kept ancestor, each"
+                    + " with its recorded digest");
+        }
         DigestComparison corpus = null;
         CorpusGenerated recordedCorpus = target.corpus();
         if (recordedCorpus == null) {
@@ -201,12 +176,80 @@ final class GenerationRecompute {
 
     /**
      * Generation 0's checkpoint, the reference of a perplexity band, verified against the log: {@code source}
-     * itself when this is generation 0; empty where it is not at hand.
+     * itself when this is generation 0; empty where it is not at hand (retention never removes it).
      */
     private Optional<byte[]> generation0(Optional<byte[]> source) {
         return generation == 0 ? source : log.generation(0)
                 .map(Generation::checkpoint)
                 .flatMap(checkpoint -> verified(checkpoint.checkpoint()));
+    }
+
+    /** What recomputing a generation reads and what it reports into, shared by the ancestors it recomputes. */
+    private record Inputs(ExperimentConfig config, RunRequested request, byte[] train, Progress progress,
+                          List<Discrepancy> mismatches, List<Integer> recomputedAncestors) {
+    }
+
+    /** Why a generation cannot be recomputed: an input that is absent from the log, missing or altered. */
+    private static final class NotRecomputable extends RuntimeException {
+        NotRecomputable(String reason) {
+            super(reason);
+        }
+    }
+
+    /** Trains generation {@code g} from its recorded inputs, exactly as the trainer did. */
+    private GenerationSteps.TrainedCheckpoint train(Inputs in, int g) {
+        ExperimentConfig config = in.config();
+        if (g == 0) {
+            Optional<Path> baseModel = baseModel(in.request().inputs().baseModel());
+            if (config.model().startsPretrained() && baseModel.isEmpty()) {
+                throw new NotRecomputable("the base model is missing or altered");
+            }
+            try {
+                return GenerationSteps.pretrain(config, in.train(), baseModel.orElse(null), in.progress());
+            } finally {
+                baseModel.ifPresent(GenerationRecompute::deleteDirectory);
+            }
+        }
+        byte[] parent = checkpoint(in, g - 1);
+        List<byte[]> corpora = new ArrayList<>();
+        for (int c : TrainingMix.corpusGenerations(config.mixing(), g)) {
+            corpora.add(log.generation(c)
+                    .map(Generation::corpus)
+                    .flatMap(recorded -> verified(recorded.corpus()))
+                    .orElseThrow(() -> new NotRecomputable("corpus " + c + " is absent from the log, missing or"
+                            + " altered")));
+        }
+        byte[] mix = TrainingMix.forGeneration(config, in.train(), corpora, g);
+        AnchorInputs anchors = config.selfTraining().anchored()
+                ? new AnchorInputs(g == 1 ? parent : checkpoint(in, 0), in.train())
+                : null;
+        return GenerationSteps.trainNext(config, parent, mix, g, anchors, in.progress());
+    }
+
+    /**
+     * Checkpoint {@code g} with its recorded digest: the stored object, or, where the retention policy removed it,
+     * the checkpoint recomputed from the nearest kept ancestor, which must give the recorded digest again.
+     */
+    private byte[] checkpoint(Inputs in, int g) {
+        CheckpointPublished recorded = log.generation(g).map(Generation::checkpoint)
+                .orElseThrow(() -> new NotRecomputable("checkpoint " + g + " is absent from the log"));
+        Optional<byte[]> stored = verified(recorded.checkpoint());
+        if (stored.isPresent()) {
+            return stored.get();
+        }
+        if (!Retention.mayHaveRemovedCheckpoint(log, g) || exists(recorded.checkpoint())) {
+            throw new NotRecomputable("checkpoint " + g + " is missing or altered");
+        }
+        GenerationSteps.TrainedCheckpoint again = train(in, g);
+        if (!again.sha256().equals(recorded.checkpoint().sha256())) {
+            in.mismatches().add(new Discrepancy(Kind.RECOMPUTE_MISMATCH, g, log.locationOf(recorded),
+                    "recomputing checkpoint " + g + ", removed by the retention policy, gave " + again.sha256()
+                            + ", but " + RunLog.label(recorded) + " records " + recorded.checkpoint().sha256()));
+            throw new NotRecomputable("checkpoint " + g + ", removed by the retention policy, did not recompute to"
+                    + " its recorded digest");
+        }
+        in.recomputedAncestors().add(g);
+        return again.checkpoint();
     }
 
     private Outcome notRecomputed(String reason) {
@@ -252,6 +295,18 @@ final class GenerationRecompute {
             Files.deleteIfExists(directory);
         } catch (IOException e) {
             // A leftover temporary directory costs disk space, not correctness.
+        }
+    }
+
+    /** Whether anything is stored where the reference points (altered or not). */
+    private boolean exists(ObjectRef ref) {
+        try {
+            return store.exists(ObjectKey.parseUri(ref.uri(), store.settings().bucket()));
+        } catch (IllegalArgumentException e) {
+            return true;
+        } catch (ArtifactStoreException e) {
+            throw new AuditException("could not read " + ref.uri() + " from the object store: " + e.getMessage(),
+                    e);
         }
     }
 

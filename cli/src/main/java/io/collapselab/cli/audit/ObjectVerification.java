@@ -35,6 +35,9 @@ import java.util.Optional;
  * mix, which only the texts tell: the mix is rebuilt with {@link TrainingMix}, exactly as the trainer builds it
  * (an {@code accumulate-subsample} draw from the same seed), from the verified training text and corpora. (Under
  * {@code replace} the mix is the previous corpus, which {@link RunLog#lineageBreaks} checks from the events alone.)
+ *
+ * <p>A checkpoint that the run's retention policy allowed the trainer to remove ({@link Retention}) and that is gone
+ * is reported as removed, not as missing.
  */
 final class ObjectVerification {
 
@@ -42,6 +45,11 @@ final class ObjectVerification {
     private final RunLog log;
     private final String bucket;
     private final List<Discrepancy> discrepancies = new ArrayList<>();
+    private final List<RemovedObject> removed = new ArrayList<>();
+
+    /** What the object checks found wrong, and what the retention policy removed. */
+    record Findings(List<Discrepancy> discrepancies, List<RemovedObject> removedByPolicy) {
+    }
 
     private ObjectVerification(ArtifactStore store, RunLog log) {
         this.store = store;
@@ -50,15 +58,17 @@ final class ObjectVerification {
     }
 
     /**
-     * The discrepancies of the run's objects.
+     * The discrepancies of the run's objects, and the objects its retention policy removed.
      *
      * @throws AuditException when the object store fails for another reason than a missing or altered object
      */
-    static List<Discrepancy> verify(ArtifactStore store, RunLog log) {
-        return new ObjectVerification(store, log).run();
+    static Findings verify(ArtifactStore store, RunLog log) {
+        ObjectVerification verification = new ObjectVerification(store, log);
+        verification.run();
+        return new Findings(verification.discrepancies, verification.removed);
     }
 
-    private List<Discrepancy> run() {
+    private void run() {
         String runId = log.runId();
         Optional<RunRequested> request = log.request();
         ExperimentConfig config = request.map(RunRequested::config).orElse(null);
@@ -80,8 +90,13 @@ final class ObjectVerification {
         for (Generation g : log.generations()) {
             int n = g.generation();
             if (g.checkpoint() != null) {
-                fetch(g.checkpoint().checkpoint(), "checkpoint " + n, g.checkpoint(),
-                        ObjectKey.checkpoint(runId, n));
+                ObjectRef checkpoint = g.checkpoint().checkpoint();
+                if (Retention.mayHaveRemovedCheckpoint(log, n) && isAbsent(checkpoint)) {
+                    removed.add(new RemovedObject(n, "checkpoint " + n, checkpoint.uri(), checkpoint.sha256(),
+                            config.retention().describe()));
+                } else {
+                    fetch(checkpoint, "checkpoint " + n, g.checkpoint(), ObjectKey.checkpoint(runId, n));
+                }
             }
             if (g.corpus() != null) {
                 byte[] corpus = fetch(g.corpus().corpus(), "corpus " + n, g.corpus(),
@@ -98,7 +113,22 @@ final class ObjectVerification {
         if (mixNeedsTexts && train != null) {
             checkTrainingMixes(config, train, corpora);
         }
-        return discrepancies;
+    }
+
+    /** Whether nothing is stored under the key the reference names (a key outside the layout counts as present). */
+    private boolean isAbsent(ObjectRef ref) {
+        ObjectKey key;
+        try {
+            key = ObjectKey.parseUri(ref.uri(), bucket);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        try {
+            return store.stat(key).isEmpty();
+        } catch (ArtifactStoreException e) {
+            throw new AuditException("could not read " + ref.uri() + " from the object store: " + e.getMessage(),
+                    e);
+        }
     }
 
     /**

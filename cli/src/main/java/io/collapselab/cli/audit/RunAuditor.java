@@ -98,7 +98,8 @@ public final class RunAuditor {
             recomputation = outcome.recomputation();
             discrepancies.addAll(outcome.discrepancies());
         }
-        discrepancies.addAll(ObjectVerification.verify(store, log));
+        ObjectVerification.Findings objects = ObjectVerification.verify(store, log);
+        discrepancies.addAll(objects.discrepancies());
         discrepancies.addAll(SavedEventVerification.verify(store, log));
         discrepancies.sort(Discrepancy.BY_GENERATION);
         return new AuditReport(runId, discrepancies.isEmpty() ? AuditReport.CONSISTENT : AuditReport.DISCREPANCIES,
@@ -106,7 +107,7 @@ public final class RunAuditor {
                 log.request().map(RunRequested::config).orElse(null),
                 log.request().map(RunRequested::inputs).orElse(null),
                 new RecordCounts(analysis.records(), analysis.identicalCopies(), analysis.deadLetters()),
-                lineage(log, discrepancies), recomputation, discrepancies, warnings(log));
+                lineage(log, discrepancies), recomputation, discrepancies, objects.removedByPolicy(), warnings(log));
     }
 
     /**

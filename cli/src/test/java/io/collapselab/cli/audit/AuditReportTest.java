@@ -38,6 +38,8 @@ class AuditReportTest {
                         new Discrepancy(Kind.MISSING_EVENT, 1, null, "no CorpusGenerated of generation 1"),
                         new Discrepancy(Kind.RECOMPUTE_MISMATCH, 1, new RecordLocation("collapse.checkpoints", 3, 1),
                                 "recomputing gave another checkpoint")),
+                List.of(new RemovedObject(1, "checkpoint 1", "s3://collapse/runs/audit-report/gen-0001/checkpoint.bin",
+                        B, "keep every 3rd generation's checkpoint and the last 1")),
                 List.of("run audit-report has no RunCompleted"));
 
         StringWriter out = new StringWriter();
@@ -54,6 +56,8 @@ class AuditReportTest {
                 "recompute generation 1 (2 intra-op threads): checkpoint cccccccccccc differs from the recorded"
                         + " bbbbbbbbbbbb",
                 "  note: why it may differ",
+                "removed by the retention policy (keep every 3rd generation's checkpoint and the last 1):"
+                        + " checkpoint 1",
                 "warning: run audit-report has no RunCompleted",
                 "discrepancies:",
                 "  MISSING_OBJECT collapse.runs-3@0: the training text is gone",
@@ -67,12 +71,12 @@ class AuditReportTest {
         AuditReport report = new AuditReport("audit-report", AuditReport.CONSISTENT, "max-generations", log.config,
                 log.request().inputs(), new RecordCounts(8, 0, 0),
                 List.of(new LineageEntry(0, A, null, B, C, 12.5, 0.5, true, LineageEntry.OK, 0)), null, List.of(),
-                List.of());
+                List.of(), List.of());
 
         JsonNode json = new ObjectMapper().readTree(report.toJson());
 
         assertEquals(List.of("runId", "verdict", "status", "config", "inputs", "records", "lineage",
-                "recomputation", "discrepancies", "warnings"), iterable(json.fieldNames()));
+                "recomputation", "discrepancies", "removedByPolicy", "warnings"), iterable(json.fieldNames()));
         assertEquals("CONSISTENT", json.get("verdict").asText());
         assertEquals(1234, json.get("config").get("seed").asLong());
         assertEquals(List.of("generation", "checkpointSha256", "parentCheckpointSha256", "trainedOnSha256",
@@ -85,7 +89,7 @@ class AuditReportTest {
     void aVerdictThatContradictsTheDiscrepanciesIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> new AuditReport("r", AuditReport.CONSISTENT,
                 AuditReport.RUNNING, null, null, new RecordCounts(1, 0, 0), List.of(), null,
-                List.of(new Discrepancy(Kind.MISSING_EVENT, null, null, "no RunRequested")), List.of()));
+                List.of(new Discrepancy(Kind.MISSING_EVENT, null, null, "no RunRequested")), List.of(), List.of()));
     }
 
     private static List<String> iterable(Iterator<String> names) {

@@ -13,9 +13,11 @@ import io.collapselab.events.CorpusGenerated;
 import io.collapselab.events.ObjectRef;
 import io.collapselab.experiment.MixingSettings;
 import io.collapselab.experiment.Presets;
+import io.collapselab.experiment.RetentionSettings;
 import io.collapselab.lm.loop.TrainingMix;
 import io.collapselab.localstack.LocalStack;
 import io.collapselab.localstack.LocalStackExtension;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -48,7 +50,7 @@ class ObjectVerificationIT {
         SyntheticLog log = new SyntheticLog("verify-sound").publishAll();
         upload(log);
 
-        assertEquals(List.of(), ObjectVerification.verify(store, log.analyze().log()));
+        assertEquals(List.of(), ObjectVerification.verify(store, log.analyze().log()).discrepancies());
     }
 
     @Test
@@ -75,7 +77,7 @@ class ObjectVerificationIT {
                 new Discrepancy(Kind.WRONG_OBJECT_KEY, 1, RecordLocation.of(checkpoint), "CheckpointPublished(1)"
                         + " names checkpoint 1 " + elsewhere + ", but the layout puts it at "
                         + ObjectKey.checkpoint(log.runId, 1).toUri("collapse"))),
-                ObjectVerification.verify(store, log.analyze().log()));
+                ObjectVerification.verify(store, log.analyze().log()).discrepancies());
     }
 
     @Test
@@ -87,7 +89,7 @@ class ObjectVerificationIT {
         assertEquals(List.of(new Discrepancy(Kind.LINEAGE_BREAK, 2, RecordLocation.of(two), "CheckpointPublished(2)"
                         + " was trained on " + log.corpusSha(1) + ", but the accumulate training mix of generation 2,"
                         + " rebuilt from the training text and corpora 0..1, is " + expected)),
-                ObjectVerification.verify(store, log.analyze().log()));
+                ObjectVerification.verify(store, log.analyze().log()).discrepancies());
     }
 
     @Test
@@ -103,7 +105,7 @@ class ObjectVerificationIT {
         assertEquals(List.of(new Discrepancy(Kind.LINEAGE_BREAK, 2, RecordLocation.of(two), "CheckpointPublished(2)"
                         + " was trained on " + wholePool + ", but the accumulate-subsample training mix of generation"
                         + " 2, rebuilt from the training text and corpora 0..1, is " + expected)),
-                ObjectVerification.verify(store, log.analyze().log()));
+                ObjectVerification.verify(store, log.analyze().log()).discrepancies());
     }
 
     @Test
@@ -115,7 +117,55 @@ class ObjectVerificationIT {
         assertEquals(List.of(new Discrepancy(Kind.MISSING_OBJECT, null, RecordLocation.of(request),
                         "the held-out text " + log.request().inputs().heldout().uri() + " named by RunRequested(0)"
                                 + " does not exist in the object store at " + store.settings().endpoint())),
-                ObjectVerification.verify(store, log.analyze().log()));
+                ObjectVerification.verify(store, log.analyze().log()).discrepancies());
+    }
+
+    @Test
+    void aCheckpointTheRetentionPolicyRemovedIsReportedAsRemovedAndOneItKeepsAsMissing() {
+        SyntheticLog log = new SyntheticLog("verify-retention", Presets.get("smoke").withGenerations(3)
+                .withRetention(new RetentionSettings(2, 1)));
+        upload(log);
+        log.publish(log.request());
+        List<ConsumerRecord<String, byte[]>> checkpoints = new ArrayList<>();
+        for (int g = 0; g <= 3; g++) {
+            checkpoints.add(log.publish(log.checkpoint(g)));
+            log.publish(log.corpus(g));
+            log.publish(log.evaluation(g));
+        }
+        log.publish(log.completed());
+        store.delete(ObjectKey.checkpoint(log.runId, 1));
+        store.delete(ObjectKey.checkpoint(log.runId, 2));
+
+        ObjectVerification.Findings findings = ObjectVerification.verify(store, log.analyze().log());
+
+        assertEquals(List.of(new RemovedObject(1, "checkpoint 1", log.checkpoint(1).checkpoint().uri(),
+                log.checkpointSha(1), "keep every 2nd generation's checkpoint and the last 1")),
+                findings.removedByPolicy());
+        assertEquals(List.of(new Discrepancy(Kind.MISSING_OBJECT, 2, RecordLocation.of(checkpoints.get(2)),
+                        "checkpoint 2 " + log.checkpoint(2).checkpoint().uri() + " named by CheckpointPublished(2)"
+                                + " does not exist in the object store at " + store.settings().endpoint())),
+                findings.discrepancies(), "every 2nd generation is kept");
+    }
+
+    @Test
+    void aCheckpointRemovedBeforeItsEvaluationIsMissingNotRemovedByPolicy() {
+        SyntheticLog log = new SyntheticLog("verify-early-removal", Presets.get("smoke").withGenerations(3)
+                .withRetention(new RetentionSettings(2, 1)));
+        upload(log);
+        log.publish(log.request());
+        for (int g = 0; g <= 3; g++) {
+            log.publish(log.checkpoint(g));
+            log.publish(log.corpus(g));
+            if (g != 1) {
+                log.publish(log.evaluation(g));
+            }
+        }
+        store.delete(ObjectKey.checkpoint(log.runId, 1));
+
+        ObjectVerification.Findings findings = ObjectVerification.verify(store, log.analyze().log());
+
+        assertEquals(List.of(), findings.removedByPolicy());
+        assertEquals(List.of(Kind.MISSING_OBJECT), findings.discrepancies().stream().map(Discrepancy::kind).toList());
     }
 
     /**
