@@ -3,6 +3,7 @@ package io.collapselab.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.collapselab.cli.hub.HubModels;
 import io.collapselab.experiment.CorpusSize;
+import io.collapselab.experiment.CurationSettings;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.experiment.ExperimentJson;
 import io.collapselab.experiment.MixingSettings;
@@ -82,6 +83,26 @@ final class ExperimentOptions {
                     + "to every self-training step (0 turns it off).")
     Double realGradientWeight;
 
+    @Option(names = "--perplexity-min", paramLabel = "PPL",
+            description = "sampling.curation.perplexityMin: drop every sample whose perplexity under generation 0 is "
+                    + "below PPL (a degenerate loop).")
+    Double perplexityMin;
+
+    @Option(names = "--perplexity-max", paramLabel = "PPL",
+            description = "sampling.curation.perplexityMax: drop every sample whose perplexity under generation 0 is "
+                    + "above PPL (gibberish).")
+    Double perplexityMax;
+
+    @Option(names = "--dedupe-ngram", paramLabel = "N",
+            description = "sampling.curation.dedupeNgram: drop every sample that repeats a span of N tokens, within "
+                    + "itself or of a sample kept before it.")
+    Integer dedupeNgram;
+
+    @Option(names = "--oversample", paramLabel = "K",
+            description = "sampling.curation.oversample: sample K times the corpus and keep the samples nearest the "
+                    + "perplexity band's centre (needs both --perplexity-min and --perplexity-max).")
+    Integer oversample;
+
     @Option(names = "--keep-every", paramLabel = "K",
             description = "retention.keepEvery: keep every K-th generation's checkpoint (0, K, 2K, ...) once it is "
                     + "evaluated and no longer among the newest; the others are removed. 1 keeps them all.")
@@ -146,6 +167,15 @@ final class ExperimentOptions {
             TrainingSettings t = config.selfTraining();
             config = config.withSelfTraining(t.withAnchors(klAnchor != null ? klAnchor : t.klAnchor(),
                     realGradientWeight != null ? realGradientWeight : t.realGradientWeight()));
+        }
+        if (perplexityMin != null || perplexityMax != null || dedupeNgram != null || oversample != null) {
+            CurationSettings c = config.sampling().curation() != null ? config.sampling().curation()
+                    : new CurationSettings(null, null, null, null);
+            config = config.withSampling(config.sampling().withCuration(new CurationSettings(
+                    perplexityMin != null ? perplexityMin : c.perplexityMin(),
+                    perplexityMax != null ? perplexityMax : c.perplexityMax(),
+                    dedupeNgram != null ? dedupeNgram : c.dedupeNgram(),
+                    oversample != null ? oversample : c.oversample())));
         }
         if (keepEvery != null || keepLast != null) {
             RetentionSettings r = config.retention();

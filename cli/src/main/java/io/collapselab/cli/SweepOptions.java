@@ -3,6 +3,7 @@ package io.collapselab.cli;
 import io.collapselab.cli.runs.RunIds;
 import io.collapselab.events.RunGroup;
 import io.collapselab.experiment.ExperimentConfig;
+import io.collapselab.experiment.Interventions;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -11,13 +12,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.stream.Stream;
 
 /**
  * {@code --sweep NAME=V1,V2,...} (repeatable: a grid over every combination) and {@code --seeds}: several runs of
  * one experiment that differ in some knobs, submitted at once as one grid. The knobs are the experiment overrides:
  * lr, seed, generations, mixing, real-fraction, pretrain-steps, steps-per-generation, epochs-per-generation,
- * tokens-per-generation, kl-anchor, real-gradient-weight. The runs of a grid share a group id, and each records its
- * value of every knob that varies ({@link RunGroup}), so that reports find them together and tell them apart.
+ * tokens-per-generation, kl-anchor, real-gradient-weight, perplexity-min, perplexity-max, dedupe-ngram, oversample;
+ * and {@value #INTERVENTION}, one of {@link Interventions}. The runs of a grid share a group id, and each records
+ * its value of every knob that varies ({@link RunGroup}), so that reports find them together and tell them apart.
+ * {@code --preset interventions} is a grid by itself: every intervention over {@value Interventions#SEEDS} seeds,
+ * unless {@code --sweep intervention=...} or {@code --seeds} says otherwise.
  */
 final class SweepOptions {
 
@@ -32,7 +37,20 @@ final class SweepOptions {
             Map.entry("epochs-per-generation", (o, v) -> o.epochsPerGeneration = Double.parseDouble(v)),
             Map.entry("tokens-per-generation", (o, v) -> o.tokensPerGeneration = v),
             Map.entry("kl-anchor", (o, v) -> o.klAnchor = Double.parseDouble(v)),
-            Map.entry("real-gradient-weight", (o, v) -> o.realGradientWeight = Double.parseDouble(v)));
+            Map.entry("real-gradient-weight", (o, v) -> o.realGradientWeight = Double.parseDouble(v)),
+            Map.entry("perplexity-min", (o, v) -> o.perplexityMin = Double.parseDouble(v)),
+            Map.entry("perplexity-max", (o, v) -> o.perplexityMax = Double.parseDouble(v)),
+            Map.entry("dedupe-ngram", (o, v) -> o.dedupeNgram = Integer.parseInt(v)),
+            Map.entry("oversample", (o, v) -> o.oversample = Integer.parseInt(v)));
+
+    /**
+     * The knob whose values are {@link Interventions}: each changes several settings of the resolved experiment,
+     * so it applies after the other knobs rather than as an override.
+     */
+    static final String INTERVENTION = "intervention";
+
+    static final String INTERVENTIONS_LISTED = "none, kl-anchor, real-gradient, perplexity-filter, mix-10, "
+            + "accumulate";
 
     /** The most runs one grid submits: a typo in a grid should not flood the cluster. */
     static final int MAX_RUNS = 256;
@@ -51,7 +69,8 @@ final class SweepOptions {
     @Option(names = "--sweep", paramLabel = "NAME=V1,V2,...",
             description = "Submit one run per value of a knob (lr, seed, generations, mixing, real-fraction, "
                     + "pretrain-steps, steps-per-generation, epochs-per-generation, tokens-per-generation, "
-                    + "kl-anchor, real-gradient-weight), e.g. "
+                    + "kl-anchor, real-gradient-weight, perplexity-min, perplexity-max, dedupe-ngram, oversample, "
+                    + "intervention: one of " + INTERVENTIONS_LISTED + "), e.g. "
                     + "--sweep lr=1e-3,3e-3 or --sweep tokens-per-generation=real-size,2x real-size. Repeat it for "
                     + "a grid of every combination: --sweep lr=1e-3,3e-3 --sweep mixing=replace,accumulate.")
     List<String> sweeps = new ArrayList<>();
@@ -92,14 +111,28 @@ final class SweepOptions {
         for (long run = 0; run < runs; run++) {
             Map<String, String> settings = new LinkedHashMap<>();
             StringBuilder label = new StringBuilder();
+            String intervention = null;
             for (int a = 0; a < axes.size(); a++) {
                 Axis axis = axes.get(a);
                 String value = axis.values().get(position[a]);
-                apply(experiment, axis.knob(), value);
                 settings.put(axis.knob(), value);
-                label.append('-').append(axis.knob()).append('-').append(value);
+                if (axis.knob().equals(INTERVENTION)) {
+                    intervention = value;
+                    label.append('-').append(value);
+                } else {
+                    apply(experiment, axis.knob(), value);
+                    label.append('-').append(axis.knob()).append('-').append(value);
+                }
             }
             ExperimentConfig config = experiment.resolve(defaultPreset);
+            if (intervention != null) {
+                config = Interventions.apply(intervention, config);
+                List<String> problems = config.problems();
+                if (!problems.isEmpty()) {
+                    throw new UsageError("invalid experiment with intervention " + intervention + ": "
+                            + String.join("; ", problems));
+                }
+            }
             if (groupId == null) {
                 groupId = RunIds.fresh(config.name() + "-grid");
             }
@@ -118,9 +151,10 @@ final class SweepOptions {
         for (String sweep : sweeps) {
             int equals = sweep.indexOf('=');
             String knob = equals > 0 ? sweep.substring(0, equals).strip() : "";
-            if (!KNOBS.containsKey(knob) || equals == sweep.length() - 1) {
+            if (!(KNOBS.containsKey(knob) || knob.equals(INTERVENTION)) || equals == sweep.length() - 1) {
                 throw new UsageError("--sweep must be NAME=V1,V2,... with NAME one of " + String.join(", ",
-                        KNOBS.keySet().stream().sorted().toList()) + ", was '" + sweep + "'");
+                        Stream.concat(KNOBS.keySet().stream(), Stream.of(INTERVENTION)).sorted().toList())
+                        + ", was '" + sweep + "'");
             }
             if (axes.stream().anyMatch(axis -> axis.knob().equals(knob))) {
                 throw new UsageError("--sweep " + knob + " is given twice; list all its values in one --sweep");
@@ -132,21 +166,32 @@ final class SweepOptions {
                     throw new UsageError("--sweep " + knob + ": values must be distinct and not empty, was '"
                             + sweep.substring(equals + 1) + "'");
                 }
+                if (knob.equals(INTERVENTION) && !Interventions.names().contains(stripped)) {
+                    throw new UsageError("--sweep intervention: unknown intervention '" + stripped
+                            + "'; choose from " + String.join(", ", Interventions.names()));
+                }
                 values.add(stripped);
             }
             axes.add(new Axis(knob, values));
         }
-        if (seeds != null) {
+        boolean interventionsPreset = Interventions.PRESET.equals(experiment.source.preset);
+        if (interventionsPreset && axes.stream().noneMatch(axis -> axis.knob().equals(INTERVENTION))) {
+            axes.add(0, new Axis(INTERVENTION, Interventions.names()));
+        }
+        String seedList = seeds == null && interventionsPreset
+                && axes.stream().noneMatch(axis -> axis.knob().equals(RunGroup.SEED))
+                ? Integer.toString(Interventions.SEEDS) : seeds;
+        if (seedList != null) {
             if (axes.stream().anyMatch(axis -> axis.knob().equals(RunGroup.SEED))) {
                 throw new UsageError("--seeds and --sweep seed=... both set the seeds; use one of them");
             }
-            axes.add(new Axis(RunGroup.SEED, seedValues(experiment, defaultPreset)));
+            axes.add(new Axis(RunGroup.SEED, seedValues(seedList, experiment, defaultPreset)));
         }
         return axes;
     }
 
     /** {@code --seeds N}: N seeds from the experiment's own; {@code --seeds S1,S2}: those. */
-    private List<String> seedValues(ExperimentOptions experiment, String defaultPreset) {
+    private static List<String> seedValues(String seeds, ExperimentOptions experiment, String defaultPreset) {
         List<String> values = new ArrayList<>();
         try {
             if (seeds.contains(",")) {

@@ -11,11 +11,13 @@ import io.collapselab.artifacts.ArtifactStore;
 import io.collapselab.artifacts.ObjectKey;
 import io.collapselab.events.CheckpointPublished;
 import io.collapselab.events.CollapseEvent;
+import io.collapselab.events.CorpusGenerated;
 import io.collapselab.events.ObjectRef;
 import io.collapselab.events.ProducerInfo;
 import io.collapselab.cli.local.StackMain;
 import io.collapselab.events.kafka.KafkaRole;
 import io.collapselab.events.kafka.Topics;
+import io.collapselab.experiment.CurationSettings;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.experiment.RetentionSettings;
 import io.collapselab.lm.Sha256;
@@ -179,6 +181,33 @@ class AuditCommandIT {
         assertNotEquals(fixture().checkpointSha256(1), run.checkpointSha256(1), "the anchors changed generation 1");
         assertEquals(AuditCommand.DISCREPANCIES, unclaimed.exitCode(), "a run recorded without its anchors does "
                 + "not recompute to what anchored training wrote: " + unclaimed.describe());
+    }
+
+    /**
+     * A curated corpus is re-sampled, scored under generation 0 from the log and curated again: its digest and the
+     * counts its event records verify, and a run recorded without its curation does not.
+     */
+    @Test
+    void aCuratedCorpusIsRecomputedWithItsCountsFromGenerationZeroInTheLog() throws Exception {
+        ExperimentConfig curated = RunFixture.CONFIG.withSampling(RunFixture.CONFIG.sampling()
+                .withCuration(new CurationSettings(1.0, 1e6, 24, 2)));
+        RunFixture run = RunFixture.compute(curated, Wikitext2.shippedTrainText(), Wikitext2.shippedHeldoutText());
+        List<CollapseEvent> events = run.publish(stack, "audit-curated");
+        run.publishClaiming(stack, "audit-curation-unclaimed", RunFixture.CONFIG);
+
+        Result result = audit("audit-curated", "--recompute", "1");
+        Result unclaimed = audit("audit-curation-unclaimed", "--recompute", "1");
+
+        assertEquals(AuditCommand.CONSISTENT, result.exitCode(), result.describe());
+        assertTrue(result.out().contains("corpus " + run.corpusSha256(1).substring(0, 12) + " matches"),
+                result.out());
+        CorpusGenerated corpus1 = events.stream().filter(e -> e instanceof CorpusGenerated c && c.generation() == 1)
+                .map(CorpusGenerated.class::cast).findFirst().orElseThrow();
+        assertEquals(8, corpus1.curation().sampled(), "oversample 2 of 4 sequences");
+        assertEquals(Math.min(4, 8 - corpus1.curation().droppedAsDuplicate()), corpus1.curation().kept(),
+                "the corpus holds 4 samples at most: " + corpus1.curation());
+        assertEquals(AuditCommand.DISCREPANCIES, unclaimed.exitCode(), "a run recorded without its curation does "
+                + "not recompute to the curated corpus: " + unclaimed.describe());
     }
 
     /**

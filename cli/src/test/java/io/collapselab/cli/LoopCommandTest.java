@@ -134,6 +134,15 @@ class LoopCommandTest {
     }
 
     @Test
+    void anOversampledCorpusWithoutABandIsABadInputNamingTheRule() {
+        Result result = run("loop", "--preset", "smoke", "--oversample", "2", "--perplexity-max", "40",
+                "--data-dir", "unused");
+        assertEquals(CollapseMain.BAD_INPUT, result.exitCode());
+        assertOneLine(result.err(), "invalid experiment: sampling.curation.oversample keeps the samples nearest the "
+                + "perplexity band's centre; set both perplexityMin and perplexityMax");
+    }
+
+    @Test
     void stepsAndEpochsPerGenerationAreOneBudgetOrTheOther() {
         Result result = run("loop", "--preset", "smoke", "--steps-per-generation", "5", "--epochs-per-generation",
                 "2", "--data-dir", "unused");

@@ -48,6 +48,6 @@ class PresetsCommandTest {
         Result result = run("presets", "tiny");
 
         assertEquals(CollapseMain.BAD_INPUT, result.exitCode());
-        assertEquals("collapse: unknown preset 'tiny'; choose one of smoke, demo, paper, paper-gpt2", result.err().strip());
+        assertEquals("collapse: unknown preset 'tiny'; choose one of smoke, demo, interventions, paper, paper-gpt2", result.err().strip());
     }
 }

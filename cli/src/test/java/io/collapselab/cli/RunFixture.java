@@ -98,8 +98,9 @@ final class RunFixture {
         for (int g = 0; ; g++) {
             GenerationSteps.CheckpointEvaluation heldoutLoss =
                     GenerationSteps.evaluate(config, current.checkpoint(), heldout, g, Progress.NONE);
-            GenerationSteps.SampledCorpus corpus = GenerationSteps.sample(config, current.checkpoint(), corpusTokens,
-                    g, Progress.NONE);
+            byte[] generation0 = g == 0 ? current.checkpoint() : generations.get(0).checkpoint().checkpoint();
+            GenerationSteps.SampledCorpus corpus = GenerationSteps.sample(config, current.checkpoint(), generation0,
+                    corpusTokens, g, Progress.NONE);
             GenerationSteps.CorpusEvaluation text = GenerationSteps.evaluateCorpus(config, corpus.corpus(),
                     corpus.tokens(), profile);
             generations.add(new Generation(current, trainedOn, corpus, heldoutLoss, text,
@@ -164,7 +165,8 @@ final class RunFixture {
                         CorpusTokens.toBytes(sampled.tokens())));
                 sendSaved(producer, events, store, ObjectKey.CORPUS_EVENT, CorpusGenerated.of(runId, g,
                         Instant.now(), GENERATOR, corpus, tokens, sampled.tokenCount(), checkpoint.sha256(),
-                        config.sampling(), Rng.derive(config.seed(), g, SeedRole.SAMPLING)));
+                        config.sampling(), Rng.derive(config.seed(), g, SeedRole.SAMPLING),
+                        config.sampling().curation() == null ? null : sampled.curation()));
                 TextMetrics metrics = generation.text().metrics();
                 GenerationSteps.CheckpointEvaluation h = generation.heldout();
                 sendSaved(producer, events, store, ObjectKey.EVALUATION_EVENT, EvaluationCompleted.of(runId, g,

@@ -6,9 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.collapselab.events.RunGroup;
 import io.collapselab.experiment.CorpusSize;
+import io.collapselab.experiment.CurationSettings;
+import io.collapselab.experiment.ExperimentConfig;
+import io.collapselab.experiment.Interventions;
 import io.collapselab.experiment.MixingSettings;
+import io.collapselab.experiment.Presets;
 import io.collapselab.experiment.TrainingSettings;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,6 +49,71 @@ class SweepOptionsTest {
         assertEquals(List.of(TrainingSettings.EPOCHS, TrainingSettings.EPOCHS),
                 variants.stream().map(v -> v.config().selfTraining().budget()).toList());
         assertEquals(List.of(1.0, 2.0), variants.stream().map(v -> v.config().selfTraining().epochs()).toList());
+    }
+
+    @Test
+    void sweepsTheRulesOfCuration() {
+        List<SweepOptions.Variant> variants = variants("perplexity-max=8,40");
+        SweepOptions options = new SweepOptions();
+        options.sweeps = List.of("oversample=1,2", "dedupe-ngram=32");
+        ExperimentOptions banded = new ExperimentOptions();
+        banded.perplexityMin = 2.0;
+        banded.perplexityMax = 8.0;
+        List<SweepOptions.Variant> oversampled = options.variants(banded, "smoke");
+
+        assertEquals(List.of(new CurationSettings(null, 8.0, null, null), new CurationSettings(null, 40.0, null, null)),
+                variants.stream().map(v -> v.config().sampling().curation()).toList());
+        assertEquals(List.of(new CurationSettings(2.0, 8.0, 32, 1), new CurationSettings(2.0, 8.0, 32, 2)),
+                oversampled.stream().map(v -> v.config().sampling().curation()).toList());
+    }
+
+    @Test
+    void theInterventionsPresetIsAGridOfEveryInterventionOverThreeSeeds() {
+        ExperimentOptions experiment = new ExperimentOptions();
+        experiment.source.preset = Interventions.PRESET;
+        SweepOptions options = new SweepOptions();
+
+        List<SweepOptions.Variant> variants = options.variants(experiment, "demo");
+
+        assertEquals(18, variants.size());
+        ExperimentConfig base = Presets.get(Interventions.PRESET);
+        List<String> expected = new ArrayList<>();
+        for (String intervention : Interventions.names()) {
+            for (long seed = base.seed(); seed < base.seed() + 3; seed++) {
+                expected.add(intervention + " " + seed);
+            }
+        }
+        assertEquals(expected, variants.stream().map(v -> v.group().settings().get(SweepOptions.INTERVENTION) + " "
+                + v.group().settings().get(RunGroup.SEED)).toList());
+        assertEquals(1, variants.stream().map(v -> v.group().id()).distinct().count(), "one group");
+        SweepOptions.Variant kl = variants.get(3);
+        assertEquals(Interventions.apply("kl-anchor", base.withSeed(base.seed())), kl.config());
+        assertEquals("interventions-kl-anchor-seed-" + base.seed(), kl.label());
+        assertEquals(new MixingSettings(MixingSettings.ACCUMULATE, 0), variants.get(17).config().mixing());
+        assertNull(variants.get(0).config().selfTraining().klAnchor(), "each run has its own intervention alone");
+        assertNull(variants.get(6).config().selfTraining().klAnchor());
+    }
+
+    @Test
+    void aSweepOfInterventionsPicksSomeAndAppliesToAnyPreset() {
+        SweepOptions options = new SweepOptions();
+        options.sweeps = List.of("intervention=none,perplexity-filter");
+        ExperimentOptions experiment = new ExperimentOptions();
+        experiment.source.preset = Interventions.PRESET;
+
+        List<SweepOptions.Variant> two = options.variants(experiment, "demo");
+        List<SweepOptions.Variant> smoke = variants("intervention=mix-10");
+
+        assertEquals(6, two.size(), "two interventions over the preset's three seeds");
+        assertNull(two.get(0).config().sampling().curation());
+        assertEquals(2, two.get(3).config().sampling().curation().oversample());
+        assertEquals(new MixingSettings(MixingSettings.MIX, 0.1), smoke.get(0).config().mixing());
+        assertEquals("smoke-mix-10", smoke.get(0).label());
+        UsageError unknown = assertThrows(UsageError.class, () -> variants("intervention=hope"));
+        assertTrue(unknown.getMessage().contains("unknown intervention 'hope'; choose from none, kl-anchor,"),
+                unknown.getMessage());
+        assertEquals(String.join(", ", Interventions.names()), SweepOptions.INTERVENTIONS_LISTED,
+                "the help lists every intervention");
     }
 
     @Test

@@ -279,6 +279,13 @@ public final class EventValidator {
             problems.add("sampling is missing");
         } else {
             problems.addAll(sampling.problems());
+            if (sampling.curation() == null && event.curation() != null) {
+                problems.add("curation counts are given, but sampling has no curation");
+            } else if (sampling.curation() != null && event.curation() == null) {
+                problems.add("curation is missing: sampling.curation is set, so the event must count what it kept");
+            } else if (sampling.curation() != null) {
+                problems.addAll(event.curation().problems(sampling.curation(), sampling.sequences()));
+            }
         }
     }
 

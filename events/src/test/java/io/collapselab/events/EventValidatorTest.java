@@ -3,11 +3,15 @@ package io.collapselab.events;
 import static io.collapselab.events.Fixtures.RUN_ID;
 import static io.collapselab.events.Mutations.with;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.collapselab.events.json.EventJson;
+import io.collapselab.experiment.CurationCounts;
+import io.collapselab.experiment.CurationSettings;
 import io.collapselab.experiment.EvaluationSettings;
 import io.collapselab.experiment.ExperimentConfig;
+import io.collapselab.experiment.SamplingSettings;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -208,6 +212,35 @@ class EventValidatorTest {
 
         List<String> expected = expectedProblem == null ? List.of() : List.of(expectedProblem);
         assertEquals(expected, EventValidator.problems(broken));
+    }
+
+    @Test
+    void aCuratedCorpusCountsWhatItsCurationKeptAndDropped() {
+        CorpusGenerated plain = Fixtures.corpusGenerated();
+        SamplingSettings curatedSampling = plain.sampling().withCuration(new CurationSettings(2.0, 8.0, 32, 2));
+        CorpusGenerated curated = CorpusGenerated.of(plain.runId(), plain.generation(), plain.occurredAt(),
+                plain.producer(), plain.corpus(), plain.tokens(), plain.tokenCount(), plain.checkpointSha256(),
+                curatedSampling, plain.seed(), new CurationCounts(32, 10, 2, 4, 16));
+        CorpusGenerated uncounted = CorpusGenerated.of(plain.runId(), plain.generation(), plain.occurredAt(),
+                plain.producer(), plain.corpus(), plain.tokens(), plain.tokenCount(), plain.checkpointSha256(),
+                curatedSampling, plain.seed());
+        CorpusGenerated miscounted = CorpusGenerated.of(plain.runId(), plain.generation(), plain.occurredAt(),
+                plain.producer(), plain.corpus(), plain.tokens(), plain.tokenCount(), plain.checkpointSha256(),
+                curatedSampling, plain.seed(), new CurationCounts(16, 0, 0, 0, 16));
+        CorpusGenerated countedWithoutCuration = CorpusGenerated.of(plain.runId(), plain.generation(),
+                plain.occurredAt(), plain.producer(), plain.corpus(), plain.tokens(), plain.tokenCount(),
+                plain.checkpointSha256(), plain.sampling(), plain.seed(), new CurationCounts(16, 0, 0, 0, 16));
+
+        assertEquals(List.of(), EventValidator.problems(curated));
+        assertEquals(curated, EventJson.readEvent(EventJson.toBytes(curated)));
+        assertEquals(List.of("curation is missing: sampling.curation is set, so the event must count what it kept"),
+                EventValidator.problems(uncounted));
+        assertEquals(List.of("curation.sampled must be oversample x sampling.sequences = 32, was 16"),
+                EventValidator.problems(miscounted));
+        assertEquals(List.of("curation counts are given, but sampling has no curation"),
+                EventValidator.problems(countedWithoutCuration));
+        assertFalse(new String(EventJson.toBytes(plain), StandardCharsets.UTF_8).contains("curation"),
+                "an event without curation is written as before");
     }
 
     @Test

@@ -20,7 +20,7 @@ public final class Presets {
     public static final String FOLDER = "presets";
 
     /** Every preset, in the order they are listed; each has its file {@code FOLDER/NAME.json}. */
-    public static final List<String> NAMES = List.of("smoke", "demo", "paper", "paper-gpt2");
+    public static final List<String> NAMES = List.of("smoke", "demo", "interventions", "paper", "paper-gpt2");
 
     /** One preset: its name, what it is for, its config, and its file's text as shipped. */
     public record Preset(String name, String description, ExperimentConfig config, String json) {

@@ -1,5 +1,7 @@
 package io.collapselab.experiment;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,6 +18,9 @@ import java.util.List;
  * a window that jumps by half the context at a time, so a token sees between half and all of the context and the
  * KV cache stays valid between jumps (several times faster; the samples differ from nanoGPT's). A config without
  * the field is {@value #FAST_WINDOW}, what every run did before the setting existed.
+ *
+ * <p>{@code curation} ({@link CurationSettings}): what of the sampled text goes into the published corpus; absent,
+ * all of it.
  */
 public record SamplingSettings(
         CorpusSize tokensPerGeneration,
@@ -25,10 +30,14 @@ public record SamplingSettings(
         double topP,
         String prompt,
         boolean kvCache,
-        String window) {
+        String window,
+        @JsonInclude(JsonInclude.Include.NON_NULL) CurationSettings curation) {
 
     public static final String EXACT_WINDOW = "exact";
     public static final String FAST_WINDOW = "fast";
+
+    /** The most sequences one corpus samples at once. */
+    public static final int MAX_SEQUENCES = 4096;
 
     public SamplingSettings {
         if (window == null) {
@@ -36,7 +45,13 @@ public record SamplingSettings(
         }
     }
 
-    /** Settings sampling a fixed number of tokens per generation. */
+    /** Settings without curation. */
+    public SamplingSettings(CorpusSize tokensPerGeneration, int sequences, double temperature, int topK, double topP,
+                            String prompt, boolean kvCache, String window) {
+        this(tokensPerGeneration, sequences, temperature, topK, topP, prompt, kvCache, window, null);
+    }
+
+    /** Settings sampling a fixed number of tokens per generation, without curation. */
     public SamplingSettings(int tokensPerGeneration, int sequences, double temperature, int topK, double topP,
                             String prompt, boolean kvCache, String window) {
         this(CorpusSize.ofTokens(tokensPerGeneration), sequences, temperature, topK, topP, prompt, kvCache, window);
@@ -53,8 +68,8 @@ public record SamplingSettings(
         } else {
             tokensPerGeneration.problems(problems);
         }
-        if (sequences < 1 || sequences > 4096) {
-            problems.add("sampling.sequences must be between 1 and 4096, was " + sequences);
+        if (sequences < 1 || sequences > MAX_SEQUENCES) {
+            problems.add("sampling.sequences must be between 1 and " + MAX_SEQUENCES + ", was " + sequences);
         }
         if (!(temperature > 0 && temperature <= 100)) {
             problems.add("sampling.temperature must be in (0, 100], was " + temperature);
@@ -71,6 +86,9 @@ public record SamplingSettings(
         if (prompt == null || prompt.isEmpty()) {
             problems.add("sampling.prompt must not be empty (the paper uses \"\\n\")");
         }
+        if (curation != null) {
+            curation.problems(sequences, problems);
+        }
         return problems;
     }
 
@@ -81,7 +99,13 @@ public record SamplingSettings(
 
     public SamplingSettings withTokensPerGeneration(CorpusSize newTokensPerGeneration) {
         return new SamplingSettings(newTokensPerGeneration, sequences, temperature, topK, topP, prompt, kvCache,
-                window);
+                window, curation);
+    }
+
+    /** These settings curating their corpus by {@code newCuration} (null: not at all). */
+    public SamplingSettings withCuration(CurationSettings newCuration) {
+        return new SamplingSettings(tokensPerGeneration, sequences, temperature, topK, topP, prompt, kvCache,
+                window, newCuration);
     }
 
     /** Tokens each sequence samples after its prompt for a corpus of {@code corpusTokens} tokens. */

@@ -66,6 +66,6 @@ class PresetsTest {
     void anUnknownPresetNamesTheOnesThereAre() {
         IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class, () -> Presets.get("tiny"));
 
-        assertEquals("unknown preset 'tiny'; choose one of smoke, demo, paper, paper-gpt2", thrown.getMessage());
+        assertEquals("unknown preset 'tiny'; choose one of smoke, demo, interventions, paper, paper-gpt2", thrown.getMessage());
     }
 }

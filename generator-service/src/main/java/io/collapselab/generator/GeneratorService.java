@@ -4,6 +4,7 @@ import io.collapselab.events.CheckpointPublished;
 import io.collapselab.events.CorpusGenerated;
 import io.collapselab.events.ObjectRef;
 import io.collapselab.events.kafka.DecodedEvent;
+import io.collapselab.experiment.CurationSettings;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.lm.loop.GenerationSteps.SampledCorpus;
 import io.collapselab.lm.loop.GenerationSteps;
@@ -13,6 +14,7 @@ import io.collapselab.lm.sample.CorpusTokens;
 import io.collapselab.lm.tokenizer.Tokenizer;
 import io.collapselab.service.ComputeTime;
 import io.collapselab.service.EventIntake;
+import io.collapselab.service.GenerationFiles;
 import io.collapselab.service.ObjectOutbox;
 import io.collapselab.service.PipelineMetrics;
 import io.collapselab.service.ProgressLog;
@@ -32,8 +34,9 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * Samples the corpus of every generation, the last one included, from the checkpoint just published, uploads it
- * with the token ids it was decoded from, and announces both with {@code CorpusGenerated}.
+ * Samples the corpus of every generation, the last one included, from the checkpoint just published, curates it as
+ * {@code sampling.curation} says (the published corpus is what the trainer gets), uploads it with the token ids it
+ * was decoded from, and announces both with {@code CorpusGenerated}, which counts what curation dropped.
  */
 @ApplicationScoped
 public class GeneratorService {
@@ -46,15 +49,17 @@ public class GeneratorService {
     private final EventIntake intake;
     private final ObjectOutbox outbox;
     private final RunArtifacts artifacts;
+    private final GenerationFiles files;
     private final ServiceIdentity identity;
     private final PipelineMetrics metrics;
     private final Map<String, Integer> corpusTokens = new ConcurrentHashMap<>();
 
-    GeneratorService(EventIntake intake, ObjectOutbox outbox, RunArtifacts artifacts, ServiceIdentity identity,
-                     PipelineMetrics metrics) {
+    GeneratorService(EventIntake intake, ObjectOutbox outbox, RunArtifacts artifacts, GenerationFiles files,
+                     ServiceIdentity identity, PipelineMetrics metrics) {
         this.intake = intake;
         this.outbox = outbox;
         this.artifacts = artifacts;
+        this.files = files;
         this.identity = identity;
         this.metrics = metrics;
     }
@@ -72,18 +77,39 @@ public class GeneratorService {
         int generation = checkpoint.generation();
         outbox.publishOnce(run.runId(), generation, ObjectOutbox.CORPUS_EVENT,
                 () -> artifacts.checkpointSource(run.runId(), generation, checkpoint.checkpoint()), model -> {
-            SampledCorpus sampled = compute.measure(() -> GenerationSteps.sample(config, model,
+            byte[] reference = reference(run, checkpoint);
+            SampledCorpus sampled = compute.measure(() -> GenerationSteps.sample(config, model, reference,
                     tokenizer -> corpusTokens(run, tokenizer), generation, new ProgressLog(run.runId())));
             metrics.throughput("sample", sampled.tokenCount(), sampled.computeMs());
             ObjectRef corpus = artifacts.storeCorpus(run.runId(), generation, sampled.corpus());
             ObjectRef tokens = artifacts.storeCorpusTokens(run.runId(), generation,
                     CorpusTokens.toBytes(sampled.tokens()));
-            LOG.infof("Run %s: sampled corpus %d in %d ms (%d tokens, %d bytes)", run.runId(), generation,
-                    sampled.computeMs(), sampled.tokenCount(), sampled.corpus().length);
+            LOG.infof("Run %s: sampled corpus %d in %d ms (%d tokens, %d bytes)%s", run.runId(), generation,
+                    sampled.computeMs(), sampled.tokenCount(), sampled.corpus().length,
+                    sampled.curation() == null ? "" : ", curated: " + sampled.curation());
             return CorpusGenerated.of(run.runId(), generation, Instant.now(), identity.producer(), corpus, tokens,
                     sampled.tokenCount(), checkpoint.checkpoint().sha256(), run.request().config().sampling(),
-                    Rng.derive(config.seed(), generation, SeedRole.SAMPLING));
+                    Rng.derive(config.seed(), generation, SeedRole.SAMPLING), sampled.curation());
         });
+    }
+
+    /**
+     * Generation 0's checkpoint, as its recorded {@code CheckpointPublished} names it, where a perplexity band
+     * curates the run's corpora; null where none does.
+     */
+    private byte[] reference(Run run, CheckpointPublished checkpoint) {
+        CurationSettings curation = run.config().sampling().curation();
+        if (curation == null || !curation.filtersPerplexity()) {
+            return null;
+        }
+        String runId = run.runId();
+        if (checkpoint.generation() == 0) {
+            return artifacts.checkpoint(runId, 0, checkpoint.checkpoint());
+        }
+        return files.readEvent(runId, 0, ObjectOutbox.CHECKPOINT_EVENT)
+                .map(event -> artifacts.checkpoint(runId, 0, ((CheckpointPublished) event).checkpoint()))
+                .orElseThrow(() -> new IllegalStateException("run " + runId + " filters its corpora by perplexity "
+                        + "under generation 0, but its CheckpointPublished is not recorded in the store"));
     }
 
     /**

@@ -3,14 +3,18 @@ package io.collapselab.generator;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.collapselab.artifacts.ArtifactStore;
 import io.collapselab.artifacts.ObjectKey;
 import io.collapselab.events.CheckpointPublished;
 import io.collapselab.events.CorpusGenerated;
+import io.collapselab.events.EventValidator;
+import io.collapselab.events.ObjectRef;
 import io.collapselab.events.RunRequested;
 import io.collapselab.events.json.EventJson;
 import io.collapselab.experiment.CorpusSize;
+import io.collapselab.experiment.CurationSettings;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.lm.loop.GenerationSteps.SampledCorpus;
 import io.collapselab.lm.loop.GenerationSteps.TrainedCheckpoint;
@@ -31,6 +35,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 import jakarta.enterprise.inject.Any;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -105,6 +110,42 @@ class GeneratorServiceIT implements LongWorkChannels {
         assertEquals(GenerationSteps.sample(config, checkpoint.checkpoint(), 200, 0, Progress.NONE).sha256(),
                 published.corpus().sha256());
         assertEquals(request.config().sampling(), published.sampling());
+    }
+
+    /**
+     * A curated run scores generation 1's samples under generation 0, which the generator reads through the
+     * CheckpointPublished recorded beside it, and publishes the corpus the loop curates, with what was dropped.
+     */
+    @Test
+    void aCuratedRunPublishesTheCorpusCuratedUnderGenerationZeroWithItsCounts() {
+        ExperimentConfig tiny = TestRuns.tinyConfig();
+        ExperimentConfig config = tiny.withSampling(tiny.sampling()
+                .withCuration(new CurationSettings(1.0, 1e6, 16, 2)));
+        RunRequested request = events.register(store, "curated", config);
+        TrainedCheckpoint generation0 = GenerationSteps.pretrain(config, TestRuns.trainText(), Progress.NONE);
+        TestRuns.checkpointPublished(store, request, generation0, 0);
+        TrainedCheckpoint generation1 = GenerationSteps.trainNext(config, generation0.checkpoint(),
+                generation0.trainingState(), TestRuns.trainText(), 1, Progress.NONE);
+
+        ObjectRef checkpoint1 = TestRuns.ref(store.put(ObjectKey.checkpoint("curated", 1),
+                generation1.checkpoint()));
+        ObjectRef state1 = TestRuns.ref(store.put(ObjectKey.trainingState("curated", 1),
+                generation1.trainingState()));
+        events.send(GeneratorService.CHECKPOINTS_CHANNEL, TestRuns.record(store, ObjectOutbox.CHECKPOINT_EVENT,
+                CheckpointPublished.of("curated", 1, Instant.now(), TestRuns.SUBMITTER, checkpoint1, state1,
+                        generation0.sha256(), request.inputs().train().sha256(), generation1.steps(),
+                        generation1.tokensSeen(), generation1.trainLoss(), 1)));
+        CorpusGenerated published = events.awaitPublished(CorpusGenerated.class, "curated", 1);
+
+        SampledCorpus expected = GenerationSteps.sample(config, generation1.checkpoint(), generation0.checkpoint(),
+                TestRuns.corpusTokens(config, generation1), 1, Progress.NONE);
+        assertEquals(expected.sha256(), published.corpus().sha256());
+        assertEquals(expected.tokenCount(), published.tokenCount());
+        assertEquals(expected.curation(), published.curation());
+        assertEquals(8, published.curation().sampled(), "oversample 2 of 4 sequences");
+        assertEquals(List.of(), EventValidator.problems(published, config));
+        assertNotEquals(GenerationSteps.sample(tiny, generation1.checkpoint(), TestRuns.corpusTokens(config,
+                generation1), 1, Progress.NONE).sha256(), published.corpus().sha256(), "curation chose the corpus");
     }
 
     @Test

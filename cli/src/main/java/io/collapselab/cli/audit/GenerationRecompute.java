@@ -14,6 +14,7 @@ import io.collapselab.events.CorpusGenerated;
 import io.collapselab.events.ObjectRef;
 import io.collapselab.events.RunInputs;
 import io.collapselab.events.RunRequested;
+import io.collapselab.experiment.CurationSettings;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.lm.ComputeEnvironment;
 import io.collapselab.lm.Sha256;
@@ -31,6 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -134,14 +136,26 @@ final class GenerationRecompute {
             Optional<byte[]> source = checkpoint.matches()
                     ? Optional.of(trained.checkpoint())
                     : verified(recordedCheckpoint.checkpoint());
+            CurationSettings curation = config.sampling().curation();
+            boolean banded = curation != null && curation.filtersPerplexity();
+            Optional<byte[]> reference = banded ? generation0(source) : Optional.empty();
             if (source.isEmpty()) {
                 notes.add("corpus " + generation + " was not re-sampled: no checkpoint with the recorded digest is"
                         + " at hand");
+            } else if (banded && reference.isEmpty()) {
+                notes.add("corpus " + generation + " was not re-sampled: its curation scores samples under"
+                        + " generation 0, but checkpoint 0 is absent from the log, missing or altered");
             } else {
                 int corpusTokens = GenerationSteps.corpusTokens(config, Checkpoint.readTokenizer(source.get()),
                         train::get);
-                GenerationSteps.SampledCorpus sampled = GenerationSteps.sample(config, source.get(), corpusTokens,
-                        generation, progress);
+                GenerationSteps.SampledCorpus sampled = GenerationSteps.sample(config, source.get(),
+                        reference.orElse(null), corpusTokens, generation, progress);
+                if (!Objects.equals(recordedCorpus.curation(), sampled.curation())) {
+                    mismatches.add(new Discrepancy(Kind.RECOMPUTE_MISMATCH, generation,
+                            log.locationOf(recordedCorpus), "re-sampling generation " + generation
+                                    + " curated " + sampled.curation() + ", but " + RunLog.label(recordedCorpus)
+                                    + " records " + recordedCorpus.curation()));
+                }
                 corpus = DigestComparison.of(recordedCorpus.corpus().sha256(), sampled.sha256());
                 if (!corpus.matches()) {
                     mismatches.add(new Discrepancy(Kind.RECOMPUTE_MISMATCH, generation,
@@ -165,6 +179,16 @@ final class GenerationRecompute {
         }
         return new Outcome(new Recomputation(generation, intraOpThreads, checkpoint, corpus,
                 String.join("; ", notes)), mismatches);
+    }
+
+    /**
+     * Generation 0's checkpoint, the reference of a perplexity band, verified against the log: {@code source}
+     * itself when this is generation 0; empty where it is not at hand (retention never removes it).
+     */
+    private Optional<byte[]> generation0(Optional<byte[]> source) {
+        return generation == 0 ? source : log.generation(0)
+                .map(Generation::checkpoint)
+                .flatMap(checkpoint -> verified(checkpoint.checkpoint()));
     }
 
     /** What recomputing a generation reads and what it reports into, shared by the ancestors it recomputes. */

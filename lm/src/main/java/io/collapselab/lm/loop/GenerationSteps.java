@@ -1,6 +1,8 @@
 package io.collapselab.lm.loop;
 
 import io.collapselab.lm.Sha256;
+import io.collapselab.experiment.CurationCounts;
+import io.collapselab.experiment.CurationSettings;
 import io.collapselab.experiment.EvaluationSettings;
 import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.experiment.ModelSettings;
@@ -18,6 +20,7 @@ import io.collapselab.lm.model.GptConfig;
 import io.collapselab.lm.model.LanguageModel;
 import io.collapselab.lm.random.Rng;
 import io.collapselab.lm.random.SeedRole;
+import io.collapselab.lm.sample.CorpusCuration;
 import io.collapselab.lm.sample.CorpusTokens;
 import io.collapselab.lm.sample.SampleRequest;
 import io.collapselab.lm.sample.SampleResult;
@@ -79,10 +82,11 @@ public final class GenerationSteps {
 
     /**
      * A sampled corpus, the ids it was decoded from ({@link CorpusTokens}: prompts included, which the sampled
-     * {@code tokenCount} is not) and the number of tokens sampled for it.
+     * {@code tokenCount} is not) and the number of sampled tokens it holds; {@code curation}, what the run's
+     * {@code sampling.curation} dropped on the way (null without curation).
      */
     public record SampledCorpus(byte[] corpus, String sha256, int[] tokens, long tokenCount, long computeMs,
-                                long checkpointIoMs) implements StepResult {
+                                long checkpointIoMs, CurationCounts curation) implements StepResult {
     }
 
     /**
@@ -279,36 +283,92 @@ public final class GenerationSteps {
     }
 
     /**
-     * The corpus of a generation, sampled from that generation's checkpoint.
+     * The corpus of a generation, sampled from that generation's checkpoint, for a run whose curation, if any,
+     * needs no reference model.
      *
      * @param corpusTokens the run's {@link #corpusTokens}
      */
     public static SampledCorpus sample(ExperimentConfig config, byte[] checkpoint, int corpusTokens, int generation,
                                        Progress progress) {
-        return sample(config, ModelSource.ofWeights(checkpoint), tokenizer -> corpusTokens, generation, progress);
+        return sample(config, checkpoint, null, corpusTokens, generation, progress);
     }
 
     /**
-     * The corpus of a generation, sampled from that generation's checkpoint as {@code checkpoint} reads it.
-     *
-     * @param corpusTokens the run's {@link #corpusTokens} under the checkpoint's tokenizer
+     * The corpus of a generation, sampled from that generation's checkpoint and curated as {@code sampling.curation}
+     * says; see {@link #sample(ExperimentConfig, ModelSource, byte[], ToIntFunction, int, Progress)}.
      */
-    public static SampledCorpus sample(ExperimentConfig config, ModelSource checkpoint,
+    public static SampledCorpus sample(ExperimentConfig config, byte[] checkpoint, byte[] referenceCheckpoint,
+                                       int corpusTokens, int generation, Progress progress) {
+        return sample(config, ModelSource.ofWeights(checkpoint), referenceCheckpoint, tokenizer -> corpusTokens,
+                generation, progress);
+    }
+
+    /**
+     * The corpus of a generation, sampled from that generation's checkpoint as {@code checkpoint} reads it and
+     * curated as {@code sampling.curation} says ({@link CurationSettings}): oversampled with the one seed of the
+     * generation's sampling, and each sample's perplexity, where a band asks for it, measured under the reference
+     * model. Without curation, every sample in sampled order.
+     *
+     * @param referenceCheckpoint generation 0's checkpoint, the reference of the perplexity band; may be null when
+     *                            the run has no band
+     * @param corpusTokens        the run's {@link #corpusTokens} under the checkpoint's tokenizer
+     * @throws IllegalStateException when curation keeps no sample
+     */
+    public static SampledCorpus sample(ExperimentConfig config, ModelSource checkpoint, byte[] referenceCheckpoint,
                                        ToIntFunction<Tokenizer> corpusTokens, int generation, Progress progress) {
         long started = System.nanoTime();
         SamplingSettings s = config.sampling();
+        CurationSettings curation = s.curation();
+        if (curation != null && curation.filtersPerplexity() && referenceCheckpoint == null) {
+            throw new IllegalArgumentException("sampling.curation filters generation " + generation + " by perplexity "
+                    + "under generation 0: it needs generation 0's checkpoint");
+        }
         try (LanguageModel model = checkpoint.open()) {
             long readMs = elapsedMs(started);
             int tokensPerGeneration = corpusTokens.applyAsInt(model.tokenizer());
-            SampleRequest request = new SampleRequest(s.sequences(), s.tokensPerSequence(tokensPerGeneration),
+            int sequences = curation == null ? s.sequences() : s.sequences() * curation.oversampleOrOne();
+            SampleRequest request = new SampleRequest(sequences, s.tokensPerSequence(tokensPerGeneration),
                     s.temperature(), s.topK(), s.topP(), s.prompt().getBytes(StandardCharsets.UTF_8), s.kvCache(),
                     window(s), Rng.derive(config.seed(), generation, SeedRole.SAMPLING));
             SampleResult result = Sampler.sample(model, request,
                     (done, total) -> progress.update(generation, "sample", done, total));
+            CurationCounts counts = null;
+            if (curation != null) {
+                double[] perplexities = curation.filtersPerplexity()
+                        ? perplexities(config, referenceCheckpoint, result, generation, progress) : null;
+                int[][] samples = new int[sequences][];
+                for (int i = 0; i < sequences; i++) {
+                    samples[i] = result.newTokens(i);
+                }
+                CorpusCuration.Selection selection = CorpusCuration.select(curation, samples, perplexities,
+                        s.sequences());
+                if (selection.kept().length == 0) {
+                    throw new IllegalStateException("sampling.curation kept none of the " + sequences + " samples of "
+                            + "generation " + generation + " (" + selection.counts() + "); widen the perplexity "
+                            + "band, lengthen dedupeNgram or oversample more");
+                }
+                result = result.only(selection.kept());
+                counts = selection.counts();
+            }
             byte[] corpus = result.corpus(model.tokenizer());
             return new SampledCorpus(corpus, Sha256.hex(corpus), result.corpusTokens(), result.newTokenCount(),
-                    elapsedMs(started), readMs);
+                    elapsedMs(started), readMs, counts);
         }
+    }
+
+    /** Each sample's perplexity under the reference model, scored as the whole-text held-out figure scores a text. */
+    private static double[] perplexities(ExperimentConfig config, byte[] referenceCheckpoint, SampleResult result,
+                                         int generation, Progress progress) {
+        int[][] sequences = result.sequences();
+        double[] perplexities = new double[sequences.length];
+        try (LanguageModel reference = Checkpoint.read(referenceCheckpoint)) {
+            for (int i = 0; i < sequences.length; i++) {
+                perplexities[i] = HeldoutEvaluator.evaluate(reference, sequences[i], 0,
+                        config.evaluation().batchSize(), null).perplexity();
+                progress.update(generation, "curate", i + 1L, sequences.length);
+            }
+        }
+        return perplexities;
     }
 
     /**

@@ -61,8 +61,8 @@ public final class SelfTrainingLoop {
         for (int g = 0; ; g++) {
             GenerationSteps.CheckpointEvaluation heldout =
                     GenerationSteps.evaluate(config, current.checkpoint(), heldoutText, g, listener);
-            GenerationSteps.SampledCorpus corpus = GenerationSteps.sample(config, current.checkpoint(), corpusTokens,
-                    g, listener);
+            GenerationSteps.SampledCorpus corpus = GenerationSteps.sample(config, current.checkpoint(),
+                    anchors.generation0Checkpoint(), corpusTokens, g, listener);
             GenerationSteps.CorpusEvaluation text = GenerationSteps.evaluateCorpus(config, corpus.corpus(),
                     corpus.tokens(), realProfile);
             boolean collapsed = config.collapse().isCollapsed(text.metrics().distinct2(), text.cycleLength());

@@ -37,6 +37,15 @@ public record SampleResult(int[][] sequences, int promptLength) {
         return ids;
     }
 
+    /** The sequences at {@code indices}, in that order. */
+    public SampleResult only(int[] indices) {
+        int[][] kept = new int[indices.length][];
+        for (int i = 0; i < indices.length; i++) {
+            kept[i] = sequences[indices[i]];
+        }
+        return new SampleResult(kept, promptLength);
+    }
+
     /** The tokens one sequence sampled after its prompt. */
     public int[] newTokens(int sequence) {
         return Arrays.copyOfRange(sequences[sequence], promptLength, sequences[sequence].length);
