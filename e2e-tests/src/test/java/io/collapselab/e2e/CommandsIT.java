@@ -183,7 +183,8 @@ class CommandsIT {
 
     /**
      * {@code up --replicas} runs that many processes of a service, all members of the service's one consumer group
-     * (the trainer's two channels make two members per process), and {@code down} stops every one of them.
+     * (the trainer's three channels, runs, corpora and evaluations, make three members per process), and
+     * {@code down} stops every one of them.
      */
     @Test
     void upWithReplicasJoinsThemToTheServicesConsumerGroupsAndDownStopsThemAll(@TempDir Path dir) throws Exception {
@@ -198,7 +199,7 @@ class CommandsIT {
             assertEquals(6, started.size(), "the stack, two trainers, two generators and one evaluator");
 
             Map<String, Integer> expectedMembers = Map.of(
-                    "collapse-trainer", 2 * 2, "collapse-generator", 2, "collapse-evaluator", 1);
+                    "collapse-trainer", 2 * 3, "collapse-generator", 2, "collapse-evaluator", 1);
             try (Admin admin = Admin.create(local.connection().orElseThrow()
                     .kafkaClientConfig(LocalStack.ADMIN_USER))) {
                 assertEquals(expectedMembers, awaitMembers(admin, expectedMembers), "consumer group members");

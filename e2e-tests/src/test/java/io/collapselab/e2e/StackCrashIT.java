@@ -16,6 +16,7 @@ import io.collapselab.experiment.ExperimentConfig;
 import io.collapselab.localstack.StackConnection;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StackCrashIT {
 
-    private static final Duration INTO_THE_WORK = Duration.ofSeconds(2);
+    private static final Duration INTO_THE_WORK = Duration.ofMillis(500);
     private static final Duration DOWNTIME = Duration.ofSeconds(5);
 
     @BeforeAll
@@ -47,6 +48,8 @@ class StackCrashIT {
         LocalProcesses local = new LocalProcesses(dir.resolve("state"), E2eEnvironment.repoRoot());
         try {
             StackConnection connection = local.up(E2eEnvironment.torchThreads(), System.err);
+            ProcessHandle stack = local.running(LocalProcesses.STACK).orElseThrow();
+            Instant killed;
             try (ArtifactStore store = store(connection)) {
                 try (RunSubmitter submitter = new RunSubmitter(
                         connection.kafkaClientConfig(KafkaRole.SUBMITTER.user()), store);
@@ -57,15 +60,11 @@ class StackCrashIT {
                             log -> log.generation(0).map(g -> g.corpus() != null).orElse(false),
                             PipelineIT.RUN_TIMEOUT, RunListener.NONE);
                     Thread.sleep(INTO_THE_WORK.toMillis());
-                    RunLog atKill = observer.read(runId, Duration.ofSeconds(30));
-                    assertTrue(atKill.generation(1).map(g -> g.checkpoint() == null).orElse(true),
-                            "the trainer had already published CheckpointPublished(1), so the kill interrupted"
-                                    + " nothing; lengthen the training in Experiments.CRASHABLE. " + atKill.describe());
+                    killed = Instant.now();
+                    stack.destroyForcibly();
+                    stack.onExit().get(30, TimeUnit.SECONDS);
                 }
             }
-            ProcessHandle stack = local.running(LocalProcesses.STACK).orElseThrow();
-            stack.destroyForcibly();
-            stack.onExit().get(30, TimeUnit.SECONDS);
             Thread.sleep(DOWNTIME.toMillis());
             StackConnection restarted = local.up(E2eEnvironment.torchThreads(), System.err);
 
@@ -73,6 +72,10 @@ class StackCrashIT {
             try (RunObserver observer = new RunObserver(restarted.kafkaClientConfig(KafkaRole.AUDITOR.user()))) {
                 log = observer.awaitCompletion(runId, PipelineIT.RUN_TIMEOUT, new ProgressLog(runId));
             }
+            Instant published = log.generation(1).orElseThrow().checkpoint().occurredAt();
+            assertTrue(published.isAfter(killed), "CheckpointPublished(1) is from " + published + ", before the kill"
+                    + " at " + killed + ", so the kill interrupted nothing; lengthen the training in"
+                    + " Experiments.CRASHABLE");
             RunChecks.assertExactlyOneEventEach(log, config.generations());
             RunChecks.assertLineage(log);
             try (ArtifactStore store = store(restarted)) {
