@@ -58,6 +58,7 @@ final class GenerationRecompute {
     private final int generation;
     private final int intraOpThreads;
     private final Function<String, String> environment;
+    private final Retention retention;
 
     GenerationRecompute(ArtifactStore store, RunLog log, int generation, int intraOpThreads,
                         Function<String, String> environment) {
@@ -66,6 +67,7 @@ final class GenerationRecompute {
         this.generation = generation;
         this.intraOpThreads = intraOpThreads;
         this.environment = environment;
+        this.retention = Retention.of(log);
     }
 
     /**
@@ -256,7 +258,7 @@ final class GenerationRecompute {
         if (weights.isPresent() && state.isPresent()) {
             return new Stored(weights.get(), state.get());
         }
-        if (!Retention.mayHaveRemovedCheckpoint(log, g) || exists(recorded.checkpoint())
+        if (!retention.mayHaveRemovedCheckpoint(g) || exists(recorded.checkpoint())
                 || exists(recorded.trainingState())) {
             throw new NotRecomputable((weights.isEmpty() ? "checkpoint " : "the training state of checkpoint ") + g
                     + " is missing or altered");

@@ -86,13 +86,14 @@ final class ObjectVerification {
                         ObjectKey.modelFile(base.weights().sha256(), Gpt2Import.WEIGHTS_FILE));
             }
         }
+        Retention retention = Retention.of(log);
         Map<Integer, byte[]> corpora = new HashMap<>();
         for (Generation g : log.generations()) {
             int n = g.generation();
             if (g.checkpoint() != null) {
                 ObjectRef checkpoint = g.checkpoint().checkpoint();
                 ObjectRef state = g.checkpoint().trainingState();
-                if (Retention.mayHaveRemovedCheckpoint(log, n) && isAbsent(checkpoint)
+                if (retention.mayHaveRemovedCheckpoint(n) && isAbsent(checkpoint)
                         && (state == null || isAbsent(state))) {
                     removed.add(new RemovedObject(n, "checkpoint " + n, checkpoint.uri(), checkpoint.sha256(),
                             config.retention().describe()));
